@@ -1,0 +1,198 @@
+"""Plain text: decode it, then read paragraphs and the seeds' tab-cell table layout.
+
+The seeds are DOCX exports where each table cell is a line starting with a tab
+and rows are separated by blank lines.  A cell's text may go on over following
+lines without a tab ("\\t本年新" + "公开数量"), and a Word paragraph break inside
+a cell shows as a blank line followed by a short untabbed line ("\\t（三）", "",
+"不予公开").  Markdown pipe tables (``| a | b |``) are read as tables too, and web
+text whose tables were flattened into running digits goes to :mod:`flattened`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+
+import charset_normalizer
+
+from extractor.errors import ExtractError
+from extractor.model import Block, Document, Paragraph, Table
+from extractor.settings import Limits
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Encodings charset-normalizer may propose that make sense for Chinese reports;
+# anything else it proposes for CJK bytes is more often a mis-detection.
+PLAUSIBLE_ENCODINGS = ("utf_8", "gb18030", "gbk", "gb2312", "utf_16", "utf_16_le", "utf_16_be", "big5", "hz")
+FALLBACK_ENCODINGS = ("gb18030",)
+MAX_CONTROL_CHAR_RATIO = 0.01
+# An untabbed line this short, after one blank line and before a tabbed line,
+# is the rest of the previous cell, not a paragraph.
+MAX_SPLIT_CELL_TAIL = 8
+HEADING_PREFIX = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|（[一二三四五六七八九十]+）)")
+PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+
+
+def decode_text(data: bytes, limits: Limits) -> tuple[str, str]:
+    """Decode the whole file: BOM, then strict UTF-8, then charset-normalizer."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return _checked(data.decode(encoding, errors="strict"), encoding), encoding
+    try:
+        return _checked(data.decode("utf-8"), "utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    tried = ["utf-8"]
+    utf16 = _guess_bomless_utf16(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), utf16), utf16
+        except UnicodeDecodeError:
+            tried.append(utf16)
+    best = charset_normalizer.from_bytes(data).best()
+    if b"\0" in data and (best is None or not best.encoding.startswith("utf_16")):
+        raise ExtractError("E007")  # NUL bytes outside UTF-16: binary data
+    if best is not None and best.encoding in PLAUSIBLE_ENCODINGS:
+        return _checked(str(best), best.encoding), best.encoding
+    for encoding in FALLBACK_ENCODINGS:
+        tried.append(encoding)
+        try:
+            return _checked(data.decode(encoding), encoding), encoding
+        except UnicodeDecodeError:
+            continue
+    if best is not None:
+        tried.append(best.encoding)
+    raise ExtractError("E006", tried=", ".join(tried))
+
+
+def _guess_bomless_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: ASCII and CJK text leave many NULs on one side."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nuls = sample[0::2].count(0)
+    odd_nuls = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd_nuls > half * 0.2 and even_nuls < half * 0.05:
+        return "utf-16-le"
+    if even_nuls > half * 0.2 and odd_nuls < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
+def _checked(text: str, encoding: str) -> str:
+    """Refuse decoded text that is really binary data (NULs, control characters)."""
+    if not text.strip():
+        raise ExtractError("E003")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if controls > max(2, len(text) * MAX_CONTROL_CHAR_RATIO):
+        raise ExtractError("E007")
+    return text
+
+
+def load_text(data: bytes, limits: Limits) -> Document:
+    text, encoding = decode_text(data, limits)
+    if len(text) > limits.max_text_chars:
+        raise ExtractError("E004", size=len(data), limit=limits.max_text_chars)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:  # TEMP until flattened.py lands
+        from extractor.loaders.flattened import looks_flattened, split_flattened
+    except ImportError:
+        looks_flattened = lambda t: False  # noqa: E731
+    if looks_flattened(text):
+        blocks, warnings = split_flattened(text)
+        return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
+    return Document(blocks=tuple(read_blocks(text.split("\n"))), kind="text", encoding=encoding)
+
+
+def read_blocks(lines: list[str]) -> Iterator[Block]:
+    """Group lines into paragraphs, tab-cell tables and pipe tables."""
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            table, i = _read_tab_table(lines, i)
+            yield table
+        elif PIPE_ROW.match(line):
+            table, i = _read_pipe_table(lines, i)
+            yield table
+        else:
+            text = _clean_paragraph(line)
+            if text:
+                yield Paragraph(text)
+            i += 1
+
+
+def _clean_paragraph(line: str) -> str:
+    text = line.replace("[bookmark: _GoBack]", "").strip(" \t\u3000\xa0")
+    return re.sub(r"\[bookmark: [^\]]*\]", "", text)
+
+
+def _clean_cell(text: str) -> str:
+    return re.sub(r"\[bookmark: [^\]]*\]", "", text).strip()
+
+
+def _is_split_cell_tail(lines: list[str], i: int, rows: list[list[str]]) -> bool:
+    """True for the "不予公开" of "\\t（三）", "", "不予公开", "\\t1.…"."""
+    line = lines[i].strip(" \u3000\xa0")
+    return (
+        bool(rows)
+        and bool(rows[-1])
+        and i >= 1
+        and _is_blank(lines[i - 1])
+        and i >= 2
+        and lines[i - 2].startswith("\t")
+        and i + 1 < len(lines)
+        and lines[i + 1].startswith("\t")
+        and 0 < len(line) <= MAX_SPLIT_CELL_TAIL
+        and not HEADING_PREFIX.match(line)
+    )
+
+
+def _is_blank(line: str) -> bool:
+    """A row separator; a line holding only a tab is an empty cell, not a blank."""
+    return not line.startswith("\t") and line.strip() == ""
+
+
+def _read_tab_table(lines: list[str], start: int) -> tuple[Table, int]:
+    rows: list[list[str]] = []
+    row: list[str] = []
+    i = start
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("\t"):
+            row.append(line[1:])
+        elif _is_blank(line):
+            if row:
+                rows.append(row)
+                row = []
+            if i + 1 < len(lines) and _is_blank(lines[i + 1]):
+                break
+        elif row and lines[i - 1].startswith("\t"):
+            row[-1] += line.strip(" \u3000\xa0")
+        elif not row and _is_split_cell_tail(lines, i, rows):
+            row = rows.pop()
+            row[-1] += line.strip(" \u3000\xa0")
+        else:
+            break
+        i += 1
+    if row:
+        rows.append(row)
+    grid = tuple(tuple(_clean_cell(c) for c in r) for r in rows)
+    return Table(rows=grid, aligned=False), i
+
+
+def _read_pipe_table(lines: list[str], start: int) -> tuple[Table, int]:
+    rows: list[tuple[str, ...]] = []
+    i = start
+    while i < len(lines) and PIPE_ROW.match(lines[i]):
+        if not PIPE_RULE.match(lines[i]):
+            cells = lines[i].strip().strip("|").split("|")
+            rows.append(tuple(_clean_cell(c.replace("<br>", "")) for c in cells))
+        i += 1
+    return Table(rows=tuple(rows), aligned=True), i

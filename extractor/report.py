@@ -1,0 +1,53 @@
+"""From a Document to a Report: sections, table fields, metadata."""
+
+from __future__ import annotations
+
+from extractor.errors import ExtractError
+from extractor.fields.mapping import STANDARD_KINDS, map_tables
+from extractor.metadata import find_agency, find_agency_in_text, find_year
+from extractor.model import Document, ExtraTable, Paragraph, Table
+from extractor.sections import split_sections
+
+NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
+
+
+def build_report(document: Document, file: str):  # -> Report (import kept local to avoid a cycle)
+    from extractor.model import Report
+
+    paragraphs = [b.text for b in document.paragraphs]
+    sections, preamble = split_sections(paragraphs)
+    tables = document.tables
+    mapped = map_tables(tables)
+    if not sections and not any(k in STANDARD_KINDS for k in mapped.kinds):
+        raise ExtractError("E040", detail="no section headings and no standard tables")
+    warnings = list(document.warnings) + mapped.warnings
+    if not any(k in STANDARD_KINDS for k in mapped.kinds):
+        warnings.append(NO_STANDARD_TABLES)
+    return Report(
+        file=file,
+        format_version=mapped.format_version,
+        agency=find_agency(preamble) or find_agency_in_text("\n".join(paragraphs)),
+        year=find_year(preamble, "\n".join(paragraphs)),
+        sections=sections,
+        tables={c.key: c.value for c in mapped.cells},
+        units={c.key: c.unit for c in mapped.cells if c.unit},
+        raw_cells={c.key: c.raw for c in mapped.cells},
+        extra_tables=extra_tables(document, mapped.kinds),
+        warnings=warnings,
+        document_kind=document.kind,
+    )
+
+
+def extra_tables(document: Document, kinds: list[str | None]) -> list[ExtraTable]:
+    """Tables that are not part of the format, titled by the paragraph just before them."""
+    out = []
+    last_paragraph = ""
+    n = 0
+    for block in document.blocks:
+        if isinstance(block, Paragraph):
+            last_paragraph = block.text
+        elif isinstance(block, Table):
+            if kinds[n] is None and block.rows:
+                out.append(ExtraTable(title=last_paragraph[:60], rows=block.rows))
+            n += 1
+    return out

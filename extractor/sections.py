@@ -1,0 +1,126 @@
+"""Split a document's paragraphs into the report's top-level sections.
+
+A top-level heading is a short paragraph with a numbering prefix in the
+document's top-level style (一、 in most reports; "6、" misnumbered among them
+is accepted too).  Sub-headings such as （一）主动公开情况 inside 总体情况 are
+not sections, unless the whole document numbers its sections （一）（二）….
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from extractor.model import Section
+
+SECTION_TITLES: tuple[tuple[str, str], ...] = (
+    ("overview", r"总体情况|工作概况|基本情况"),
+    ("active", r"主动公开"),
+    ("applications", r"收到和处理政府信息公开申请|依申请公开|政府信息公开申请"),
+    ("review", r"行政复议|行政诉讼"),
+    ("problems", r"存在的?(主要)?问题|问题及改进|改进情况"),
+    ("other", r"其他需要报告|其他需报告"),
+)
+NUMBERING_STYLES: tuple[tuple[str, str], ...] = (
+    ("cn", r"[一二三四五六七八九十]{1,3}\s*[、.．，,]"),
+    ("digit", r"\d{1,2}\s*[、．]|\d{1,2}\.(?!\d)"),
+    ("paren", r"[（(][一二三四五六七八九十]{1,3}[）)]"),
+    ("part", r"第[一二三四五六七八九十]{1,3}部分"),
+)
+MAX_HEADING_CHARS = 40
+SENTENCE_END = re.compile(r"[。；;！？]")
+# Top-level styles, and the styles accepted beside each (a misnumbered "6、" among 一、).
+COMPATIBLE_STYLES = {"cn": {"cn", "digit"}, "digit": {"digit"}, "paren": {"paren"}, "part": {"part"}}
+
+
+@dataclass(frozen=True)
+class Heading:
+    index: int
+    style: str
+    title: str
+    section_id: str | None
+
+
+def numbering_style(text: str) -> tuple[str, str] | None:
+    """The numbering style of a heading-like line and the title after it."""
+    for style, pattern in NUMBERING_STYLES:
+        if m := re.match(rf"^\s*({pattern})\s*", text):
+            return style, text[m.end() :].strip()
+    return None
+
+
+def section_id_of(title: str) -> str | None:
+    return next((sid for sid, pattern in SECTION_TITLES if re.search(pattern, title)), None)
+
+
+def find_headings(paragraphs: Sequence[str]) -> list[Heading]:
+    candidates = []
+    for i, text in enumerate(paragraphs):
+        if len(text) > MAX_HEADING_CHARS:
+            continue
+        numbered = numbering_style(text)
+        if numbered is None:
+            continue
+        style, title = numbered
+        if not title or (SENTENCE_END.search(title.rstrip("。")) and len(title) > 20):
+            continue
+        candidates.append(Heading(i, style, title.rstrip("。：:"), section_id_of(title)))
+    top = top_level_style(candidates)
+    if top is None:
+        return []
+    allowed = COMPATIBLE_STYLES[top]
+    return [h for h in candidates if h.style in allowed and (h.style == top or h.section_id or _is_cn_like(h))]
+
+
+def _is_cn_like(heading: Heading) -> bool:
+    """A digit heading ("6、 监督保障制度") among 一、 headings: only with a 、 and a short title."""
+    return heading.style == "digit" and len(heading.title) <= 20
+
+
+def top_level_style(candidates: Sequence[Heading]) -> str | None:
+    """The style of the heading that names 总体情况, else of the first standard heading."""
+    for wanted in ("overview", None):
+        for h in candidates:
+            if (wanted and h.section_id == wanted) or (wanted is None and h.section_id):
+                return h.style
+    return None
+
+
+def split_sections(paragraphs: Sequence[str]) -> tuple[list[Section], list[str]]:
+    """Sections in order, and the paragraphs before the first heading (title, preamble)."""
+    headings = _drop_nested_repeats(find_headings(paragraphs))
+    if not headings:
+        return [], list(paragraphs)
+    sections = []
+    for h, nxt in zip(headings, [*headings[1:], None], strict=True):
+        end = nxt.index if nxt else len(paragraphs)
+        body = "\n".join(paragraphs[h.index + 1 : end])
+        sections.append(Section(id=h.section_id, title=paragraphs[h.index].strip(), text=body))
+    return _unique_ids(sections), list(paragraphs[: headings[0].index])
+
+
+def _drop_nested_repeats(headings: list[Heading]) -> list[Heading]:
+    """Keep sub-headings of the same style that repeat a section id inside its section as text."""
+    kept: list[Heading] = []
+    seen: set[str] = set()
+    for h in headings:
+        if h.section_id and h.section_id in seen and h.style != "cn":
+            continue
+        kept.append(h)
+        if h.section_id:
+            seen.add(h.section_id)
+    return kept
+
+
+def _unique_ids(sections: list[Section]) -> list[Section]:
+    """A second section claiming an id already taken keeps its title but loses the id."""
+    seen: set[str] = set()
+    out = []
+    for s in sections:
+        if s.id and s.id in seen:
+            s = Section(id=None, title=s.title, text=s.text)
+        if s.id:
+            seen.add(s.id)
+        out.append(s)
+    return out
