@@ -18,7 +18,9 @@ CRAWLER_FIELDS: dict[str, re.Pattern[str]] = {
 # A body that does not name itself in the title often names its own guide.
 OWN_GUIDE = re.compile(r"《([^《》]{4,40}?)政府信息公开指南》")
 BRACKETED_AGENCY = re.compile(r"^[（(](.{2,40})[）)]$")
-AGENCY_SUFFIX = re.compile(r"(人民政府|办公室|办事处|街道|委员会|局|厅|委|办|院|中心|管委会|政府)")
+AGENCY_SUFFIX = re.compile(
+    r"(人民政府|办公室|办事处|街道|委员会|局|厅|委|办|院|中心|管委会|政府|[省市县区州盟旗镇乡])$"
+)
 MAX_TITLE_LINES = 4
 YEAR_SCAN_CHARS = 3000
 MENTIONED_YEAR = re.compile(r"((?:19|20)\d{2})年")

@@ -30,23 +30,27 @@ NUMBERING_STYLES: tuple[tuple[str, str], ...] = (
 )
 MAX_HEADING_CHARS = 40
 SENTENCE_END = re.compile(r"[。；;！？]")
-# Top-level styles, and the styles accepted beside each (a misnumbered "6、" among 一、).
-COMPATIBLE_STYLES = {"cn": {"cn", "digit"}, "digit": {"digit"}, "paren": {"paren"}, "part": {"part"}}
+# A style is its family and its separator: "1、" headings and "1．" list items differ.
+SEPARATORS = {"、": "、", "，": "、", ",": "、", ".": ".", "．": "."}
+# Styles accepted as strays beside a top-level style (a misnumbered "6、" among 一、).
+STRAY_STYLES = {"cn、": {"digit、"}, "cn.": {"digit、"}}
 
 
 @dataclass(frozen=True)
 class Heading:
     index: int
     style: str
+    prefix: str
     title: str
     section_id: str | None
 
 
-def numbering_style(text: str) -> tuple[str, str] | None:
-    """The numbering style of a heading-like line and the title after it."""
-    for style, pattern in NUMBERING_STYLES:
+def numbering_style(text: str) -> tuple[str, str, str] | None:
+    """The numbering style of a heading-like line, its numbering and the title after it."""
+    for family, pattern in NUMBERING_STYLES:
         if m := re.match(rf"^\s*({pattern})\s*", text):
-            return style, text[m.end() :].strip()
+            prefix = m.group(1).strip()
+            return family + SEPARATORS.get(prefix[-1], ""), prefix, text[m.end() :].strip()
     return None
 
 
@@ -62,20 +66,20 @@ def find_headings(paragraphs: Sequence[str]) -> list[Heading]:
         numbered = numbering_style(text)
         if numbered is None:
             continue
-        style, title = numbered
+        style, prefix, title = numbered
         if not title or (SENTENCE_END.search(title.rstrip("。")) and len(title) > 20):
             continue
-        candidates.append(Heading(i, style, title.rstrip("。：:"), section_id_of(title)))
+        candidates.append(Heading(i, style, prefix, title.rstrip("。：:"), section_id_of(title)))
     top = top_level_style(candidates)
     if top is None:
         return []
-    allowed = COMPATIBLE_STYLES[top]
-    return [h for h in candidates if h.style in allowed and (h.style == top or h.section_id or _is_cn_like(h))]
+    strays = STRAY_STYLES.get(top, set())
+    return [h for h in candidates if h.style == top or (h.style in strays and _is_stray_heading(h))]
 
 
-def _is_cn_like(heading: Heading) -> bool:
-    """A digit heading ("6、 监督保障制度") among 一、 headings: only with a 、 and a short title."""
-    return heading.style == "digit" and len(heading.title) <= 20
+def _is_stray_heading(heading: Heading) -> bool:
+    """A misnumbered heading ("6、 监督保障制度") among 一、 headings: a short title, no sentence."""
+    return len(heading.title) <= 20 and not re.search(r"[，,。；;]", heading.title)
 
 
 def top_level_style(candidates: Sequence[Heading]) -> str | None:

@@ -88,7 +88,7 @@ def _pdf_bytes(draw: Callable) -> bytes:
     return buf.getvalue()
 
 
-def _text_pdf(c) -> None:  # noqa: ANN001 - a reportlab canvas
+def _text_pdf(c) -> None:
     c.drawString(72, 720, "Annual report 2021")
 
 

@@ -57,7 +57,7 @@ APPLICATION_ROWS = labels(
     ("granted", r"^(\(一\))?予以公开"),
     ("partial", r"^(\(二\))?部分公开"),
     ("denied.state_secret", r"国家秘密"),
-    ("denied.law_prohibited", r"法律行政法规禁止公开"),
+    ("denied.law_prohibited", r"其他法律|法规禁止公开"),  # also the typo 其他法律行政止公开
     ("denied.security", r"三安全一稳定"),
     ("denied.third_party", r"第三方合法权益"),
     ("denied.internal", r"内部事务信息"),

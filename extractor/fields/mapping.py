@@ -260,7 +260,7 @@ def map_grid_table(
 def _is_data_row(kind: str, row: Sequence[str]) -> bool:
     n = trailing_values(row)
     if kind == "review":
-        return n >= len(REVIEW_ORDER) and any(normalise_cell_text(c) for c in row[-len(REVIEW_ORDER) :])
+        return n >= len(REVIEW_ORDER)  # an all-blank value row still gives its 15 keys, as null
     return n >= 1 and _row_key(kind, label_cells(row, n), None) is not None
 
 

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 import charset_normalizer
 
 from extractor.errors import ExtractError
+from extractor.loaders.flattened import looks_flattened, split_flattened
 from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
@@ -100,10 +101,6 @@ def load_text(data: bytes, limits: Limits) -> Document:
     if len(text) > limits.max_text_chars:
         raise ExtractError("E004", size=len(data), limit=limits.max_text_chars)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    try:  # TEMP until flattened.py lands
-        from extractor.loaders.flattened import looks_flattened, split_flattened
-    except ImportError:
-        looks_flattened = lambda t: False  # noqa: E731
     if looks_flattened(text):
         blocks, warnings = split_flattened(text)
         return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))

@@ -1,0 +1,41 @@
+"""One report's audit: its claims linked to the tables and the findings of every rule.
+
+This is the pure function every front door calls (``gkaudit check``, the Celery
+task, the HTTP API, the tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extractor.checks.registry import AuditInput, Finding, run_checks
+from extractor.model import Report
+from extractor.nlp.linking import LinkedClaim, link_claims
+from extractor.settings import DEFAULT_LIMITS, Limits
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    report: Report
+    claims: list[LinkedClaim]
+    findings: list[Finding]
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.report.to_dict() | {
+            "claims": [c.to_dict() for c in self.claims],
+            "findings": [f.to_dict() for f in self.findings],
+        }
+
+
+def audit_report(report: Report) -> AuditResult:
+    claims = link_claims(report)
+    findings = run_checks(AuditInput(report=report, claims=tuple(claims)))
+    return AuditResult(report, claims, findings)
+
+
+def audit_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> AuditResult:
+    from extractor import parse_path
+
+    return audit_report(parse_path(path, limits))

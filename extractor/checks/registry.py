@@ -1,0 +1,134 @@
+"""The check registry: every rule has a permanent id, a kind, a severity and messages.
+
+A rule is a small function of an :class:`AuditInput` that yields findings.  It
+is registered with :func:`rule`, which records its id (``GK101`` …; ids are
+never reused), kind, default severity and its Chinese and English message
+templates.  Templates are ``str.format`` strings over the finding's params.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor.model import Report
+
+# Plausibility rules (GK5xx) report under kind "structure": the output contract has four kinds.
+KINDS = ("narrative_mismatch", "table_arithmetic", "narrative_arithmetic", "structure")
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    kind: str
+    severity: str
+    metric: str | None
+    message_zh: str
+    message_en: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "metric": self.metric,
+            "message_zh": self.message_zh,
+            "message_en": self.message_en,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule yields: the metric, the template params, the evidence, optionally another severity."""
+
+    metric: str | None
+    params: dict[str, Any]
+    evidence: dict[str, Any]
+    severity: str | None = None
+
+
+@dataclass(frozen=True)
+class AuditInput:
+    """What rules read: the report, and the narrative claims once they are extracted."""
+
+    report: Report
+    claims: tuple[Any, ...] = ()
+
+
+RuleFunc = Callable[[AuditInput], Iterator[Hit]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    kind: str
+    severity: str
+    message_zh: str
+    message_en: str
+    func: RuleFunc
+
+    def findings(self, data: AuditInput) -> Iterator[Finding]:
+        for hit in self.func(data):
+            yield Finding(
+                rule=self.id,
+                kind=self.kind,
+                severity=hit.severity or self.severity,
+                metric=hit.metric,
+                message_zh=self.message_zh.format(**hit.params),
+                message_en=self.message_en.format(**hit.params),
+                evidence=hit.evidence,
+            )
+
+
+RULES: dict[str, Rule] = {}
+# Id ranges and the kinds they report: GK1xx narrative against table, GK2xx table
+# arithmetic, GK3xx narrative arithmetic, GK4xx structure, GK5xx plausibility.
+ID_KINDS = {
+    "1": "narrative_mismatch",
+    "2": "table_arithmetic",
+    "3": "narrative_arithmetic",
+    "4": "structure",
+    "5": "structure",
+}
+RULE_ID = re.compile(r"^GK([1-5])\d\d$")
+
+
+def rule(rule_id: str, *, kind: str, severity: str, zh: str, en: str) -> Callable[[RuleFunc], RuleFunc]:
+    """Register a rule under a permanent id."""
+    m = RULE_ID.match(rule_id)
+    if m is None:
+        raise ValueError(f"rule id {rule_id!r} is not of the form GK1xx-GK5xx")
+    if kind not in KINDS or ID_KINDS[m.group(1)] != kind:
+        raise ValueError(f"rule {rule_id}: kind {kind!r} does not belong to its id range")
+    if severity not in SEVERITIES:
+        raise ValueError(f"rule {rule_id}: unknown severity {severity!r}")
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if rule_id in RULES:
+            raise ValueError(f"rule id {rule_id} is already registered")
+        RULES[rule_id] = Rule(rule_id, kind, severity, zh, en, func)
+        return func
+
+    return register
+
+
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+def run_checks(data: AuditInput) -> list[Finding]:
+    """Every registered rule over one report, errors first, then by rule id."""
+    load_rules()
+    findings = [f for r in RULES.values() for f in r.findings(data)]
+    return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.metric or ""))
+
+
+def load_rules() -> dict[str, Rule]:
+    """Import every module that registers rules (adding a module is one line here); return the registry."""
+    from extractor.checks import arithmetic, narrative, plausibility, structure  # noqa: F401
+
+    return RULES

@@ -1,0 +1,516 @@
+"""Rebuild the standard tables of a report whose tables were flattened into running text.
+
+Web pages crawled to text often lose their table markup: every cell text is
+concatenated with no separator, so ``行政规范性文件6233440`` is 62 | 33 | 440 and
+``一、本年新收政府信息公开申请数量21710000218`` is 217,1,0,0,0,0,218.  This module
+finds the standard tables (二, 三, 四) of both formats in such text, cuts out the
+digit run that follows each row label, and splits it into one value per column.
+
+The templates are data (row labels, value columns, arithmetic), in
+:mod:`extractor.loaders.flattened_templates`.  A digit run is split by
+enumerating every lexically valid split (no leading zeros, a ``-`` starts a
+negative number, a decimal point stays inside its number, whitespace is always
+a cell boundary) and keeping the splits the table's own arithmetic allows
+(:mod:`extractor.loaders.flattened_split`): table 三 total = the six applicant
+columns, table 四 each block's 总计 = its four results, then, here, table 三's
+column relations (一+二 = 三+四, （七）总计 = the result rows).  Table 二 has no
+arithmetic; its rows are ranked by what is usual for them and a warning names
+every row that stayed ambiguous.
+
+This module holds the public API (:func:`split_flattened`, :func:`looks_flattened`),
+scanning the text for tables, choosing each row's split and the paragraphs
+between the tables.  It is the only one of the three that warns; the warning
+templates are the table :data:`WARNINGS` below.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from extractor.loaders.flattened_split import SplitBudgetExceeded, cell_number, enumerate_splits, rank_splits
+from extractor.loaders.flattened_templates import (
+    CJK_DIGITS,
+    TABLE_KINDS,
+    Balance,
+    Header,
+    Label,
+    Row,
+    TableKind,
+    Template,
+    label_regex,
+)
+from extractor.model import Block, Paragraph, Table
+
+__all__ = ["looks_flattened", "split_flattened"]
+
+# --------------------------------------------------------------------------- warnings
+
+# Every warning: Chinese first, then " / " and the English.  {table} is 二/三/四, {row} the
+# row's label path, {run} its digit run, {chosen}/{split} a split shown as 62|33|440.
+WARNINGS: dict[str, str] = {
+    "table_not_found": "在表格被压平的文本中未找到表{table} / table {table} not found in the flattened text",
+    "row_not_found": "表{table}：未找到“{row}”行 / table {table}: row {row} not found",
+    "no_values": "表{table}“{row}”行：行名后没有数值 / table {table} row {row}: no values after the label",
+    "too_many_splits": (
+        "表{table}“{row}”行：数字串“{run}”的拆法过多，无法穷举，保留为一个原始单元格"
+        " / table {table} row {row}: digits '{run}' allow too many splits to search; kept as one raw cell"
+    ),
+    "unsplittable": (
+        "表{table}“{row}”行：数字串“{run}”无法拆成前后一致的 {ncols} 个数值，保留为一个原始单元格"
+        " / table {table} row {row}: digits '{run}' cannot be split into {ncols} values consistently;"
+        " kept as one raw cell"
+    ),
+    "breaks_sum": (
+        "表{table}“{row}”行：数字串“{run}”只能拆成 {split}，与该行的合计关系不符"
+        " / table {table} row {row}: '{run}' splits only as {split}, which breaks the row's sum"
+    ),
+    "unusual": (
+        "表{table}“{row}”行：数字串“{run}”的各种拆法都不符合常见关系，仍按可信程度排序"
+        " / table {table} row {row}: no split of '{run}' meets the usual relations; ranked anyway"
+    ),
+    "ambiguous": (
+        "表{table}“{row}”行：数字串“{run}”有多种拆法（{count}种），取 {chosen}；其他候选：{others_zh}"
+        " / table {table} row {row}: digits '{run}' split ambiguously ({count} candidates);"
+        " chose {chosen}, other candidates: {others_en}"
+    ),
+}
+# How the other candidates of an ambiguous row are listed: separator, and the tail past SHOWN_CANDIDATES.
+OTHERS_SEPARATOR = {"zh": "；", "en": "; "}
+OTHERS_MORE = {"zh": "；…另有 {more} 种", "en": "; … {more} more"}
+
+
+def _warn(warnings: list[str], key: str, **fields: object) -> None:
+    warnings.append(WARNINGS[key].format(**fields))
+
+
+# Distances (characters) within which the next piece of a table must appear.
+ANCHOR_TO_FIRST_ROW = 400
+ROW_WINDOW = 250
+HEADER_CELL_GAP = 30
+MAX_JOINT_COMBINATIONS = 4096
+SHOWN_CANDIDATES = 5
+
+# --------------------------------------------------------------------------- digit runs
+
+VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
+DIGIT = re.compile(r"\d")
+LEAD_NOISE = re.compile(r"[\s\u3000\xa0]*(?:[（(][^（()）\d]{0,12}[)）])?")
+
+
+def _value_run(text: str, begin: int, boundary: int, *, skip_to_digit: bool = False) -> tuple[str, int]:
+    """The cell text right after a label: (run, end position). Stops at the first non-value char."""
+    if skip_to_digit:
+        found = DIGIT.search(text, begin, min(boundary, begin + ANCHOR_TO_FIRST_ROW))
+        begin = found.start() if found else boundary
+    else:
+        begin = LEAD_NOISE.match(text, begin, boundary).end()
+    match = VALUE_RUN.match(text, begin, boundary)
+    run, end = match.group(0), match.end()
+    if end < len(text) and text[end] in "、.．" and re.search(r"\d$", run):
+        run, end = run[:-1], end - 1  # "…0005、其他": the last digit numbers the next heading
+    return run.strip(), end
+
+
+# --------------------------------------------------------------------------- parsed rows
+
+
+@dataclass
+class ParsedRow:
+    row: Row
+    path: tuple[str, ...]
+    run: str
+    candidates: list[tuple[str, ...]] = field(default_factory=list)
+    chosen: tuple[str, ...] | None = None
+
+    @property
+    def name(self) -> str:
+        return "/".join(self.path) or self.row.key
+
+    def cells(self) -> tuple[str, ...]:
+        if self.chosen is not None:
+            return (*self.path, *self.chosen)
+        return (*self.path, self.run) if self.run else self.path
+
+
+def _show(cells: Sequence[str]) -> str:
+    return "|".join(cells)
+
+
+def _show_many(candidates: Sequence[tuple[str, ...]]) -> str:
+    shown = "; ".join(_show(c) for c in candidates[:SHOWN_CANDIDATES])
+    more = len(candidates) - SHOWN_CANDIDATES
+    return shown + (f"; … {more} more" if more > 0 else "")
+
+
+def _split_row(parsed: ParsedRow, table: str, warnings: list[str]) -> None:
+    """Fill ``candidates`` (best first) and ``chosen``; warn when the run cannot be split."""
+    row, tokens = parsed.row, parsed.run.split()
+    where = f"table {table} row {parsed.name}"
+    if not tokens:
+        warnings.append(f"{where}: no values after the label")
+        return
+    try:
+        candidates = enumerate_splits(tokens, row.kinds, row.rules.sums)
+        if not candidates and len(tokens) > 1:  # a space inside a number after all
+            candidates = enumerate_splits(["".join(tokens)], row.kinds, row.rules.sums)
+    except SplitBudgetExceeded:
+        warnings.append(f"{where}: digits '{parsed.run}' allow too many splits to search; kept as one raw cell")
+        return
+    if not candidates:
+        _split_without_arithmetic(parsed, tokens, where, warnings)
+        return
+    usual = [c for c in candidates if all(_usual([_number(v) for v in c], r) for r in row.rules.usual)]
+    if usual:
+        candidates = usual
+    else:
+        warnings.append(f"{where}: no split of '{parsed.run}' meets the usual relations; ranked anyway")
+    candidates.sort(key=lambda c: plausibility_cost(c, row.rules))
+    parsed.candidates, parsed.chosen = candidates, candidates[0]
+
+
+def _split_without_arithmetic(parsed: ParsedRow, tokens: list[str], where: str, warnings: list[str]) -> None:
+    try:
+        lexical = enumerate_splits(tokens, parsed.row.kinds, limit=2)
+    except SplitBudgetExceeded:
+        lexical = []
+    if len(lexical) == 1:
+        parsed.candidates, parsed.chosen = lexical, lexical[0]
+        warnings.append(f"{where}: '{parsed.run}' splits only as {_show(lexical[0])}, which breaks the row's sum")
+    else:
+        warnings.append(
+            f"{where}: digits '{parsed.run}' cannot be split into {len(parsed.row.kinds)} values consistently;"
+            " kept as one raw cell"
+        )
+
+
+def _warn_ambiguous(parsed: ParsedRow, table: str, options: Sequence[tuple[str, ...]], warnings: list[str]) -> None:
+    chosen = parsed.chosen or options[0]
+    others = [c for c in options if c != chosen]
+    warnings.append(
+        f"table {table} row {parsed.name}: digits '{parsed.run}' split ambiguously ({len(options)} candidates);"
+        f" chose {_show(chosen)}, other candidates: {_show_many(others)}"
+    )
+
+
+# --------------------------------------------------------------------------- column relations (table 三)
+
+
+def _balance_score(chosen: dict[str, tuple[float, ...]], balances: Sequence[Balance]) -> int:
+    """How many per-column equations of the balances hold (rows missing → equation skipped)."""
+    score = 0
+    for balance in balances:
+        keys = (*balance.left, *balance.right)
+        if not all(k in chosen for k in keys):
+            continue
+        width = len(chosen[keys[0]])
+        for col in range(width):
+            left = sum(chosen[k][col] for k in balance.left)
+            right = sum(chosen[k][col] for k in balance.right)
+            score += abs(left - right) < 1e-9
+    return score
+
+
+def _resolve_jointly(rows: list[ParsedRow], balances: Sequence[Balance], table: str, warnings: list[str]) -> None:
+    """Choose among the row splits the one combination that best keeps the column relations."""
+    open_rows = [p for p in rows if len(p.candidates) > 1]
+    if not open_rows:
+        return
+    fixed = {p.row.key: tuple(map(_number, p.chosen)) for p in rows if p.chosen and len(p.candidates) == 1}
+
+    def score(combo: Sequence[tuple[str, ...]]) -> int:
+        chosen = dict(fixed)
+        chosen.update({p.row.key: tuple(map(_number, c)) for p, c in zip(open_rows, combo, strict=True)})
+        return _balance_score(chosen, balances)
+
+    if math.prod(len(p.candidates) for p in open_rows) <= MAX_JOINT_COMBINATIONS:
+        combos = list(itertools.product(*(p.candidates for p in open_rows)))
+    else:
+        combos = [_greedy_combo(open_rows, score)]
+    scores = [score(c) for c in combos]
+    best = [c for c, s in zip(combos, scores, strict=True) if s == max(scores)]
+    for i, parsed in enumerate(open_rows):
+        parsed.chosen = best[0][i]
+        options = list(dict.fromkeys(c[i] for c in best))
+        if len(options) > 1:
+            _warn_ambiguous(parsed, table, options, warnings)
+
+
+def _greedy_combo(
+    open_rows: list[ParsedRow], score: Callable[[Sequence[tuple[str, ...]]], int]
+) -> tuple[tuple[str, ...], ...]:
+    combo = [p.candidates[0] for p in open_rows]
+    for i, parsed in enumerate(open_rows):
+        combo[i] = max(parsed.candidates, key=lambda c: score([*combo[:i], c, *combo[i + 1 :]]))
+    return tuple(combo)
+
+
+# --------------------------------------------------------------------------- locating a table
+
+
+def _search(label: Label, text: str, start: int, stop: int) -> re.Match[str] | None:
+    return label_regex(label).search(text, start, max(start, stop))
+
+
+def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int, int, tuple[str, ...]] | None:
+    """(start, end, cell texts) of a header row whose cells follow one another closely.
+
+    None when its first cell is absent.  A cell found in the text is given as
+    written there (whitespace removed, so ``社会公益 组织`` → ``社会公益组织`` and a
+    unit such as ``（单位：万元）`` is kept); a cell not found is given as in the template.
+    """
+    first = _search(header.cells[0], text, start, stop)
+    if first is None:
+        return None
+    end, texts = first.end(), [first.group(0)]
+    for cell in header.cells[1:]:
+        found = _search(cell, text, end, min(stop, end + HEADER_CELL_GAP))
+        texts.append(found.group(0) if found else cell.text)
+        end = found.end() if found else end
+    return first.start(), end, tuple(re.sub(r"\s+", "", t) for t in texts)
+
+
+def _first_row_label(kind: TableKind) -> Label | None:
+    return next((r.label for _, t in kind.variants for r in t.rows), None)
+
+
+def _locate(text: str, kind: TableKind, start: int) -> int | None:
+    """Start of the table: an anchor that the table's first row follows closely."""
+    first_row = _first_row_label(kind)
+    for anchor in kind.anchors:
+        for match in label_regex(anchor).finditer(text, start):
+            if first_row is None or _search(first_row, text, match.start(), match.end() + ANCHOR_TO_FIRST_ROW):
+                return match.start()
+    return None
+
+
+def _choose_variant(text: str, kind: TableKind, start: int, stop: int) -> Template:
+    def score(template: Template) -> tuple[int, int]:
+        local = sum(bool(re.search(s, text[start:stop])) for s in template.signature)
+        return local, sum(bool(re.search(s, text)) for s in template.signature)
+
+    return max((t for _, t in kind.variants), key=score)
+
+
+@dataclass
+class _Scan:
+    """Walks a table's template through the text, closing each row's run at the next marker."""
+
+    text: str
+    table: str
+    stop: int
+    warnings: list[str]
+    cursor: int
+    end: int
+    rows: list[ParsedRow] = field(default_factory=list)
+    seen_parents: set[Label] = field(default_factory=set)
+    pending: tuple[Row, tuple[str, ...], int] | None = None
+    header_texts: dict[Header, tuple[str, ...]] = field(default_factory=dict)
+
+    def close(self, boundary: int) -> None:
+        if self.pending is None:
+            return
+        row, path, begin = self.pending
+        run, run_end = _value_run(self.text, begin, boundary, skip_to_digit=row.label is None)
+        self.rows.append(ParsedRow(row, path, run))
+        self.end = max(self.end, run_end)
+        self.pending = None
+
+    def header(self, header: Header) -> None:
+        found = _find_header(self.text, header, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
+        if found:
+            self.close(found[0])
+            self.cursor = self.end = max(self.end, found[1])
+            self.header_texts[header] = found[2]
+
+    def row(self, row: Row) -> None:
+        if row.label is None:
+            self.close(self.cursor)
+            self.pending = (row, (), self.cursor)
+            return
+        leaf = _search(row.label, self.text, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
+        if leaf is None:
+            self.warnings.append(f"table {self.table}: row {row.label.text} not found")
+            return
+        boundary = leaf.start()
+        for parent in row.parents:
+            if parent not in self.seen_parents and (found := _search(parent, self.text, self.cursor, leaf.start())):
+                self.seen_parents.add(parent)
+                boundary = min(boundary, found.start())
+        self.close(boundary)
+        path = tuple(p.text for p in row.parents if p in self.seen_parents) + (row.label.text,)
+        self.pending = (row, path, leaf.end())
+        self.cursor = self.end = max(self.end, leaf.end())
+
+
+def _scan_table(text: str, template: Template, start: int, stop: int, warnings: list[str]) -> _Scan:
+    scan = _Scan(text, template.name, stop, warnings, cursor=start, end=start)
+    for item in template.items:
+        if isinstance(item, Header):
+            scan.header(item)
+        else:
+            scan.row(item)
+    scan.close(stop)
+    return scan
+
+
+def _table_rows(template: Template, scan: _Scan) -> tuple[tuple[str, ...], ...]:
+    by_key = {p.row.key: p for p in scan.rows}
+    rows: list[tuple[str, ...]] = []
+    for item in template.items:
+        if isinstance(item, Header):
+            rows.append(scan.header_texts.get(item, tuple(c.text for c in item.cells)))
+        elif item.key in by_key:
+            rows.append(by_key[item.key].cells())
+    return tuple(rows)
+
+
+def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:
+    template = _choose_variant(text, kind, start, stop)
+    local: list[str] = []
+    scan = _scan_table(text, template, start, stop, local)
+    if not scan.rows:
+        return None
+    for parsed in scan.rows:
+        _split_row(parsed, template.name, local)
+    if template.balances:
+        _resolve_jointly(scan.rows, template.balances, template.name, local)
+    else:
+        for parsed in scan.rows:
+            if len(parsed.candidates) > 1:
+                _warn_ambiguous(parsed, template.name, parsed.candidates, local)
+    warnings.extend(local)
+    return Table(rows=_table_rows(template, scan), aligned=False), scan.end
+
+
+class FoundTable(NamedTuple):
+    start: int
+    end: int
+    kind: str
+    table: Table
+
+
+def _find_tables(line: str, warnings: list[str]) -> list[FoundTable]:
+    """Each standard table found in one line, in order, with the span of text it replaces."""
+    anchors: list[tuple[TableKind, int]] = []
+    cursor = 0
+    for kind in TABLE_KINDS:
+        start = _locate(line, kind, cursor)
+        if start is not None:
+            anchors.append((kind, start))
+            cursor = start + 1
+    found: list[FoundTable] = []
+    for i, (kind, start) in enumerate(anchors):
+        stop = anchors[i + 1][1] if i + 1 < len(anchors) else len(line)
+        start = max(start, found[-1].end if found else 0)
+        read = _read_table(line, kind, start, stop, warnings)
+        if read is not None:
+            found.append(FoundTable(start, read[1], kind.name, read[0]))
+    return found
+
+
+# --------------------------------------------------------------------------- narrative
+
+TOP_TITLES = (
+    r"总体情况",
+    r"主动公开政府信息情况",
+    r"收到和处理政府信息公开申请情况",
+    r"依申请公开(?:政府信息)?情况",
+    r"(?:因政府信息公开(?:申请)?)?(?:提起)?行政法?复议[、和及与]?(?:提起)?行政诉讼的?情况",
+    r"存在的主要问题及改进情况",
+    r"其他需要报告的事项",
+)
+KNOWN_HEADING = re.compile(rf"[{CJK_DIGITS}]{{1,3}}\s*、\s*(?:政府信息公开(?:工作)?)?(?:{'|'.join(TOP_TITLES)})")
+MARKER = re.compile(
+    rf"(?:^|(?<=[。；;！!？?：:\s]))"
+    rf"(?:[{CJK_DIGITS}]{{1,3}}、|[（(][{CJK_DIGITS}]{{1,3}}[)）]|[（(]\d{{1,2}}[)）]|\d{{1,2}}[.．、](?!\d))"
+)
+HEADING_END = re.compile(r"[。：:]|\s|方面(?![。：:\s，,、的])")  # "（一）主动公开方面平潭…": 方面 ends it
+MAX_HEADING_CHARS = 30
+
+
+def _heading_split(piece: str) -> list[str]:
+    """A piece starting at a heading marker → [heading, body] when the heading's end is visible."""
+    known = KNOWN_HEADING.match(piece)
+    if known:
+        return [piece[: known.end()], piece[known.end() :]]
+    marker = MARKER.match(piece)
+    if marker is None or piece[0].isdigit():
+        # "1.加强用权信息公开（1）…": an arabic item's heading rarely ends visibly, and a short
+        # stand-alone "1.…" paragraph would pass for a misnumbered top-level heading.
+        return [piece]
+    end = HEADING_END.search(piece, marker.end(), marker.end() + MAX_HEADING_CHARS)
+    if end is None or end.start() == marker.end():
+        return [piece]
+    cut = end.end() if not end.group(0).isspace() else end.start()
+    return [piece[:cut], piece[cut:]]
+
+
+def split_narrative(text: str) -> list[Paragraph]:
+    """Cut running text into paragraphs at section headings and numbered items."""
+    known = [m.span() for m in KNOWN_HEADING.finditer(text)]
+    starts = {pos for span in known for pos in span} | {m.start() for m in MARKER.finditer(text)}
+    bounds = sorted({0, *starts, len(text)})
+    pieces = (text[a:b] for a, b in itertools.pairwise(bounds))
+    return [Paragraph(part.strip()) for piece in pieces for part in _heading_split(piece) if part.strip()]
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def split_flattened(text: str) -> tuple[list[Block], list[str]]:
+    """Blocks in reading order (paragraphs, and a Table for each standard table) plus warnings."""
+    blocks: list[Block] = []
+    warnings: list[str] = []
+    kinds_found: set[str] = set()
+    for line in text.splitlines():
+        cursor = 0
+        for found in _find_tables(line, warnings):
+            blocks.extend(split_narrative(line[cursor : found.start]))
+            blocks.append(found.table)
+            kinds_found.add(found.kind)
+            cursor = found.end
+        blocks.extend(split_narrative(line[cursor:]))
+    warnings.extend(f"table {k.name} not found in the flattened text" for k in TABLE_KINDS if k.name not in kinds_found)
+    return blocks, warnings
+
+
+TAB_CELL_LINE = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)
+MIN_EVIDENCE = 3  # flattened rows needed before a text counts as flattened
+TAB_TABLE_LINES = 2  # lines with a tab and a digit that mean the tables kept their cells
+
+
+@functools.cache
+def _evidence_patterns() -> tuple[tuple[re.Pattern[str], int], ...]:
+    """For each labelled multi-column row: label followed (on the same line) by a run of digits."""
+    rows = {r.label: len(r.kinds) for k in TABLE_KINDS for _, t in k.variants for r in t.rows if r.label}
+    return tuple(
+        (re.compile(label_regex(label).pattern + r"[ \u3000]*(\d[\d \u3000\-.]*)"), ncols)
+        for label, ncols in rows.items()
+        if ncols > 1
+    )
+
+
+def looks_flattened(text: str) -> bool:
+    """True when standard row labels are followed by runs of concatenated digits and no tab cells are seen.
+
+    Evidence is a label followed on its line by fewer whitespace-separated pieces
+    than the row has columns while holding at least that many digits (e.g.
+    ``申请数量21710000218``); a row written ``217 1 0 0 0 0 218`` is not evidence.
+    """
+    if len(TAB_CELL_LINE.findall(text)) >= TAB_TABLE_LINES:
+        return False
+    evidence: set[int] = set()  # where flattened runs start (two labels may share one)
+    for pattern, ncols in _evidence_patterns():
+        for match in pattern.finditer(text):
+            run = match.group(1)
+            if len(run.split()) < ncols <= sum(ch.isdigit() for ch in run):
+                evidence.add(match.start(1))
+                if len(evidence) >= MIN_EVIDENCE:
+                    return True
+    return False

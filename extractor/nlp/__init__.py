@@ -1,0 +1,1 @@
+"""Narrative analysis: a spaCy Chinese pipeline segmented by jieba, claims, links."""

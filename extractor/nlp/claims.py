@@ -1,0 +1,224 @@
+"""Every counted quantity stated in the narrative, as a :class:`Claim`.
+
+A claim is a number with a measure word or unit (29件, 500余条, 1.2万条, 182.32万元,
+56%), a year-over-year change (较上年增加85件 → +85, 下降56% → -56), or a zero
+statement (未收到政府信息公开申请 → 0).  Numbers that are not counts are never
+claims: years and dates (2020年, 1月1日), document and article numbers
+(〔2019〕14号, 第二十条), enumerators (一是, 三不够) and names (六稳六保, 五公开) —
+none of them is followed by a measure word, and ordinals start with 第.
+The patterns are data; the segmentation (jieba inside spaCy) gives the token
+boundaries a number must start on and the clause a claim is read in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from extractor.nlp.numbers import ARABIC, CHINESE, percent_to_number, to_number
+from extractor.nlp.pipeline import segment
+
+UNITS = (
+    "万元",
+    "亿元",
+    "元",
+    "人次",
+    "条",
+    "件",
+    "篇",
+    "次",
+    "个",
+    "项",
+    "人",
+    "家",
+    "起",
+    "期",
+    "场",
+    "份",
+    "批",
+    "%",
+)
+# "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
+APPROX_BEFORE: dict[str, str] = {
+    "超过": "above",
+    "逾": "above",
+    "近": "under",
+    "将近": "under",
+    "约": "about",
+    "大约": "about",
+}
+APPROX_AFTER: dict[str, str] = {"余": "over", "多": "over"}
+APPROX_TRAILING: dict[str, str] = {"以上": "above", "左右": "about"}
+CHANGE_WORDS: dict[str, int] = {
+    "增加": 1,
+    "增长": 1,
+    "上升": 1,
+    "提高": 1,
+    "提升": 1,
+    "多": 1,
+    "减少": -1,
+    "下降": -1,
+    "降低": -1,
+    "回落": -1,
+    "少": -1,
+}
+COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d年")
+PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|20\d\d年)(同期)?(的|为|共|是)?$")
+# Measure words that start another word: 一次性, 一条龙, 个性化.
+NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体)")
+BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
+CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
+
+_unit = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
+_before = "|".join(sorted(APPROX_BEFORE, key=len, reverse=True))
+_change = "|".join(sorted(CHANGE_WORDS, key=len, reverse=True))
+NUMBER_MENTION = re.compile(
+    rf"(?P<change>(?:{_change})了?)?"
+    rf"(?P<before>{_before})?"
+    rf"(?P<num>{ARABIC}(?:[万亿](?!元))?|{CHINESE})\s?"
+    rf"(?P<after>[余多])?"
+    rf"(?P<unit>{_unit}|％)"
+    rf"(?P<trailing>以上|左右)?"
+)
+PERCENT_WORDS = re.compile(rf"(?P<change>(?:{_change})了?)?百分之(?P<num>{CHINESE}|{ARABIC}|百)")
+
+ZERO_STATEMENTS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(p)
+    for p in (
+        r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
+        r"(未|没有)(发生|出现|产生|涉及|收到)[^，,。；;]{0,20}?(行政复议|行政诉讼)[^，,。；;]{0,12}",
+        r"无[^，,。；;]{0,10}?(行政复议|行政诉讼)(案件|情况)",
+    )
+)
+
+
+@dataclass(frozen=True)
+class Claim:
+    text: str
+    value: int | float
+    unit: str | None
+    approx: str | None  # "over" (余, 多), "above" (超过, 以上), "under" (近), "about" (约), or None
+    start: int  # offsets in the section's text
+    end: int
+    section: str | None
+    sentence: str
+    clause: str
+    clause_start: int  # offset of the clause in the section's text
+    sentence_start: int  # offset of the sentence (before stripping) in the section's text
+    change: bool = False  # a change against last year, signed
+    previous: bool = False  # a value of last year, not this one
+    zero: bool = False  # a statement that something did not happen
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def span_around(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
+    left = max((m.end() for m in breaks.finditer(text, 0, start)), default=0)
+    right_match = breaks.search(text, end)
+    return left, right_match.start() if right_match else len(text)
+
+
+def extract_claims(text: str, section: str | None = None) -> list[Claim]:
+    """All claims of one section's text, in reading order."""
+    token_starts = {start for _, start in segment(text)}
+    claims = [*_numeric_claims(text, section, token_starts), *_zero_claims(text, section)]
+    return sorted(_drop_overlaps(claims), key=lambda c: c.start)
+
+
+def _drop_overlaps(claims: list[Claim]) -> list[Claim]:
+    kept: list[Claim] = []
+    for claim in sorted(claims, key=lambda c: (c.start, -(c.end - c.start))):
+        if not any(k.start <= claim.start < k.end for k in kept):
+            kept.append(claim)
+    return kept
+
+
+def _numeric_claims(text: str, section: str | None, token_starts: set[int]) -> Iterator[Claim]:
+    for m in [*NUMBER_MENTION.finditer(text), *PERCENT_WORDS.finditer(text)]:
+        is_percent_words = m.re is PERCENT_WORDS
+        if not is_percent_words and not _is_count(text, m, m.start("num"), token_starts):
+            continue
+        unit = "%" if is_percent_words or m.group("unit") == "％" else m.group("unit")
+        number = "百分之" + m.group("num") if is_percent_words else m.group("num")
+        try:
+            value = percent_to_number(number) if unit == "%" else to_number(number)
+        except (ValueError, KeyError):
+            continue
+        yield _claim(text, m, section, value, unit)
+
+
+def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int]) -> bool:
+    before = text[max(0, num_start - 1) : num_start]
+    after = text[m.end() : m.end() + 2]
+    if before == "第" or NOT_A_MEASURE.match(after):
+        return False
+    if num_start not in token_starts and not re.match(r"\d", text[num_start]):
+        return False  # a numeral inside a word: 统一, 进一步, 唯一
+    if num_start > 0 and re.match(r"[\d.]", text[num_start - 1]):
+        return False
+    # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is.
+    return m.group("num") not in BARE_NUMERALS or bool(m.groupdict().get("change"))
+
+
+def _approx(m: re.Match[str]) -> str | None:
+    groups = m.groupdict()
+    for key, table in (("before", APPROX_BEFORE), ("after", APPROX_AFTER), ("trailing", APPROX_TRAILING)):
+        if groups.get(key):
+            return table[groups[key]]
+    return None
+
+
+def _claim(text: str, m: re.Match[str], section: str | None, value: int | float, unit: str) -> Claim:
+    clause_start, clause_end = span_around(text, m.start(), m.end(), CLAUSE_BREAK)
+    sentence_start, sentence_end = span_around(text, m.start(), m.end(), SENTENCE_BREAK)
+    clause = text[clause_start:clause_end]
+    groups = m.groupdict()
+    change_word = (groups.get("change") or "").rstrip("了")
+    change = bool(change_word) and bool(COMPARISON.search(text[sentence_start : m.start()]))
+    if change_word and not change and change_word in ("多", "少"):
+        change_word = ""  # "多" in "多种渠道" is not a change
+    sign = CHANGE_WORDS.get(change_word, 1) if change else 1
+    start = m.start() if change else m.start("before") if groups.get("before") else m.start("num")
+    if "百分之" in m.group(0) and not change:
+        start = m.start("num") - len("百分之")
+    previous = bool(PREVIOUS_MARKER.search(text[clause_start : m.start("num")])) and not change
+    return Claim(
+        text=text[start : m.end()],
+        value=sign * value,
+        unit=unit,
+        approx=_approx(m),
+        start=start,
+        end=m.end(),
+        section=section,
+        sentence=text[sentence_start:sentence_end].strip(),
+        clause=clause,
+        clause_start=clause_start,
+        sentence_start=sentence_start,
+        change=change,
+        previous=previous,
+    )
+
+
+def _zero_claims(text: str, section: str | None) -> Iterator[Claim]:
+    for pattern in ZERO_STATEMENTS:
+        for m in pattern.finditer(text):
+            clause_start, clause_end = span_around(text, m.start(), m.end(), CLAUSE_BREAK)
+            sentence_start, sentence_end = span_around(text, m.start(), m.end(), SENTENCE_BREAK)
+            yield Claim(
+                text=m.group(0),
+                value=0,
+                unit=None,
+                approx=None,
+                start=m.start(),
+                end=m.end(),
+                section=section,
+                sentence=text[sentence_start:sentence_end].strip(),
+                clause=text[clause_start:clause_end],
+                clause_start=clause_start,
+                sentence_start=sentence_start,
+                zero=True,
+            )

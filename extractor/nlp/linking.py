@@ -1,0 +1,255 @@
+"""Link each claim to the table field it counts, and verify it against the table.
+
+A claim's status is one of:
+- ``match``: the table says the same (an approximate claim within its direction);
+- ``reconciled``: it differs, but a reading auditors accept makes it agree
+  (new applications counted with those carried in; 予以公开 with 部分公开; several
+  claims that together count one cell); reported as a warning naming the reading;
+- ``mismatch``: it differs and nothing reconciles it;
+- ``unverifiable``: no cell counts it (no link, a missing or blank cell, a
+  change or last year's value).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from extractor.model import Report
+from extractor.nlp.claims import Claim, extract_claims
+from extractor.nlp.lexicon import LINKS, UNAVAILABLE, Link
+from extractor.nlp.pipeline import segment
+
+Number = int | float
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """When a claim on ``metric`` differs, auditors also accept the sum of ``keys``."""
+
+    metric: str
+    keys: tuple[str, ...]
+    name_zh: str
+    name_en: str
+
+
+RECONCILIATIONS: tuple[Reconciliation, ...] = (
+    Reconciliation(
+        "applications.new.total",
+        ("applications.new.total", "applications.carried_in.total"),
+        "本年新收与上年结转之和",
+        "new applications plus those carried in",
+    ),
+    Reconciliation(
+        "applications.granted.total",
+        ("applications.granted.total", "applications.partial.total"),
+        "予以公开与部分公开之和",
+        "granted plus partially granted",
+    ),
+    Reconciliation(
+        "applications.unavailable.not_held.total",
+        UNAVAILABLE,
+        "无法提供各项之和",
+        "all 无法提供 rows together",
+    ),
+    Reconciliation(
+        "applications.results_total.total",
+        ("applications.results_total.total", "applications.carried_out.total"),
+        "办理结果总计与结转下年度之和",
+        "processed plus carried forward",
+    ),
+)
+CLAIMS_SUM = ("同一字段的几处表述之和", "the sum of several claims about the same field")
+
+
+@dataclass(frozen=True)
+class LinkedClaim:
+    claim: Claim
+    link: str | None = None
+    keys: tuple[str, ...] = ()
+    table_value: Number | None = None
+    status: str = "unverifiable"
+    reconciliation: Reconciliation | None = None
+    reconciled_value: Number | None = None
+    partners: tuple[Claim, ...] = ()
+
+    @property
+    def metric(self) -> str | None:
+        return self.keys[0] if len(self.keys) == 1 else None
+
+    @property
+    def metric_expr(self) -> str | None:
+        return " + ".join(self.keys) if self.keys else None
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.claim
+        return {
+            "text": c.text,
+            "value": c.value,
+            "unit": c.unit,
+            "approx": c.approx,
+            "start": c.start,
+            "end": c.end,
+            "section": c.section,
+            "sentence": c.sentence,
+            "metric": self.metric,
+            "metric_expr": self.metric_expr,
+            "table_value": self.table_value,
+            "status": self.status,
+            "reconciliation": self.reconciliation.name_zh if self.reconciliation else None,
+        }
+
+
+# ---- linking ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Span:
+    """A stretch of the section's text with the jieba tokens that start in it."""
+
+    text: str
+    start: int
+    token_starts: frozenset[int]
+    tokens: tuple[str, ...]
+
+    def has(self, term: str) -> bool:
+        """The term lies inside one token, or starts on a token boundary (不存在 = 不 + 存在)."""
+        if any(term in token for token in self.tokens):
+            return True
+        at = self.text.find(term)
+        while at != -1:
+            if self.start + at in self.token_starts:
+                return True
+            at = self.text.find(term, at + 1)
+        return False
+
+    def has_group(self, group: Sequence[str]) -> bool:
+        return any(self.has(term) for term in group)
+
+
+def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, end: int) -> Span:
+    inside = [(t, i) for t, i in tokens if start <= i < end]
+    return Span(section_text[start:end], start, frozenset(i for _, i in inside), tuple(t for t, _ in inside))
+
+
+def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
+    """The first group in the claim's own stretch; the others there or earlier in the sentence."""
+    if claim.unit not in link.units or any(word in near.text for word in link.exclude):
+        return False
+    first, *rest = link.groups
+    return near.has_group(first) and all(near.has_group(g) or before.has_group(g) for g in rest)
+
+
+def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str) -> Link | None:
+    """The first link that fits the claim's clause, read left of the number."""
+    if claim.change or claim.previous or claim.unit == "%":
+        return None
+    if claim.zero:
+        clause = make_span(section_text, tokens, claim.clause_start, claim.end)
+        return next((lk for lk in LINKS if lk.name in ZERO_LINKS and all(map(clause.has_group, lk.groups))), None)
+    # "微博公开373条、微信公开450条": each enumerated part is read on its own.
+    part_start = max(claim.clause_start, section_text.rfind("、", claim.clause_start, claim.start) + 1)
+    near = make_span(section_text, tokens, part_start, claim.start)
+    before = make_span(section_text, tokens, claim.sentence_start, part_start)
+    return next((lk for lk in LINKS if _fits(lk, claim, near, before)), None)
+
+
+ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请"}
+
+
+def resolve_keys(link: Link, report: Report) -> tuple[str, ...]:
+    """The first alternative of the link whose keys the report has (else the first)."""
+    for keys in link.keys:
+        if any(k in report.tables for k in keys):
+            return keys
+    return link.keys[0]
+
+
+def table_sum(report: Report, keys: Sequence[str]) -> Number | None:
+    """Sum of the cells; blanks count 0 unless every cell is blank or absent."""
+    values = [report.tables.get(k) for k in keys]
+    if all(v is None for v in values):
+        return None
+    total = sum(v for v in values if v is not None)
+    return round(total, 4) if isinstance(total, float) else total
+
+
+# ---- verification ----------------------------------------------------------------
+
+
+def agrees(claim: Claim, table_value: Number) -> bool:
+    """Exact for counts; an approximate claim within its stated direction."""
+    value = claim.value
+    if claim.approx == "over":  # 300余条: 300 to 399
+        magnitude = 10 ** max(len(str(int(abs(value)))) - 1, 0)
+        return value <= table_value < value + magnitude
+    if claim.approx == "above":  # 超过300条: more, but not double
+        return value <= table_value < value * 2
+    if claim.approx == "under":
+        return value * 0.9 <= table_value <= value
+    if claim.approx == "about":
+        return abs(table_value - value) <= max(abs(value) * 0.1, 1)
+    return abs(table_value - value) < 1e-6
+
+
+def link_claims(report: Report) -> list[LinkedClaim]:
+    """Every claim of the report's narrative, linked and verified."""
+    linked: list[LinkedClaim] = []
+    for section in report.sections:
+        if not section.text:
+            continue
+        tokens = segment(section.text)
+        for claim in extract_claims(section.text, section.id):
+            link = find_link(claim, tokens, section.text)
+            if link is None:
+                linked.append(LinkedClaim(claim))
+                continue
+            keys = resolve_keys(link, report)
+            linked.append(LinkedClaim(claim, link.name, keys, table_sum(report, keys)))
+    return reconcile(verify_each(linked, report))
+
+
+def verify_each(linked: list[LinkedClaim], report: Report) -> list[LinkedClaim]:
+    out = []
+    for lc in linked:
+        if lc.table_value is None:
+            out.append(lc)
+        elif agrees(lc.claim, lc.table_value):
+            out.append(replace(lc, status="match"))
+        else:
+            out.append(_reconcile_alone(lc, report))
+    return out
+
+
+def _reconcile_alone(lc: LinkedClaim, report: Report) -> LinkedClaim:
+    for rec in RECONCILIATIONS:
+        if lc.metric == rec.metric:
+            alternative = table_sum(report, rec.keys)
+            if alternative is not None and agrees(lc.claim, alternative):
+                return replace(lc, status="reconciled", reconciliation=rec, reconciled_value=alternative)
+    return replace(lc, status="mismatch")
+
+
+def reconcile(linked: list[LinkedClaim]) -> list[LinkedClaim]:
+    """Claims of one section on the same field that each differ but together agree."""
+    groups: dict[tuple[str | None, tuple[str, ...]], list[int]] = defaultdict(list)
+    for i, lc in enumerate(linked):
+        if lc.status == "mismatch" and lc.claim.approx is None:
+            groups[(lc.claim.section, lc.keys)].append(i)
+    out = list(linked)
+    for indices in groups.values():
+        if len(indices) < 2:
+            continue
+        total = sum(linked[i].claim.value for i in indices)
+        table_value = linked[indices[0]].table_value
+        if table_value is not None and abs(total - table_value) < 1e-6:
+            claims = tuple(linked[i].claim for i in indices)
+            rec = Reconciliation(linked[indices[0]].metric_expr or "", linked[indices[0]].keys, *CLAIMS_SUM)
+            for i in indices:
+                partners = tuple(c for c in claims if c is not linked[i].claim)
+                out[i] = replace(
+                    linked[i], status="reconciled", reconciliation=rec, reconciled_value=total, partners=partners
+                )
+    return out

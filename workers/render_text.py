@@ -1,0 +1,49 @@
+"""``gkaudit check --format text``: a readable Chinese report, each finding with its sentence beside its cells."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
+STATUS_ZH = {"match": "一致", "mismatch": "不一致", "reconciled": "可调和", "unverifiable": "无法核对"}
+
+
+def _cells_text(cells: dict[str, dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{key} = {c.get('value')}" + (f"（原文 {c['raw']}）" if c.get("raw") else "") for key, c in cells.items()
+    )
+
+
+def render_check_text(result: dict[str, Any], width: int = 140) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=False, color_system=None)
+    title = f"{result['file']}：{result.get('agency') or '（未载明机关）'} {result.get('year') or ''} 年度报告"
+    console.print(title)
+    fmt = result.get("format_version") or "未识别"
+    console.print(f"格式：{fmt}；章节 {len(result['sections'])} 个；表格字段 {len(result['tables'])} 个")
+    counts = {s: sum(f["severity"] == s for f in result["findings"]) for s in SEVERITY_ZH}
+    console.print("发现：" + "，".join(f"{SEVERITY_ZH[s]} {n} 项" for s, n in counts.items()))
+    statuses = {s: sum(c["status"] == s for c in result["claims"]) for s in STATUS_ZH}
+    console.print("正文数字：" + "，".join(f"{STATUS_ZH[s]} {n} 处" for s, n in statuses.items()))
+    if result["findings"]:
+        table = Table(show_lines=True, expand=True)
+        table.add_column("规则", no_wrap=True)
+        table.add_column("问题", ratio=3)
+        table.add_column("正文", ratio=3)
+        table.add_column("表格", ratio=2)
+        for f in result["findings"]:
+            ev = f.get("evidence", {})
+            table.add_row(
+                f"{f['rule']}\n{SEVERITY_ZH[f['severity']]}",
+                f"{f['message_zh']}\n{f['message_en']}",
+                ev.get("sentence", "") or ev.get("relation", ""),
+                _cells_text(ev.get("cells", {})),
+            )
+        console.print(table)
+    for w in result.get("warnings", []):
+        console.print(f"解析提示：{w}")
+    return buf.getvalue()
