@@ -39,11 +39,12 @@ class Scale:
 
 
 SCALES: dict[str, Scale] = {
+    # None of these levels may make 规章 (only provincial and 设区的市 governments do: 立法法).
     "street": Scale(8, 0.55, (0.05, 2), (0.02, 1), 300, 60, 3, 10, 5.0, 0.0),
-    "district_bureau": Scale(40, 0.3, (0.15, 4), (0.08, 2), 3000, 1500, 8, 40, 300.0, 0.01),
-    "city_dept": Scale(200, 0.12, (0.35, 12), (0.2, 6), 20000, 8000, 15, 80, 3000.0, 0.1),
-    "county_gov": Scale(600, 0.05, (0.5, 30), (0.3, 12), 40000, 15000, 20, 150, 20000.0, 0.02),
-    "province_dept": Scale(2500, 0.02, (0.6, 60), (0.4, 25), 60000, 5000, 25, 120, 50000.0, 0.2),
+    "district_bureau": Scale(40, 0.3, (0.15, 4), (0.08, 2), 3000, 1500, 8, 40, 300.0, 0.0),
+    "city_dept": Scale(200, 0.12, (0.35, 12), (0.2, 6), 20000, 8000, 15, 80, 3000.0, 0.0),
+    "county_gov": Scale(600, 0.05, (0.5, 30), (0.3, 12), 40000, 15000, 20, 150, 20000.0, 0.0),
+    "province_dept": Scale(2500, 0.02, (0.6, 60), (0.4, 25), 60000, 5000, 25, 120, 50000.0, 0.0),
 }
 
 # How often each 办理结果 row is chosen for one application (before per-report jitter).

@@ -1,20 +1,16 @@
-"""Tables rebuilt from web text whose cells were concatenated (extractor.loaders.flattened)."""
+"""Tables rebuilt from web text whose cells were concatenated (extractor.loaders.flattened*)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from extractor.loaders.flattened import (
-    Kind,
-    SumRule,
-    enumerate_splits,
-    looks_flattened,
-    split_flattened,
-    split_narrative,
-)
+from extractor.loaders.flattened import WARNINGS, looks_flattened, split_flattened, split_narrative
+from extractor.loaders.flattened_split import enumerate_splits
+from extractor.loaders.flattened_templates import Kind, SumRule
 from extractor.model import Paragraph, Table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -187,7 +183,7 @@ def test_column_relations_choose_between_row_splits() -> None:
 
 def test_row_split_that_no_relation_decides_is_warned() -> None:
     tables, warnings = tables_of("一、本年新收政府信息公开申请数量270020130二、上年结转政府信息公开申请数量0000000")
-    assert "table 四 not found in the flattened text" in warnings
+    assert "在表格被压平的文本中未找到表四 / table 四 not found in the flattened text" in warnings
     assert values(tables[0], "一、本年新收政府信息公开申请数量") in (
         digits(27, 0, 0, 2, 0, 1, 30),
         digits(2, 7, 0, 0, 20, 1, 30),
@@ -231,6 +227,45 @@ def test_table2_2021_ambiguous_row_is_chosen_and_warned() -> None:
     assert ("信息内容", "本年收费金额（单位：万元）") in table2.rows
     [warning] = warnings
     assert "行政规范性文件" in warning and "'6233440'" in warning and "62|3|3440" in warning
+
+
+def assert_bilingual(warning: str) -> None:
+    """Chinese first, then " / " and the English."""
+    chinese, sep, english = warning.partition(" / ")
+    assert sep and re.search(r"[\u4e00-\u9fff]", chinese) and english.startswith("table "), warning
+
+
+def test_warning_templates_are_bilingual() -> None:
+    for template in WARNINGS.values():
+        assert_bilingual(template)
+        assert not re.search(r"[A-Za-z]", re.sub(r"\{\w+\}", "", template.partition(" / ")[0])), template
+
+
+def test_every_kind_of_warning_is_bilingual() -> None:
+    reports = (
+        flat_report(table3=flat_table3(new="12")),  # cannot be split
+        flat_report(table3=flat_table3(new="")),  # no values
+        flat_report(table3=flat_table3(new="1111111")),  # splits only one way, breaking the sum
+        flat_report(table3=flat_table3(new="1" * 32)),  # too many splits to search
+        flat_report(table2=TABLE2_2019.replace("行政处罚2648-18538", "行政处罚1-5000")),  # nothing usual
+        flat_report(table2=TABLE2_2021.format(normative="6233440")),  # ambiguous
+        "一、本年新收政府信息公开申请数量270020130四、结转下年度继续办理0000000",  # rows and tables not found
+    )
+    warnings = [w for text in reports for w in tables_of(text)[1]]
+    for warning in warnings:
+        assert_bilingual(warning)
+    english = " ".join(w.partition(" / ")[2] for w in warnings)
+    for phrase in (
+        "cannot be split",
+        "no values after the label",
+        "which breaks the row's sum",
+        "too many splits",
+        "meets the usual relations",
+        "split ambiguously",
+        "row 二、上年结转政府信息公开申请数量 not found",
+        "table 二 not found",
+    ):
+        assert phrase in english
 
 
 def test_table2_unambiguous_row_gives_no_warning() -> None:
@@ -317,16 +352,22 @@ def test_pingtan_2019_trial_format(pingtan: dict) -> None:
     assert values(t3, "（七）总计") == digits(23, 0, 0, 0, 0, 0, 23)
     assert values(t3, "四、结转下年度继续办理") == ("0",) * 7
     check_table4(t4, (0,) * 5, (0,) * 5, (0,) * 5)
-    assert len(warnings) == 7 and all(w.startswith("table 二") for w in warnings)
+    assert len(warnings) == 7 and all(w.startswith("表二") for w in warnings)
 
 
 def test_pingtan_2020_negative_changes(pingtan: dict) -> None:
-    (t2, t3, _t4), _warnings = pingtan[2020]
+    (t2, t3, _t4), warnings = pingtan[2020]
     assert values(t2, "规章") == digits(0, 0, 7)
     assert values(t2, "行政许可") == digits(396, 442, 278)
     assert values(t2, "行政处罚") == digits(2648, -18, 538)
     assert values(t2, "行政强制") == digits(126, 26, 29)
     assert values(t2, "行政事业性收费") == digits(35, -15)
+    assert (
+        "表二“行政许可”行：数字串“396442278”有多种拆法（28种），取 396|442|278；"
+        "其他候选：3964|42|278；396|44|2278；3964|422|78；39|644|2278；396|4422|78；…另有 22 种"
+        " / table 二 row 行政许可: digits '396442278' split ambiguously (28 candidates); chose 396|442|278,"
+        " other candidates: 3964|42|278; 396|44|2278; 3964|422|78; 39|644|2278; 396|4422|78; … 22 more"
+    ) in warnings
     assert values(t3, "一、本年新收政府信息公开申请数量") == digits(20, 0, 0, 0, 0, 1, 21)
     assert values(t3, "（七）总计") == digits(20, 0, 0, 0, 0, 1, 21)
 

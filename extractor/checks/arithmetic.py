@@ -11,7 +11,7 @@ Blank cells:
 * a relation whose cells are all blank says nothing, and neither does a total
   whose parts are all blank: the structure rules report blank tables;
 * otherwise a blank part counts as 0;
-* a blank total whose parts hold values is a *missing total* (GK205, a warning),
+* a blank total whose parts hold values other than 0 is a *missing total* (GK205, a warning),
   never a wrong total; a relation that uses a missing total as one of its terms
   is not evaluated, so the same gap is not reported again as a wrong sum.
 """
@@ -184,11 +184,15 @@ def _sum(values: list[Value]) -> int | float:
 
 
 def is_missing_total(report: Report, relation: Relation) -> bool:
-    """A sum relation whose total is blank while some part holds a value."""
+    """A sum relation whose total is blank while some part holds a value other than 0.
+
+    A blank total over parts that are all 0 or blank is how many bodies write "none":
+    nothing is missing there.
+    """
     return (
         relation.is_sum
         and report.tables.get(relation.left[0].key) is None
-        and any(v is not None for v in _values(report, relation.right))
+        and any(v not in (None, 0) for v in _values(report, relation.right))
     )
 
 

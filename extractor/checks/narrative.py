@@ -8,10 +8,27 @@ from typing import Any
 
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
+from extractor.nlp.claims import bracket_depth
 from extractor.nlp.linking import LinkedClaim
 
 # A stated percentage is compared with the one its numbers give, to this many points.
 PERCENT_TOLERANCE = 1.0
+# Which linked fields can be a part of which linked total after 其中 (key prefixes).
+# A part linked to anything else ("办结0件，其中予以公开0件，结转下年度1件": 结转) is
+# the next item of the sentence, not a part; an unlinked part (by channel) may be one.
+PART_OF: dict[str, tuple[str, ...]] = {
+    "applications.new.": ("applications.new.",),
+    "applications.results_total.": (
+        "applications.granted.",
+        "applications.partial.",
+        "applications.denied.",
+        "applications.unavailable.",
+        "applications.not_processed.",
+        "applications.other.",
+    ),
+    "stats.active.total": ("stats.active.",),
+    "review.total": ("review.",),
+}
 
 
 def cells_evidence(report: Report, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
@@ -115,12 +132,24 @@ def breakdown_exceeds_total(data: AuditInput) -> Iterator[Hit]:
         if not totals or len(parts) < 2:
             continue
         total = totals[-1]  # the count just before 其中
-        parts = [p for p in parts if p.claim.unit == total.claim.unit]
+        depth = bracket_depth(sentence[: sentence.find("其中")])
+        parts = [
+            p
+            for p in parts
+            if p.claim.unit == total.claim.unit and p.claim.bracket_depth == depth and _can_be_part(p, total)
+        ]
         parts_sum = sum(p.claim.value for p in parts)
         if len(parts) >= 2 and parts_sum > total.claim.value:
             params = {"parts_sum": parts_sum, "total_text": total.claim.text}
             evidence = {"sentence": sentence, "total": total.claim.text, "parts": [p.claim.text for p in parts]}
             yield Hit(total.metric_expr, params, evidence)
+
+
+def _can_be_part(part: LinkedClaim, total: LinkedClaim) -> bool:
+    if not part.keys or not total.keys:
+        return True
+    allowed = next((parts for prefix, parts in PART_OF.items() if total.keys[0].startswith(prefix)), ())
+    return all(k.startswith(allowed) for k in part.keys) if allowed else False
 
 
 def _is_plain_count(lc: LinkedClaim) -> bool:

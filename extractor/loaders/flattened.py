@@ -142,59 +142,60 @@ def _show(cells: Sequence[str]) -> str:
     return "|".join(cells)
 
 
-def _show_many(candidates: Sequence[tuple[str, ...]]) -> str:
-    shown = "; ".join(_show(c) for c in candidates[:SHOWN_CANDIDATES])
+def _show_many(candidates: Sequence[tuple[str, ...]], lang: str) -> str:
+    shown = OTHERS_SEPARATOR[lang].join(_show(c) for c in candidates[:SHOWN_CANDIDATES])
     more = len(candidates) - SHOWN_CANDIDATES
-    return shown + (f"; … {more} more" if more > 0 else "")
+    return shown + (OTHERS_MORE[lang].format(more=more) if more > 0 else "")
 
 
 def _split_row(parsed: ParsedRow, table: str, warnings: list[str]) -> None:
     """Fill ``candidates`` (best first) and ``chosen``; warn when the run cannot be split."""
     row, tokens = parsed.row, parsed.run.split()
-    where = f"table {table} row {parsed.name}"
+    where = {"table": table, "row": parsed.name, "run": parsed.run}
     if not tokens:
-        warnings.append(f"{where}: no values after the label")
+        _warn(warnings, "no_values", **where)
         return
     try:
         candidates = enumerate_splits(tokens, row.kinds, row.rules.sums)
         if not candidates and len(tokens) > 1:  # a space inside a number after all
             candidates = enumerate_splits(["".join(tokens)], row.kinds, row.rules.sums)
     except SplitBudgetExceeded:
-        warnings.append(f"{where}: digits '{parsed.run}' allow too many splits to search; kept as one raw cell")
+        _warn(warnings, "too_many_splits", **where)
         return
     if not candidates:
         _split_without_arithmetic(parsed, tokens, where, warnings)
         return
-    usual = [c for c in candidates if all(_usual([_number(v) for v in c], r) for r in row.rules.usual)]
-    if usual:
-        candidates = usual
-    else:
-        warnings.append(f"{where}: no split of '{parsed.run}' meets the usual relations; ranked anyway")
-    candidates.sort(key=lambda c: plausibility_cost(c, row.rules))
+    candidates, any_usual = rank_splits(candidates, row.rules)
+    if not any_usual:
+        _warn(warnings, "unusual", **where)
     parsed.candidates, parsed.chosen = candidates, candidates[0]
 
 
-def _split_without_arithmetic(parsed: ParsedRow, tokens: list[str], where: str, warnings: list[str]) -> None:
+def _split_without_arithmetic(parsed: ParsedRow, tokens: list[str], where: dict[str, str], warnings: list[str]) -> None:
     try:
         lexical = enumerate_splits(tokens, parsed.row.kinds, limit=2)
     except SplitBudgetExceeded:
         lexical = []
     if len(lexical) == 1:
         parsed.candidates, parsed.chosen = lexical, lexical[0]
-        warnings.append(f"{where}: '{parsed.run}' splits only as {_show(lexical[0])}, which breaks the row's sum")
+        _warn(warnings, "breaks_sum", split=_show(lexical[0]), **where)
     else:
-        warnings.append(
-            f"{where}: digits '{parsed.run}' cannot be split into {len(parsed.row.kinds)} values consistently;"
-            " kept as one raw cell"
-        )
+        _warn(warnings, "unsplittable", ncols=len(parsed.row.kinds), **where)
 
 
 def _warn_ambiguous(parsed: ParsedRow, table: str, options: Sequence[tuple[str, ...]], warnings: list[str]) -> None:
     chosen = parsed.chosen or options[0]
     others = [c for c in options if c != chosen]
-    warnings.append(
-        f"table {table} row {parsed.name}: digits '{parsed.run}' split ambiguously ({len(options)} candidates);"
-        f" chose {_show(chosen)}, other candidates: {_show_many(others)}"
+    _warn(
+        warnings,
+        "ambiguous",
+        table=table,
+        row=parsed.name,
+        run=parsed.run,
+        count=len(options),
+        chosen=_show(chosen),
+        others_zh=_show_many(others, "zh"),
+        others_en=_show_many(others, "en"),
     )
 
 
@@ -221,11 +222,11 @@ def _resolve_jointly(rows: list[ParsedRow], balances: Sequence[Balance], table: 
     open_rows = [p for p in rows if len(p.candidates) > 1]
     if not open_rows:
         return
-    fixed = {p.row.key: tuple(map(_number, p.chosen)) for p in rows if p.chosen and len(p.candidates) == 1}
+    fixed = {p.row.key: tuple(map(cell_number, p.chosen)) for p in rows if p.chosen and len(p.candidates) == 1}
 
     def score(combo: Sequence[tuple[str, ...]]) -> int:
         chosen = dict(fixed)
-        chosen.update({p.row.key: tuple(map(_number, c)) for p, c in zip(open_rows, combo, strict=True)})
+        chosen.update({p.row.key: tuple(map(cell_number, c)) for p, c in zip(open_rows, combo, strict=True)})
         return _balance_score(chosen, balances)
 
     if math.prod(len(p.candidates) for p in open_rows) <= MAX_JOINT_COMBINATIONS:
@@ -335,7 +336,7 @@ class _Scan:
             return
         leaf = _search(row.label, self.text, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
         if leaf is None:
-            self.warnings.append(f"table {self.table}: row {row.label.text} not found")
+            _warn(self.warnings, "row_not_found", table=self.table, row=row.label.text)
             return
         boundary = leaf.start()
         for parent in row.parents:
@@ -476,7 +477,9 @@ def split_flattened(text: str) -> tuple[list[Block], list[str]]:
             kinds_found.add(found.kind)
             cursor = found.end
         blocks.extend(split_narrative(line[cursor:]))
-    warnings.extend(f"table {k.name} not found in the flattened text" for k in TABLE_KINDS if k.name not in kinds_found)
+    for kind in TABLE_KINDS:
+        if kind.name not in kinds_found:
+            _warn(warnings, "table_not_found", table=kind.name)
     return blocks, warnings
 
 

@@ -67,9 +67,9 @@ CHANGE_WORDS: dict[str, int] = {
 COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d年")
 PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|20\d\d年)(同期)?(的|为|共|是)?$")
 # Measure words that start another word: 一次性, 一条龙, 个性化.
-NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体)")
+NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四五六七八九十])")
 BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
-CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n]")
+CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
 
 _unit = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
@@ -91,6 +91,8 @@ ZERO_STATEMENTS: tuple[re.Pattern[str], ...] = tuple(
         r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
         r"(未|没有)(发生|出现|产生|涉及|收到)[^，,。；;]{0,20}?(行政复议|行政诉讼)[^，,。；;]{0,12}",
         r"无[^，,。；;]{0,10}?(行政复议|行政诉讼)(案件|情况)",
+        r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
+        r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
     )
 )
 
@@ -108,6 +110,7 @@ class Claim:
     clause: str
     clause_start: int  # offset of the clause in the section's text
     sentence_start: int  # offset of the sentence (before stripping) in the section's text
+    bracket_depth: int = 0  # brackets open between the sentence start and the claim
     change: bool = False  # a change against last year, signed
     previous: bool = False  # a value of last year, not this one
     zero: bool = False  # a statement that something did not happen
@@ -156,6 +159,8 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
     after = text[m.end() : m.end() + 2]
     if before == "第" or NOT_A_MEASURE.match(after):
         return False
+    if before in '“"《「' and re.fullmatch(CHINESE, m.group("num")):
+        return False  # a name in quotes: “三个一”, “两个确保”
     if num_start not in token_starts and not re.match(r"\d", text[num_start]):
         return False  # a numeral inside a word: 统一, 进一步, 唯一
     if num_start > 0 and re.match(r"[\d.]", text[num_start - 1]):
@@ -198,9 +203,14 @@ def _claim(text: str, m: re.Match[str], section: str | None, value: int | float,
         clause=clause,
         clause_start=clause_start,
         sentence_start=sentence_start,
+        bracket_depth=bracket_depth(text[sentence_start:start]),
         change=change,
         previous=previous,
     )
+
+
+def bracket_depth(text: str) -> int:
+    return sum(text.count(o) for o in "（(") - sum(text.count(c) for c in "）)")
 
 
 def _zero_claims(text: str, section: str | None) -> Iterator[Claim]:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 COUNT_UNITS = ("件", "个", "次", "起", "项", "条")
+DECISION_UNITS = ("件", "个", "项", "次")  # 条 counts published items (行政许可类信息69条), not decisions
 CASE_UNITS = ("件", "起", "个", "次")
 ITEM_UNITS = ("条", "件", "个", "项")
 ORG_COLUMNS = ("commercial", "research", "social_org", "legal_service", "other_org")
@@ -38,6 +39,9 @@ NOT_PROCESSED = tuple(
 )
 OTHER_2021 = tuple(f"applications.other.{k}.total" for k in ("overdue_correction", "overdue_fee", "other"))
 LITIGATION = ("litigation_direct.total", "litigation_after_review.total")
+# Words that make a 许可/处罚 count something other than decisions: a category of
+# published information (行政许可类信息), licences (施工许可证), lists of matters.
+NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单")
 # Words that make a clause a breakdown by channel or applicant, not a total.
 BREAKDOWN_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "电子邮件", "其中", "自然人", "法人")
 
@@ -51,6 +55,10 @@ class Link:
     groups: tuple[tuple[str, ...], ...]
     units: tuple[str, ...] = COUNT_UNITS
     exclude: tuple[str, ...] = ()
+    # May the second and later groups be found earlier in the sentence ("…行政复议1件，其中结果维持1件")?
+    carry: bool = True
+    # Must the first group's term stand right before the number ("申请154件", not "回复申请的“三个一”")?
+    adjacent: bool = False
 
 
 def one(*keys: str) -> tuple[tuple[str, ...], ...]:
@@ -62,16 +70,46 @@ def total(*keys: str) -> tuple[tuple[str, ...], ...]:
     return (tuple(keys),)
 
 
+REVIEW_RESULTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("upheld", ("维持",)),
+    ("corrected", ("纠正", "撤销", "确认违法")),
+    ("other", ("其他结果",)),
+    ("pending", ("尚未审结", "未审结", "审理中")),
+)
+
+
+def review_result_links() -> tuple[Link, ...]:
+    """结果维持N件 after a sentence on 行政复议 (or 行政诉讼, both blocks summed)."""
+    review = tuple(
+        Link(f"复议{k}", one(f"review.{k}"), (words, ("复议",)), CASE_UNITS, ("诉讼",)) for k, words in REVIEW_RESULTS
+    )
+    litigation = tuple(
+        Link(
+            f"诉讼{k}", total(f"litigation_direct.{k}", f"litigation_after_review.{k}"), (words, ("诉讼",)), CASE_UNITS
+        )
+        for k, words in REVIEW_RESULTS
+    )
+    return review + litigation
+
+
 LINKS: tuple[Link, ...] = (
     # ---- table 四 --------------------------------------------------------------
-    Link("复议和诉讼", total("review.total", *LITIGATION), (("复议",), ("诉讼",)), CASE_UNITS),
+    *review_result_links(),
+    Link("复议和诉讼", total("review.total", *LITIGATION), (("复议",), ("诉讼",)), CASE_UNITS, carry=False),
     Link("行政复议", one("review.total"), (("复议",),), CASE_UNITS, exclude=("诉讼", "起诉")),
     Link("行政诉讼", total(*LITIGATION), (("诉讼", "起诉"),), CASE_UNITS),
     # ---- table 三 --------------------------------------------------------------
     Link(
         "上年结转", one("applications.carried_in.total"), (("上年结转", "上年", "去年"), ("结转", "转结")), CASE_UNITS
     ),
-    Link("结转下年", one("applications.carried_out.total"), (("结转", "转结"),), CASE_UNITS, exclude=("上年",)),
+    Link("结转下年", one("applications.carried_out.total"), (("结转", "转结", "顺延"),), CASE_UNITS, exclude=("上年",)),
+    Link(
+        "予以公开及部分公开",
+        total("applications.granted.total", "applications.partial.total"),
+        (("予以公开", "全部公开"), ("部分公开",)),
+        CASE_UNITS,
+        carry=False,
+    ),
     Link("部分公开", one("applications.partial.total"), (("部分公开",),), CASE_UNITS),
     Link(
         "不予公开", total(*DENIED), (("不予公开", "不予以公开", "不公开", "不予"),), CASE_UNITS, exclude=("不予处理",)
@@ -115,7 +153,7 @@ LINKS: tuple[Link, ...] = (
         CASE_UNITS,
         exclude=BREAKDOWN_WORDS,
     ),
-    Link("申请", one("applications.new.total"), (("申请",),), CASE_UNITS, exclude=BREAKDOWN_WORDS),
+    Link("申请", one("applications.new.total"), (("申请",),), CASE_UNITS, exclude=BREAKDOWN_WORDS, adjacent=True),
     # ---- table 二 --------------------------------------------------------------
     Link(
         "制发规范性文件",
@@ -132,11 +170,16 @@ LINKS: tuple[Link, ...] = (
     ),
     Link("废止规范性文件", one("active.normative.repealed"), (("规范性文件",), ("废止",)), ITEM_UNITS),
     Link(
-        "处罚和强制", total("active.penalty.decisions", "active.coercion.decisions"), (("处罚",), ("强制",)), ITEM_UNITS
+        "处罚和强制",
+        total("active.penalty.decisions", "active.coercion.decisions"),
+        (("处罚",), ("强制",)),
+        DECISION_UNITS,
+        exclude=NOT_DECISIONS,
+        carry=False,
     ),
-    Link("行政许可", one("active.licensing.decisions"), (("行政许可", "许可"),), ITEM_UNITS, exclude=("事项", "目录")),
-    Link("行政处罚", one("active.penalty.decisions"), (("行政处罚", "处罚"),), ITEM_UNITS),
-    Link("行政强制", one("active.coercion.decisions"), (("行政强制",),), ITEM_UNITS),
+    Link("行政许可", one("active.licensing.decisions"), (("行政许可", "许可"),), DECISION_UNITS, exclude=NOT_DECISIONS),
+    Link("行政处罚", one("active.penalty.decisions"), (("行政处罚", "处罚"),), DECISION_UNITS, exclude=NOT_DECISIONS),
+    Link("行政强制", one("active.coercion.decisions"), (("行政强制",),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政事业性收费", one("active.fees.amount"), (("收费",),), ("万元", "元")),
     # ---- legacy 统计指标 --------------------------------------------------------
     Link("政府公报公开", one("stats.active.gazette"), (("公报",), ("公开", "发布")), ("条",)),

@@ -12,6 +12,7 @@ A claim's status is one of:
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -35,12 +36,16 @@ class Reconciliation:
     name_en: str
 
 
+APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
 RECONCILIATIONS: tuple[Reconciliation, ...] = (
-    Reconciliation(
-        "applications.new.total",
-        ("applications.new.total", "applications.carried_in.total"),
-        "本年新收与上年结转之和",
-        "new applications plus those carried in",
+    *(
+        Reconciliation(
+            f"applications.new.{column}",
+            (f"applications.new.{column}", f"applications.carried_in.{column}"),
+            "本年新收与上年结转之和",
+            "new applications plus those carried in",
+        )
+        for column in APPLICANT_COLUMNS
     ),
     Reconciliation(
         "applications.granted.total",
@@ -134,12 +139,23 @@ def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, 
     return Span(section_text[start:end], start, frozenset(i for _, i in inside), tuple(t for t, _ in inside))
 
 
+# What may stand between a trigger and its number: "申请共154件", "申请数为12件".
+FILLER = re.compile(r"[共计总数量为是达的了约近逾超过]*$")
+
+
 def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
-    """The first group in the claim's own stretch; the others there or earlier in the sentence."""
+    """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence."""
     if claim.unit not in link.units or any(word in near.text for word in link.exclude):
         return False
     first, *rest = link.groups
-    return near.has_group(first) and all(near.has_group(g) or before.has_group(g) for g in rest)
+    if not near.has_group(first) or (link.adjacent and not _ends_with(near.text, first)):
+        return False
+    return all(near.has_group(g) or (link.carry and before.has_group(g)) for g in rest)
+
+
+def _ends_with(text: str, group: Sequence[str]) -> bool:
+    stem = FILLER.sub("", text)
+    return any(stem.endswith(term) for term in group)
 
 
 def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str) -> Link | None:
@@ -156,7 +172,7 @@ def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str
     return next((lk for lk in LINKS if _fits(lk, claim, near, before)), None)
 
 
-ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请"}
+ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年"}
 
 
 def resolve_keys(link: Link, report: Report) -> tuple[str, ...]:

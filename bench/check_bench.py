@@ -1,0 +1,112 @@
+"""The full check's cost per document next to plain jieba segmentation, timed in the same run.
+
+    python bench/check_bench.py
+
+Documents: the generated corpus's text renderings (40 reports, fixed seed, the
+same as parse_bench.py) and the seeds under /work/shared/seeds when present.
+Candidates: parse + ``audit_report`` from the bytes, and ``audit_report`` alone
+on reports parsed beforehand.  Baseline: ``jieba.lcut`` of each report's
+narrative (its section texts joined).  jieba's dictionary and the spaCy pipeline
+are loaded before any timing.  Goal: the whole check (parse + audit) costs no
+more than jieba segmentation alone, i.e. ratio <= 1.0.  Then a cProfile of
+``audit_report`` over the generated reports shows where its time goes.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import pstats
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import jieba
+from benchlib import SEEDS, corpus_files, generate_corpus, ms_each, per_second, print_table, shared_files, time_pair
+
+from extractor import Report, parse_bytes
+from extractor.audit import audit_report
+from extractor.nlp.pipeline import get_nlp
+
+Files = list[tuple[str, bytes]]
+GOAL = 1.0
+PROFILE_TOP = 15
+HEADER = ("documents", "n", "candidate", "doc/s", "ms/doc", "jieba doc/s", "jieba ms/doc", "ratio", "goal <= 1.0")
+
+
+def narrative(report: Report) -> str:
+    return "\n".join(section.text for section in report.sections)
+
+
+def check_all(files: Files) -> None:
+    for name, data in files:
+        audit_report(parse_bytes(data, name))
+
+
+def audit_all(reports: list[Report]) -> None:
+    for report in reports:
+        audit_report(report)
+
+
+def jieba_all(texts: list[str]) -> int:
+    return sum(len(jieba.lcut(text)) for text in texts)
+
+
+def measure(label: str, files: Files) -> list[list[str]]:
+    reports = [parse_bytes(data, name) for name, data in files]
+    texts = [narrative(report) for report in reports]
+    candidates: list[tuple[str, Callable[[], None]]] = [
+        ("parse + audit", lambda: check_all(files)),
+        ("audit only", lambda: audit_all(reports)),
+    ]
+    rows: list[list[str]] = []
+    n = len(files)
+    for name, candidate in candidates:
+        pair = time_pair(candidate, lambda: jieba_all(texts))
+        verdict = "PASS" if pair.ratio <= GOAL else "FAIL"
+        rows.append([label, str(n), name, per_second(n, pair.candidate), ms_each(n, pair.candidate)])
+        rows[-1] += [per_second(n, pair.baseline), ms_each(n, pair.baseline), f"{pair.ratio:.2f}", verdict]
+    return rows
+
+
+def short_path(path: str) -> str:
+    """site-packages/… and the repository's own files without their long prefixes."""
+    for marker in ("site-packages/", "/work/main/"):
+        if marker in path:
+            return path.split(marker, 1)[1]
+    return path
+
+
+def print_profile(reports: list[Report], top: int = PROFILE_TOP) -> None:
+    profiler = cProfile.Profile()
+    profiler.runcall(audit_all, reports)
+    stats = pstats.Stats(profiler)
+    entries = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)
+    total = max(entry[1][3] for entry in entries)
+    print(f"\nWhere audit_report spends its time (cProfile, {len(reports)} reports, top {top} by cumulative time)")
+    print(f"{'cumulative s':>12}  {'share':>6}  {'own s':>7}  {'calls':>8}  function")
+    for (path, line, func), (_, ncalls, tottime, cumtime, _) in entries[:top]:
+        where = f"{short_path(path)}:{line}({func})" if line else func
+        print(f"{cumtime:12.3f}  {cumtime / total:6.1%}  {tottime:7.3f}  {ncalls:8d}  {where}")
+
+
+def main() -> int:
+    get_nlp()  # loads jieba's dictionary (with the domain terms) and builds the spaCy pipeline
+    jieba.initialize()
+    with tempfile.TemporaryDirectory(prefix="gkaudit-bench-") as tmp:
+        corpus = Path(tmp)
+        generate_corpus(corpus, ("text",))
+        generated = corpus_files(corpus, ".txt")
+    seeds = shared_files(SEEDS, "*.txt")
+    rows = measure("generated text", generated)
+    if seeds:
+        rows += measure("seeds", seeds)
+    title = "Check cost per document (median of 3 after 1 warm-up; ratio = candidate time / jieba.lcut time)"
+    print_table(title, HEADER, rows)
+    print("goal: the whole check (parse + audit) costs no more than jieba segmentation of the narrative alone")
+    print_profile([parse_bytes(data, name) for name, data in generated])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
