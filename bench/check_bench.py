@@ -83,6 +83,7 @@ def print_profile(reports: list[Report], top: int = PROFILE_TOP) -> None:
     stats = pstats.Stats(profiler)
     entries = sorted(stats.stats.items(), key=lambda item: item[1][3], reverse=True)
     total = max(entry[1][3] for entry in entries)
+    entries = [entry for entry in entries if entry[0][0] != __file__ and "_lsprof" not in entry[0][2]]
     print(f"\nWhere audit_report spends its time (cProfile, {len(reports)} reports, top {top} by cumulative time)")
     print(f"{'cumulative s':>12}  {'share':>6}  {'own s':>7}  {'calls':>8}  function")
     for (path, line, func), (_, ncalls, tottime, cumtime, _) in entries[:top]:

@@ -118,10 +118,11 @@ def measure(case: Case) -> list[str]:
 
 
 def cases(corpus: Path) -> list[Case]:
+    real_pdfs = parseable(shared_files(REALDOCS, "*.pdf"))
     found = [
         Case("generated text", corpus_files(corpus, ".txt"), "charset-normalizer", charset_normalizer_text),
         Case("generated PDF", corpus_files(corpus, ".pdf"), "pdfplumber text", pdfplumber_text, paged=True),
-        Case("realdocs PDF", parseable(shared_files(REALDOCS, "*.pdf")), "pdfplumber text", pdfplumber_text, True),
+        Case("realdocs PDF", real_pdfs, "pdfplumber text", pdfplumber_text, paged=True),
         Case("generated DOCX", corpus_files(corpus, ".docx"), "python-docx text", python_docx_text),
         Case("generated HTML", corpus_files(corpus, ".html"), "lxml text_content", lxml_text),
     ]

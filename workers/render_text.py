@@ -8,14 +8,21 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from extractor.checks.keys import describe_cell
+
 SEVERITY_ZH = {"error": "错误", "warning": "提示", "info": "信息"}
 STATUS_ZH = {"match": "一致", "mismatch": "不一致", "reconciled": "可调和", "unverifiable": "无法核对"}
 
 
 def _cells_text(cells: dict[str, dict[str, Any]]) -> str:
-    return "\n".join(
-        f"{key} = {c.get('value')}" + (f"（原文 {c['raw']}）" if c.get("raw") else "") for key, c in cells.items()
-    )
+    """Each cell by its reviewer's name, its value and, when it differs, the text as written."""
+    lines = []
+    for key, cell in cells.items():
+        value = "空白" if cell.get("value") is None else cell["value"]
+        raw = cell.get("raw")
+        written = f"（原文“{raw}”）" if raw not in (None, str(value)) else ""
+        lines.append(f"{describe_cell(key)[0]}：{value}{written}")
+    return "\n".join(lines)
 
 
 def render_check_text(result: dict[str, Any], width: int = 140) -> str:
@@ -32,9 +39,9 @@ def render_check_text(result: dict[str, Any], width: int = 140) -> str:
     if result["findings"]:
         table = Table(show_lines=True, expand=True)
         table.add_column("规则", no_wrap=True)
-        table.add_column("问题", ratio=3)
-        table.add_column("正文", ratio=3)
-        table.add_column("表格", ratio=2)
+        table.add_column("问题", ratio=3, overflow="fold")
+        table.add_column("正文", ratio=3, overflow="fold")
+        table.add_column("表格", ratio=2, overflow="fold")
         for f in result["findings"]:
             ev = f.get("evidence", {})
             table.add_row(

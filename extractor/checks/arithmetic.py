@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from extractor.checks.keys import (
@@ -111,7 +112,7 @@ def _column_place(column: str) -> tuple[str, str]:
     return f"表三“{zh}”列", f"Table 3, column “{en}”"
 
 
-def row_total_relations(report: Report) -> list[Relation]:
+def row_total_relations(result_rows: tuple[str, ...]) -> list[Relation]:
     """三: in every row, 总计 = the six applicant columns."""
     relations = []
     for row in APPLICATION_ROWS:
@@ -122,9 +123,8 @@ def row_total_relations(report: Report) -> list[Relation]:
     return relations
 
 
-def results_total_relations(report: Report) -> list[Relation]:
+def results_total_relations(rows: tuple[str, ...]) -> list[Relation]:
     """三: in every column, （七）总计 = every 办理结果 row of the report's format."""
-    rows = result_rows(report)
     return [
         Relation(
             RESULTS_TOTAL,
@@ -136,7 +136,7 @@ def results_total_relations(report: Report) -> list[Relation]:
     ]
 
 
-def balance_relations(report: Report) -> list[Relation]:
+def balance_relations(result_rows: tuple[str, ...]) -> list[Relation]:
     """三: in every column, 新收 + 上年结转 = 办理结果总计 + 结转下年度."""
     return [
         Relation(
@@ -149,7 +149,7 @@ def balance_relations(report: Report) -> list[Relation]:
     ]
 
 
-def block_total_relations(report: Report) -> list[Relation]:
+def block_total_relations(result_rows: tuple[str, ...]) -> list[Relation]:
     """四: in every block, 总计 = 结果维持 + 结果纠正 + 其他结果 + 尚未审结."""
     relations = []
     for block in REVIEW_BLOCKS:
@@ -160,7 +160,8 @@ def block_total_relations(report: Report) -> list[Relation]:
     return relations
 
 
-RELATION_BUILDERS: dict[str, Callable[[Report], list[Relation]]] = {
+# Each builder takes the 办理结果 rows of the report's format: the only thing relations depend on.
+RELATION_BUILDERS: dict[str, Callable[[tuple[str, ...]], list[Relation]]] = {
     ROW_TOTAL: row_total_relations,
     RESULTS_TOTAL: results_total_relations,
     BALANCE: balance_relations,
@@ -169,7 +170,13 @@ RELATION_BUILDERS: dict[str, Callable[[Report], list[Relation]]] = {
 
 
 def all_relations(report: Report) -> list[Relation]:
-    return [relation for build in RELATION_BUILDERS.values() for relation in build(report)]
+    return relations_for(result_rows(report))
+
+
+@lru_cache(maxsize=8)
+def relations_for(rows: tuple[str, ...]) -> list[Relation]:
+    """Built once per format (a handful of row sets), not once per rule and report."""
+    return [relation for build in RELATION_BUILDERS.values() for relation in build(rows)]
 
 
 # ---- evaluation ------------------------------------------------------------------------

@@ -205,8 +205,28 @@ def _has_any_row(report: Report, rows: tuple[str, ...]) -> bool:
 
 
 # ---- describing cells --------------------------------------------------------------
+STATS_LABELS: dict[str, tuple[str, str]] = {
+    "stats.active.total": ("主动公开政府信息数", "items actively disclosed"),
+    "stats.active.normative": ("主动公开规范性文件数", "normative documents disclosed"),
+    "stats.active.normative_issued": ("制发规范性文件总数", "normative documents issued"),
+    "stats.active.gazette": ("政府公报公开政府信息数", "items in the gazette"),
+    "stats.active.website": ("政府网站公开政府信息数", "items on the website"),
+    "stats.active.weibo": ("政务微博公开政府信息数", "items on Weibo"),
+    "stats.active.wechat": ("政务微信公开政府信息数", "items on WeChat"),
+    "stats.active.other": ("其他方式公开政府信息数", "items by other means"),
+    "stats.responses.interpretations": ("政策解读稿件发布数", "policy interpretations"),
+    "stats.responses.press_conferences": ("参加或举办新闻发布会总次数", "press conferences"),
+    "stats.responses.online_interviews": ("政府网站在线访谈次数", "online interviews"),
+    "stats.meetings.trainings": ("举办各类培训班数", "training sessions"),
+    "stats.meetings.trainees": ("接受培训人员数", "people trained"),
+}
+
+
 def describe_cell(key: str) -> tuple[str, str]:
     """A reviewer's name for a cell: 表三“予以公开”行“自然人”列 (zh, en); the key itself when unknown."""
+    if key in STATS_LABELS:
+        zh, en = STATS_LABELS[key]
+        return f"统计表“{zh}”", f"statistics table, “{en}”"
     if key.startswith("applications."):
         row, _, column = key.removeprefix("applications.").rpartition(".")
         if row in APPLICATION_ROW_LABELS and column in APPLICATION_COLUMN_LABELS:
@@ -222,6 +242,14 @@ def describe_cell(key: str) -> tuple[str, str]:
             (row_zh, row_en), (col_zh, col_en) = ACTIVE_ROW_LABELS[row], ACTIVE_COLUMN_LABELS[column]
             return f"表二“{row_zh}”行“{col_zh}”", f"Table 2, row “{row_en}”, column “{col_en}”"
     return key, key
+
+
+def describe_cells(keys: tuple[str, ...] | list[str]) -> tuple[str, str]:
+    """Names for a sum of cells: all of them when few, else the first and how many."""
+    names = [describe_cell(k) for k in keys]
+    if len(names) <= 3:
+        return "＋".join(zh for zh, _ in names), " + ".join(en for _, en in names)
+    return f"{names[0][0]}等{len(names)}项之和", f"the sum of {len(names)} cells from {names[0][1]}"
 
 
 def cell_evidence(report: Report, keys: tuple[str, ...] | list[str]) -> dict[str, dict[str, Any]]:

@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from extractor.checks.keys import cell_evidence, describe_cells
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
 from extractor.nlp.claims import bracket_depth
@@ -31,8 +32,10 @@ PART_OF: dict[str, tuple[str, ...]] = {
 }
 
 
-def cells_evidence(report: Report, keys: Sequence[str]) -> dict[str, dict[str, Any]]:
-    return {k: {"value": report.tables.get(k), "raw": report.raw_cells.get(k)} for k in keys}
+def claim_params(lc: LinkedClaim) -> dict[str, Any]:
+    cells_zh, cells_en = describe_cells(lc.keys)
+    value = lc.table_value
+    return {"text": lc.claim.text, "cells_zh": cells_zh, "cells_en": cells_en, "table_value": value}
 
 
 def claim_evidence(lc: LinkedClaim, report: Report) -> dict[str, Any]:
@@ -40,7 +43,7 @@ def claim_evidence(lc: LinkedClaim, report: Report) -> dict[str, Any]:
     return {
         "sentence": c.sentence,
         "claim": {"text": c.text, "value": c.value, "section": c.section, "start": c.start, "end": c.end},
-        "cells": cells_evidence(report, lc.keys),
+        "cells": cell_evidence(report, lc.keys),
         "table_value": lc.table_value,
     }
 
@@ -49,32 +52,27 @@ def claim_evidence(lc: LinkedClaim, report: Report) -> dict[str, Any]:
     "GK101",
     kind="narrative_mismatch",
     severity="error",
-    zh="正文称“{text}”，但表格中{metric}为{table_value}",
-    en="The text says “{text}” but the table gives {table_value} for {metric}",
+    zh="正文称“{text}”，但{cells_zh}为{table_value}",
+    en="The text says “{text}” but {cells_en} is {table_value}",
 )
 def narrative_differs_from_table(data: AuditInput) -> Iterator[Hit]:
     for lc in _linked(data):
         if lc.status == "mismatch" and lc.claim.approx is None:
-            params = {"text": lc.claim.text, "metric": lc.metric_expr, "table_value": lc.table_value}
-            yield Hit(lc.metric_expr, params, claim_evidence(lc, data.report))
+            yield Hit(lc.metric_expr, claim_params(lc), claim_evidence(lc, data.report))
 
 
 @rule(
     "GK102",
     kind="narrative_mismatch",
     severity="warning",
-    zh="正文称“{text}”，表格中{metric}为{table_value}；按{reconciliation}（{reconciled_value}）可以对上",
-    en="The text says “{text}”, the table gives {table_value} for {metric}; it agrees as {reconciliation_en} "
-    "({reconciled_value})",
+    zh="正文称“{text}”，{cells_zh}为{table_value}；按{reconciliation}（{reconciled_value}）可以对上",
+    en="The text says “{text}”, {cells_en} is {table_value}; it agrees as {reconciliation_en} ({reconciled_value})",
 )
 def narrative_reconciled_with_table(data: AuditInput) -> Iterator[Hit]:
     for lc in _linked(data):
         if lc.status == "reconciled" and lc.reconciliation:
             rec = lc.reconciliation
-            params = {
-                "text": lc.claim.text,
-                "metric": lc.metric_expr,
-                "table_value": lc.table_value,
+            params = claim_params(lc) | {
                 "reconciliation": rec.name_zh,
                 "reconciliation_en": rec.name_en,
                 "reconciled_value": lc.reconciled_value,
@@ -84,7 +82,7 @@ def narrative_reconciled_with_table(data: AuditInput) -> Iterator[Hit]:
                 "other_claims": [p.text for p in lc.partners],
             }
             if rec.keys != lc.keys:
-                evidence["cells"] = cells_evidence(data.report, [*lc.keys, *(k for k in rec.keys if k not in lc.keys)])
+                evidence["cells"] = cell_evidence(data.report, [*lc.keys, *(k for k in rec.keys if k not in lc.keys)])
             yield Hit(lc.metric_expr, params, evidence)
 
 
@@ -92,14 +90,13 @@ def narrative_reconciled_with_table(data: AuditInput) -> Iterator[Hit]:
     "GK103",
     kind="narrative_mismatch",
     severity="warning",
-    zh="正文约数“{text}”与表格中{metric}的{table_value}不符",
-    en="The approximate figure “{text}” does not fit the table's {table_value} for {metric}",
+    zh="正文约数“{text}”与{cells_zh}的{table_value}不符",
+    en="The approximate figure “{text}” does not fit {cells_en}, {table_value}",
 )
 def approximate_claim_out_of_range(data: AuditInput) -> Iterator[Hit]:
     for lc in _linked(data):
         if lc.status == "mismatch" and lc.claim.approx is not None:
-            params = {"text": lc.claim.text, "metric": lc.metric_expr, "table_value": lc.table_value}
-            yield Hit(lc.metric_expr, params, claim_evidence(lc, data.report))
+            yield Hit(lc.metric_expr, claim_params(lc), claim_evidence(lc, data.report))
 
 
 def _linked(data: AuditInput) -> Iterator[LinkedClaim]:

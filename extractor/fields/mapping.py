@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from extractor.fields.labels import (
     ACTIVE_COLUMNS,
@@ -56,6 +57,7 @@ class MappedCell:
 class MappingResult:
     cells: list[MappedCell] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    keys: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -92,7 +94,9 @@ def detect_format(tables: Sequence[Table]) -> str | None:
     return best if scores[best] > 0 else None
 
 
+@lru_cache(maxsize=8192)
 def try_parse(text: str) -> CellValue | None:
+    """The cell's value, or None for a label (cached: tables repeat the same few texts)."""
     try:
         return parse_cell(text)
     except NotANumber:
@@ -290,9 +294,10 @@ def _add(result: MappingResult, key: str, raw: str, unit: str | None = None) -> 
     if parsed is None:
         result.warnings.append(f"{key}: 单元格不是数值 / cell is not a number: {raw!r}")
         return
-    if any(c.key == key for c in result.cells):
+    if key in result.keys:
         result.warnings.append(f"{key}: 重复出现，保留第一次的值 / repeated, first value kept")
         return
+    result.keys.add(key)
     result.cells.append(MappedCell(key, parsed.value, raw.strip(), parsed.unit or unit))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 Number = int | float
 
@@ -41,6 +42,7 @@ class NotANumber(ValueError):
     """The cell holds words, not a value."""
 
 
+@lru_cache(maxsize=16384)
 def normalise_cell_text(text: str) -> str:
     """Full-width forms to ASCII, all kinds of space removed."""
     text = unicodedata.normalize("NFKC", text)

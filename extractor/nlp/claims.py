@@ -18,27 +18,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from extractor.nlp.numbers import ARABIC, CHINESE, percent_to_number, to_number
-from extractor.nlp.pipeline import segment
+from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
-    "万元",
-    "亿元",
-    "元",
-    "人次",
-    "条",
-    "件",
-    "篇",
-    "次",
-    "个",
-    "项",
-    "人",
-    "家",
-    "起",
-    "期",
-    "场",
-    "份",
-    "批",
-    "%",
+    *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次"),
 )
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
@@ -65,9 +49,16 @@ CHANGE_WORDS: dict[str, int] = {
     "少": -1,
 }
 COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d年")
-PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|20\d\d年)(同期)?(的|为|共|是)?$")
+# Last year's value: "较之去年的66件", "上年为20件", "比2019年的66件" (a bare "结转至2026年6件" is not).
+PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
 # Measure words that start another word: 一次性, 一条龙, 个性化.
 NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四五六七八九十])")
+# "四个季度", "三个月", "5个工作日" are durations, not counts.
+DURATION_AFTER_GE = re.compile(r"^(季度|月|工作日|小时|年度)")
+# A cheap test for sentences worth segmenting: a digit, a numeral before a measure word, a zero statement.
+CAN_HOLD_CLAIM = re.compile(
+    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多]?[条件篇次个项人家起期场份批元%％]|百分之|未|没有|无"
+)
 BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
 SENTENCE_BREAK = re.compile(r"[。！？!?；;\n]")
@@ -93,6 +84,10 @@ ZERO_STATEMENTS: tuple[re.Pattern[str], ...] = tuple(
         r"无[^，,。；;]{0,10}?(行政复议|行政诉讼)(案件|情况)",
         r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
         r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
+        # Zero statements no table cell counts (kept, unverifiable): fees, complaints, accountability.
+        r"(未|没有|无)收取[^，,。；;]{0,16}费",
+        r"(未|没有)(收到|接到)[^，,。；;]{0,10}(投诉|举报)",
+        r"未发生[^，,。；;]{0,16}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
     )
 )
 
@@ -125,9 +120,26 @@ def span_around(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tup
     return left, right_match.start() if right_match else len(text)
 
 
-def extract_claims(text: str, section: str | None = None) -> list[Claim]:
-    """All claims of one section's text, in reading order."""
-    token_starts = {start for _, start in segment(text)}
+def claim_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences that can hold a claim: only these are segmented (most prose holds no count)."""
+    spans, start = [], 0
+    for m in [*SENTENCE_BREAK.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if CAN_HOLD_CLAIM.search(text, start, end):
+            spans.append((start, end))
+        start = m.end() if m else end
+    return spans
+
+
+def segment_claim_sentences(text: str) -> list[tuple[str, int]]:
+    return segment_spans(text, claim_sentences(text))
+
+
+def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str, int]] | None = None) -> list[Claim]:
+    """All claims of one section's text, in reading order; ``tokens`` from :func:`segment_claim_sentences`."""
+    if tokens is None:
+        tokens = segment_claim_sentences(text)
+    token_starts = {start for _, start in tokens}
     claims = [*_numeric_claims(text, section, token_starts), *_zero_claims(text, section)]
     return sorted(_drop_overlaps(claims), key=lambda c: c.start)
 
@@ -159,6 +171,10 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
     after = text[m.end() : m.end() + 2]
     if before == "第" or NOT_A_MEASURE.match(after):
         return False
+    if m.group("unit") == "个" and DURATION_AFTER_GE.match(text[m.end() : m.end() + 3]):
+        return False
+    if text.count("《", 0, num_start) > text.count("》", 0, num_start):
+        return False  # inside a title: 《…二十条措施的通知》
     if before in '“"《「' and re.fullmatch(CHINESE, m.group("num")):
         return False  # a name in quotes: “三个一”, “两个确保”
     if num_start not in token_starts and not re.match(r"\d", text[num_start]):

@@ -19,6 +19,12 @@ DECISION_UNITS = ("件", "个", "项", "次")  # 条 counts published items (行
 CASE_UNITS = ("件", "起", "个", "次")
 ITEM_UNITS = ("条", "件", "个", "项")
 ORG_COLUMNS = ("commercial", "research", "social_org", "legal_service", "other_org")
+ORG_LABELS = (
+    ("commercial", "商业企业"),
+    ("research", "科研机构"),
+    ("social_org", "社会公益组织"),
+    ("legal_service", "法律服务机构"),
+)
 DENIED = tuple(
     f"applications.denied.{k}.total"
     for k in (
@@ -59,6 +65,8 @@ class Link:
     carry: bool = True
     # Must the first group's term stand right before the number ("申请154件", not "回复申请的“三个一”")?
     adjacent: bool = False
+    # Does 共/共计/合计 right before the number lift ``exclude`` ("通过邮寄、网络提交的申请共计81件")?
+    total_lifts_exclude: bool = False
 
 
 def one(*keys: str) -> tuple[tuple[str, ...], ...]:
@@ -139,6 +147,12 @@ LINKS: tuple[Link, ...] = (
         (("自然人",), ("申请", "提出", "收到")),
         CASE_UNITS,
     ),
+    *(
+        Link(
+            f"{label}申请", one(f"applications.new.{column}"), ((label,), ("申请", "收到", "涉及", "提出")), CASE_UNITS
+        )
+        for column, label in ORG_LABELS
+    ),
     Link(
         "法人或其他组织申请",
         total(*(f"applications.new.{c}" for c in ORG_COLUMNS)),
@@ -152,9 +166,25 @@ LINKS: tuple[Link, ...] = (
         (("收到", "受理", "接收", "接到", "办理", "共"), ("申请",)),
         CASE_UNITS,
         exclude=BREAKDOWN_WORDS,
+        total_lifts_exclude=True,
     ),
-    Link("申请", one("applications.new.total"), (("申请",),), CASE_UNITS, exclude=BREAKDOWN_WORDS, adjacent=True),
+    Link(
+        "申请",
+        one("applications.new.total"),
+        (("申请",),),
+        CASE_UNITS,
+        exclude=BREAKDOWN_WORDS,
+        adjacent=True,
+        total_lifts_exclude=True,
+    ),
     # ---- table 二 --------------------------------------------------------------
+    Link(
+        "制发规章",
+        one("active.regulations.issued", "active.regulations.made"),
+        (("规章",), ("制发", "印发", "出台", "制定", "新增", "公布", "新制作")),
+        ITEM_UNITS,
+        exclude=("规范性文件", "废止", "有效", "清理"),
+    ),
     Link(
         "制发规范性文件",
         one("active.normative.issued", "active.normative.made"),
@@ -182,18 +212,19 @@ LINKS: tuple[Link, ...] = (
     Link("行政强制", one("active.coercion.decisions"), (("行政强制",),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政事业性收费", one("active.fees.amount"), (("收费",),), ("万元", "元")),
     # ---- legacy 统计指标 --------------------------------------------------------
+    # The total before the channels: 网站主动公开…5500余条 is the total, not the website channel.
+    Link(
+        "主动公开政府信息",
+        one("stats.active.total"),
+        (("主动公开", "公布"), ("信息",)),
+        ("条",),
+        exclude=("微博", "微信", "公报", "其中", "其他", "规范性文件"),
+    ),
     Link("政府公报公开", one("stats.active.gazette"), (("公报",), ("公开", "发布")), ("条",)),
     Link("政府网站公开", one("stats.active.website"), (("网站",), ("公开",)), ("条",), exclude=("微博", "微信")),
     Link("政务微博公开", one("stats.active.weibo"), (("微博",), ("公开",)), ("条",)),
     Link("政务微信公开", one("stats.active.wechat"), (("微信",), ("公开",)), ("条",)),
     Link("其他方式公开", one("stats.active.other"), (("其他方式",), ("公开",)), ("条",)),
-    Link(
-        "主动公开政府信息",
-        one("stats.active.total"),
-        (("主动公开",), ("信息",)),
-        ("条",),
-        exclude=("网站", "微博", "微信", "公报", "其中", "规范性文件"),
-    ),
     Link("政策解读", one("stats.responses.interpretations"), (("解读",),), ("篇", "条")),
     Link("新闻发布会", one("stats.responses.press_conferences"), (("发布会",),), ("次", "场")),
     Link("在线访谈", one("stats.responses.online_interviews"), (("访谈",),), ("次", "期", "场")),

@@ -19,9 +19,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from extractor.model import Report
-from extractor.nlp.claims import Claim, extract_claims
+from extractor.nlp.claims import Claim, extract_claims, segment_claim_sentences
 from extractor.nlp.lexicon import LINKS, UNAVAILABLE, Link
-from extractor.nlp.pipeline import segment
 
 Number = int | float
 
@@ -143,9 +142,15 @@ def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, 
 FILLER = re.compile(r"[共计总数量为是达的了约近逾超过]*$")
 
 
+TOTAL_MARK = re.compile(r"(共|共计|合计|总计|累计)[为达是]?$")
+
+
 def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
     """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence."""
-    if claim.unit not in link.units or any(word in near.text for word in link.exclude):
+    if claim.unit not in link.units:
+        return False
+    lifted = link.total_lifts_exclude and TOTAL_MARK.search(near.text)
+    if not lifted and any(word in near.text for word in link.exclude):
         return False
     first, *rest = link.groups
     if not near.has_group(first) or (link.adjacent and not _ends_with(near.text, first)):
@@ -167,9 +172,16 @@ def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str
         return next((lk for lk in LINKS if lk.name in ZERO_LINKS and all(map(clause.has_group, lk.groups))), None)
     # "微博公开373条、微信公开450条": each enumerated part is read on its own.
     part_start = max(claim.clause_start, section_text.rfind("、", claim.clause_start, claim.start) + 1)
+    clause_end = claim.clause_start + len(claim.clause)
+    next_part = section_text.find("、", claim.end, clause_end)
+    part_end = next_part if next_part != -1 else clause_end
     near = make_span(section_text, tokens, part_start, claim.start)
     before = make_span(section_text, tokens, claim.sentence_start, part_start)
-    return next((lk for lk in LINKS if _fits(lk, claim, near, before)), None)
+    found = next((lk for lk in LINKS if _fits(lk, claim, near, before)), None)
+    if found is None:  # the trigger after the number: "共收到70件申请", "103件顺延到下年度"
+        whole = make_span(section_text, tokens, part_start, part_end)
+        found = next((lk for lk in LINKS if not lk.adjacent and _fits(lk, claim, whole, before)), None)
+    return found
 
 
 ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年"}
@@ -216,8 +228,8 @@ def link_claims(report: Report) -> list[LinkedClaim]:
     for section in report.sections:
         if not section.text:
             continue
-        tokens = segment(section.text)
-        for claim in extract_claims(section.text, section.id):
+        tokens = segment_claim_sentences(section.text)
+        for claim in extract_claims(section.text, section.id, tokens):
             link = find_link(claim, tokens, section.text)
             if link is None:
                 linked.append(LinkedClaim(claim))

@@ -38,3 +38,14 @@ def get_nlp() -> Language:
 def segment(text: str) -> list[tuple[str, int]]:
     """jieba tokens of ``text`` through the spaCy pipeline, with their character offsets."""
     return [(token.text, token.idx) for token in get_nlp()(text)]
+
+
+def segment_spans(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    """Tokens of the given stretches only, with offsets in ``text``; each stretch segmented on its own."""
+    nlp = get_nlp()
+    pieces = [text[start:end] for start, end in spans]
+    return [
+        (token.text, start + token.idx)
+        for (start, _), doc in zip(spans, nlp.pipe(pieces), strict=True)
+        for token in doc
+    ]
