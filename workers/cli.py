@@ -10,17 +10,25 @@ tried and the worst status is returned.
 from __future__ import annotations
 
 import json
+import os
 import sys
+import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+from rich.progress import Progress as RichProgress
 
 from extractor import ExtractError, parse_path
 from extractor.audit import audit_path
 from workers.render_text import render_check_text
+from workers.runner import AuditSummary, run_audit, worker_command, worker_env
+from workers.runner import Progress as RunProgress
+from workers.settings import Settings
+from workers.storage import find_result, session_scope
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -87,6 +95,100 @@ def check(
         return render_check_text(result) if output_format is OutputFormat.text else to_json(result, indent)
 
     raise typer.Exit(for_each_file(files, work))
+
+
+# ---- corpus audits ---------------------------------------------------------------------------
+
+
+def service_settings(db: str | None = None, broker: str | None = None) -> Settings:
+    """Environment settings, with the command line's --db / --broker on top."""
+    overrides = {k: v for k, v in {"db_url": db, "broker_url": broker}.items() if v}
+    return Settings(**overrides)
+
+
+DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite under .gkaudit/).")]
+
+
+@app.command()
+def audit(
+    paths: Annotated[
+        list[Path], typer.Argument(help="Report files or folders (searched for .txt .docx .pdf .html …).")
+    ],
+    workers: Annotated[
+        int | None, typer.Option(help="Local worker processes (default: one per core, none with a broker).")
+    ] = None,
+    db: DbOption = None,
+    broker: Annotated[str | None, typer.Option(help="Broker URL (redis://, amqp://); default: embedded.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="End with one JSON summary line; no progress bar.")] = False,
+) -> None:
+    """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
+    settings = service_settings(db, broker)
+    try:
+        if as_json:
+            summary = run_audit(paths, settings, workers=workers)
+        else:
+            summary = audit_with_progress(paths, settings, workers)
+    except KeyboardInterrupt:
+        typer.echo("gkaudit: interrupted; run the same command again to continue where it stopped", err=True)
+        raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(to_json(summary.to_dict(), None))
+    else:
+        typer.echo(
+            f"审计 #{summary.audit}：文件 {summary.documents} 份，完成 {summary.done}，失败 {summary.failed}，"
+            f"沿用已有结果 {summary.cached}（audit {summary.audit}: {summary.documents} documents, "
+            f"{summary.done} done, {summary.failed} failed, {summary.cached} cached）"
+        )
+
+
+def audit_with_progress(paths: list[Path], settings: Settings, workers: int | None) -> AuditSummary:
+    columns = (
+        TextColumn("[bold]审计"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("失败 {task.fields[failed]}"),
+        TextColumn("{task.fields[rate]:.1f} 份/秒"),
+        TimeRemainingColumn(),
+    )
+    with RichProgress(*columns, transient=False) as bar:
+        task = bar.add_task("audit", total=None, failed=0, rate=0.0)
+
+        def update(p: RunProgress) -> None:
+            elapsed = max(time.monotonic() - p.started, 1e-6)
+            bar.update(task, total=p.contents, completed=p.finished, failed=p.failed, rate=p.finished / elapsed)
+
+        return run_audit(paths, settings, workers=workers, on_progress=update)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Worker processes (default: one per core).")] = None,
+    broker: Annotated[str | None, typer.Option(help="Broker URL; default: GKAUDIT_BROKER_URL or embedded.")] = None,
+) -> None:
+    """Start one Celery worker for the configured broker (run one per machine)."""
+    settings = service_settings(broker=broker)
+    command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}")
+    os.execvpe(command[0], command, worker_env(settings))
+
+
+@app.command()
+def show(
+    doc: Annotated[str, typer.Argument(help="A document's path as audited, or its content hash (a prefix will do).")],
+    db: DbOption = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
+) -> None:
+    """Print one audited document's findings."""
+    settings = service_settings(db)
+    with session_scope(settings.database_url()) as session:
+        result = find_result(session, doc)
+        if result is None:
+            typer.echo(f"gkaudit: {doc}: no audited document with that path or hash", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        if result.status == "failed":
+            typer.echo(f"gkaudit: {result.path}: failed: {result.error}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT)
+        payload = dict(result.payload) | {"file": result.path}
+    typer.echo(render_check_text(payload) if output_format is OutputFormat.text else to_json(payload, 1))
 
 
 def main() -> None:

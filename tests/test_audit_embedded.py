@@ -1,0 +1,111 @@
+"""Corpus audits through the embedded default: no server, SQLite, local workers started by the runner."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from corpus.generate import generate_report, render_text
+from tests.test_cli_bad_input import BAD_INPUTS
+from workers.pipeline import PIPELINE_VERSION
+from workers.runner import REPORT_SUFFIXES, discover, run_audit
+from workers.settings import Settings
+from workers.storage import FindingRow, Result, session_scope
+
+GOOD = 12
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    """Generated reports, a duplicate, and every bad input of the extraction issue, in one folder."""
+    root = tmp_path_factory.mktemp("corpus")
+    for i in range(GOOD):
+        report = generate_report(random.Random(f"embedded:{i}"), i)
+        (root / f"report_{i:02d}.txt").write_bytes(render_text(report).encode(report.style.text_encoding))
+    (root / "copy_of_report_00.txt").write_bytes((root / "report_00.txt").read_bytes())
+    bad = root / "bad"
+    bad.mkdir()
+    reasons = {}
+    for case, (make, reason) in BAD_INPUTS.items():
+        if case in ("directory", "missing path", "80 MB text"):
+            continue
+        path = make(bad)
+        if path.suffix not in REPORT_SUFFIXES:  # a corrupt file still named like a report
+            path = path.rename(path.with_suffix(".txt"))
+        reasons[path.name] = reason
+    (bad / "fake.pdf").write_bytes(b"%PDF-1.4 garbage")
+    reasons["fake.pdf"] = "not a valid PDF"
+    return root, reasons
+
+
+def settings_for(tmp_path: Path) -> Settings:
+    return Settings(state_dir=tmp_path / "state", workers=2, stall_seconds=10)
+
+
+def test_bad_documents_fail_with_their_reason_and_the_rest_finish(corpus, tmp_path: Path) -> None:
+    root, reasons = corpus
+    settings = settings_for(tmp_path)
+    files = discover([root, root / "missing.pdf"])
+    summary = run_audit([root, root / "missing.pdf"], settings)
+    assert summary.documents == len(files) == GOOD + 1 + len(reasons) + 1
+    assert summary.done == GOOD + 1  # the duplicate file counts as a document …
+    assert summary.failed == len(reasons) + 1
+    with session_scope(settings.database_url()) as session:
+        results = session.scalars(select(Result).where(Result.pipeline_version == PIPELINE_VERSION)).all()
+        assert len(results) == GOOD + len(reasons) + 1  # … but has one result
+        errors = {Path(r.path).name: r.error for r in results if r.status == "failed"}
+        assert session.scalar(select(func.count()).select_from(FindingRow)) > 0
+    for name, reason in reasons.items():
+        assert reason in errors[name], (name, errors.get(name))
+    assert errors["missing.pdf"] == "file not found"
+
+    again = run_audit([root, root / "missing.pdf"], settings)
+    assert (again.documents, again.cached, again.done, again.failed) == (
+        summary.documents,
+        summary.documents,
+        summary.done,
+        summary.failed,
+    )
+    with session_scope(settings.database_url()) as session:
+        assert session.scalar(select(func.count()).select_from(Result)) == len(results)
+
+
+def test_cli_audit_json_summary(corpus, tmp_path: Path) -> None:
+    root, _ = corpus
+    env = {"GKAUDIT_STATE_DIR": str(tmp_path / "state"), "PATH": "/usr/bin:/bin"}
+    args = [
+        sys.executable,
+        "-m",
+        "workers.cli",
+        "audit",
+        str(root / "report_01.txt"),
+        str(root / "report_02.txt"),
+        "--json",
+    ]
+    first = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert first.returncode == 0, first.stderr
+    assert json.loads(first.stdout.strip().splitlines()[-1]) == {
+        "audit": 1,
+        "documents": 2,
+        "done": 2,
+        "failed": 0,
+        "cached": 0,
+    }
+    second = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert json.loads(second.stdout.strip().splitlines()[-1])["cached"] == 2
+    show = subprocess.run(
+        [sys.executable, "-m", "workers.cli", "show", str(root / "report_01.txt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert show.returncode == 0, show.stderr
+    assert "年度报告" in show.stdout

@@ -1,0 +1,109 @@
+"""The one pure function every front door calls: a document's bytes → its audit result.
+
+The pipeline is a list of stages, each a function that reads and extends the
+result dict; adding a stage is one line in :data:`STAGES`.  A document that
+cannot be read is an outcome too (status "failed" with its reason), never an
+exception: a corpus audit records it and goes on.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from extractor import DEFAULT_LIMITS, ExtractError, Limits, parse_bytes
+from extractor.audit import audit_report
+from workers.quality import quality_components, quality_score
+
+# Bump when a stage's output changes: results are cached per (content hash, version).
+PIPELINE_VERSION = "gkaudit-0.1.0+p1"
+
+State = dict[str, Any]
+Stage = Callable[[State], None]
+
+
+def check_stage(state: State) -> None:
+    """Parse and cross-check: sections, tables, claims, findings."""
+    report = parse_bytes(state["data"], state["name"], state["limits"])
+    state["result"] = audit_report(report).to_dict()
+    state["report"] = report
+
+
+def quality_stage(state: State) -> None:
+    state["result"]["quality"] = quality_score(state["result"])
+    state["result"]["quality_components"] = quality_components(state["result"])
+
+
+STAGES: list[Stage] = [check_stage, quality_stage]
+
+
+@dataclass
+class Outcome:
+    status: str  # "done" or "failed"
+    name: str
+    result: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def audit_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
+    """Run every stage; a bad document becomes a failed outcome with its reason."""
+    start = time.perf_counter()
+    state: State = {"data": data, "name": name, "limits": limits}
+    try:
+        for stage in STAGES:
+            stage(state)
+    except ExtractError as exc:
+        return Outcome("failed", name, error=exc.reason, seconds=time.perf_counter() - start)
+    except Exception as exc:
+        return Outcome(
+            "failed", name, error=f"internal error: {type(exc).__name__}: {exc}", seconds=time.perf_counter() - start
+        )
+    return Outcome("done", name, result=state["result"], seconds=time.perf_counter() - start)
+
+
+# ---- storage rows ------------------------------------------------------------------------
+
+
+def result_row(outcome: Outcome, content_hash: str, version: str = PIPELINE_VERSION) -> dict[str, Any]:
+    r = outcome.result
+    claims = r.get("claims", [])
+    findings = r.get("findings", [])
+    return {
+        "content_hash": content_hash,
+        "pipeline_version": version,
+        "status": outcome.status,
+        "error": outcome.error,
+        "path": outcome.name,
+        "agency": r.get("agency"),
+        "year": r.get("year"),
+        "format_version": r.get("format_version"),
+        "document_kind": r.get("document_kind"),
+        "quality": r.get("quality"),
+        "completeness": (r.get("completeness") or {}).get("score"),
+        "errors": sum(f["severity"] == "error" for f in findings),
+        "warnings": sum(f["severity"] == "warning" for f in findings),
+        "claims_total": len(claims),
+        "claims_verified": sum(c["status"] in ("match", "reconciled") for c in claims),
+        "seconds": outcome.seconds,
+        "payload": r,
+    }
+
+
+FINDING_FIELDS = ("rule", "kind", "severity", "metric", "message_zh", "message_en", "evidence")
+CLAIM_FIELDS = ("section", "text", "value", "unit", "metric", "table_value", "status")
+
+
+def finding_rows(outcome: Outcome) -> list[dict[str, Any]]:
+    return [{k: f[k] for k in FINDING_FIELDS} for f in outcome.result.get("findings", [])]
+
+
+def claim_rows(outcome: Outcome) -> list[dict[str, Any]]:
+    rows = []
+    for c in outcome.result.get("claims", []):
+        row = {k: c.get(k) for k in CLAIM_FIELDS}
+        row["metric"] = c.get("metric") or c.get("metric_expr")
+        rows.append(row)
+    return rows

@@ -1,0 +1,323 @@
+"""Run a corpus audit: find the files, skip what is cached, queue the rest, watch them finish.
+
+The runner owns nothing but bookkeeping: it hashes each file, records the audit
+and its documents, sends one task per new content, starts local workers when
+no broker is configured, and polls the database for progress.  When progress
+stalls while some documents still have no result (a worker was killed and its
+transport does not redeliver, a message was lost with a broker restart), it
+sends those documents again; idempotent writes make that safe.  Ctrl-C stops
+the local workers; a re-run continues where it stopped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from celery import Celery
+from sqlalchemy import select
+
+from workers.pipeline import PIPELINE_VERSION
+from workers.settings import Settings
+from workers.storage import (
+    Audit,
+    AuditDocument,
+    Result,
+    audit_progress,
+    cached_hashes,
+    now,
+    session_scope,
+    store_result,
+)
+from workers.tasks import TASK_NAME, make_app
+
+# Files taken from a folder; a file named on the command line is always taken.
+REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm"})
+POLL_SECONDS = 0.25
+HASH_CHUNK = 1 << 20
+WORKER_STOP_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class FileEntry:
+    path: str
+    content_hash: str
+    size: int
+    error: str | None = None  # the file could not be read at all
+
+
+@dataclass
+class Progress:
+    contents: int
+    done: int
+    failed: int
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def finished(self) -> int:
+        return self.done + self.failed
+
+
+@dataclass(frozen=True)
+class AuditSummary:
+    audit: int
+    documents: int
+    done: int
+    failed: int
+    cached: int
+
+    def to_dict(self) -> dict[str, int]:
+        return {
+            "audit": self.audit,
+            "documents": self.documents,
+            "done": self.done,
+            "failed": self.failed,
+            "cached": self.cached,
+        }
+
+
+# ---- files ---------------------------------------------------------------------------------
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and report files below folders named, in a stable order, each once."""
+    seen: dict[str, Path] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for child in sorted(p.rglob("*")):
+                if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and not child.name.startswith("."):
+                    seen.setdefault(str(child.resolve()), child)
+        else:
+            seen.setdefault(str(p.resolve()) if p.exists() else str(p), p)
+    return list(seen.values())
+
+
+def hash_file(path: Path) -> FileEntry:
+    """The content hash, streamed; an unreadable path gets a hash of its name and the reason."""
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as f:
+            while chunk := f.read(HASH_CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError as exc:
+        reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read file: {exc.strerror or exc}"
+        if path.is_dir():
+            reason = "is a directory, not a file"
+        marker = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
+        return FileEntry(str(path), marker, 0, reason)
+    return FileEntry(str(path), digest.hexdigest(), size)
+
+
+# ---- bookkeeping --------------------------------------------------------------------------
+
+
+def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[int, set[str]]:
+    """Record the audit and its documents; return its id and the contents already audited."""
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
+        session.add(audit)
+        session.flush()
+        session.add_all(
+            AuditDocument(audit_id=audit.id, path=e.path, content_hash=e.content_hash, size=e.size) for e in entries
+        )
+        cached = cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
+        return audit.id, cached
+
+
+def record_unreadable(db_url: str, entries: Iterable[FileEntry]) -> None:
+    """A path that cannot be read is a failed document, stored like any other."""
+    for e in entries:
+        row = {
+            "content_hash": e.content_hash,
+            "pipeline_version": PIPELINE_VERSION,
+            "status": "failed",
+            "error": e.error,
+            "path": e.path,
+        }
+        store_result(db_url, row, [], [])
+
+
+def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
+    """(content hash, first path) of the audit's documents that have no result yet."""
+    with session_scope(db_url) as session:
+        done = select(Result.content_hash).where(Result.pipeline_version == PIPELINE_VERSION)
+        rows = session.execute(
+            select(AuditDocument.content_hash, AuditDocument.path)
+            .where(AuditDocument.audit_id == audit_id, AuditDocument.content_hash.not_in(done))
+            .order_by(AuditDocument.id)
+        ).all()
+    first: dict[str, str] = {}
+    for digest, path in rows:
+        first.setdefault(digest, path)
+    return list(first.items())
+
+
+def read_progress(db_url: str, audit_id: int) -> Progress:
+    with session_scope(db_url) as session:
+        counts = audit_progress(session, audit_id, PIPELINE_VERSION)
+    return Progress(counts["contents"], counts["done"], counts["failed"])
+
+
+def finish_audit(db_url: str, audit_id: int) -> None:
+    with session_scope(db_url) as session:
+        audit = session.get(Audit, audit_id)
+        if audit is not None:
+            audit.finished_at = now()
+
+
+def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
+    """Counts per document (a file seen twice counts twice, as the user named it twice)."""
+    with session_scope(db_url) as session:
+        rows = session.execute(
+            select(AuditDocument.content_hash, Result.status)
+            .join(
+                Result,
+                (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == PIPELINE_VERSION),
+                isouter=True,
+            )
+            .where(AuditDocument.audit_id == audit_id)
+        ).all()
+    return AuditSummary(
+        audit=audit_id,
+        documents=len(rows),
+        done=sum(status == "done" for _, status in rows),
+        failed=sum(status == "failed" for _, status in rows),
+        cached=sum(digest in cached for digest, _ in rows),
+    )
+
+
+# ---- queue and workers ---------------------------------------------------------------------
+
+
+def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]]) -> int:
+    n = 0
+    with app.producer_or_acquire() as producer:
+        for digest, path in items:
+            app.send_task(TASK_NAME, args=(db_url, path, digest), producer=producer)
+            n += 1
+    return n
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["GKAUDIT_STATE_DIR"] = str(settings.state_dir.resolve())
+    if settings.broker_url:
+        env["GKAUDIT_BROKER_URL"] = settings.broker_url
+    env["GKAUDIT_SOFT_TIME_LIMIT"] = str(settings.soft_time_limit)
+    env["GKAUDIT_HARD_TIME_LIMIT"] = str(settings.hard_time_limit)
+    env["GKAUDIT_VISIBILITY_TIMEOUT"] = str(settings.visibility_timeout)
+    return env
+
+
+def worker_command(concurrency: int, name: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.tasks",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        "--queues=gkaudit",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        f"--hostname={name}@%h",
+    ]
+
+
+def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    log = log_path.open("ab")
+    name = f"gkaudit-local-{os.getpid()}"
+    return subprocess.Popen(
+        worker_command(concurrency, name), env=worker_env(settings), stdout=log, stderr=log, start_new_session=True
+    )
+
+
+def stop_worker(proc: subprocess.Popen[bytes]) -> None:
+    """Warm shutdown (SIGTERM: finish the current task), then SIGKILL the group if it hangs."""
+    if proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)  # the main process stops its pool children itself
+    try:
+        proc.wait(WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+
+
+# ---- the audit ------------------------------------------------------------------------------
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def run_audit(
+    paths: Iterable[str | Path],
+    settings: Settings,
+    *,
+    workers: int | None = None,
+    label: str = "",
+    on_progress: ProgressCallback | None = None,
+) -> AuditSummary:
+    """Audit every document under ``paths``; returns the summary once each has a result."""
+    db_url = settings.database_url()
+    entries = [hash_file(p) for p in discover(paths)]
+    audit_id, cached = register_audit(db_url, entries, label)
+    record_unreadable(db_url, (e for e in entries if e.error and e.content_hash not in cached))
+    app = make_app(settings)
+    local = workers if workers is not None else (settings.workers if settings.embedded else 0)
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        if settings.embedded:
+            app.control.purge()  # leftovers of an interrupted embedded run: their documents are re-sent below
+        todo = missing_contents(db_url, audit_id)
+        send(app, db_url, todo)
+        if local and todo:
+            procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
+        wait_for_audit(app, db_url, audit_id, settings, on_progress, procs)
+    finally:
+        for proc in procs:
+            stop_worker(proc)
+    finish_audit(db_url, audit_id)
+    return summarize(db_url, audit_id, cached)
+
+
+def wait_for_audit(
+    app: Celery,
+    db_url: str,
+    audit_id: int,
+    settings: Settings,
+    on_progress: ProgressCallback | None,
+    procs: list[subprocess.Popen[bytes]],
+) -> None:
+    """Poll until every content has a result; re-send what is missing when progress stalls."""
+    progress = read_progress(db_url, audit_id)
+    last_change, last_finished = time.monotonic(), progress.finished
+    while progress.finished < progress.contents:
+        time.sleep(POLL_SECONDS)
+        progress = read_progress(db_url, audit_id)
+        if on_progress:
+            on_progress(progress)
+        if progress.finished != last_finished:
+            last_change, last_finished = time.monotonic(), progress.finished
+        elif time.monotonic() - last_change > settings.stall_seconds:
+            send(app, db_url, missing_contents(db_url, audit_id))
+            last_change = time.monotonic()
+        if procs and all(p.poll() is not None for p in procs):
+            raise RuntimeError(f"the local worker stopped (see {settings.state_dir / 'worker.log'})")
+    if on_progress:
+        on_progress(progress)

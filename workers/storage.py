@@ -1,0 +1,240 @@
+"""Where audit results live: SQLAlchemy 2 models and idempotent writes.
+
+One result per (content hash, pipeline version): a re-run, a duplicate file or
+a redelivered task inserts nothing new (``INSERT … ON CONFLICT DO NOTHING``).
+Findings and claims are rows of their result, written in the same transaction.
+SQLite is the default (WAL, so the workers and the progress bar can share it);
+PostgreSQL at scale.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    select,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+
+SQLITE_BUSY_MS = 30_000
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Audit(Base):
+    """One run of ``gkaudit audit`` (or one POST /v1/audits)."""
+
+    __tablename__ = "audits"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    pipeline_version: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str] = mapped_column(Text, default="")
+    documents: Mapped[list[AuditDocument]] = relationship(back_populates="audit")
+
+
+class AuditDocument(Base):
+    """A file of an audit: its path and the content it had."""
+
+    __tablename__ = "audit_documents"
+    __table_args__ = (UniqueConstraint("audit_id", "path"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    path: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    audit: Mapped[Audit] = relationship(back_populates="documents")
+
+
+class Result(Base):
+    """What the pipeline made of one content, once per pipeline version."""
+
+    __tablename__ = "results"
+    __table_args__ = (UniqueConstraint("content_hash", "pipeline_version"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    pipeline_version: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # "done" or "failed"
+    error: Mapped[str | None] = mapped_column(Text)
+    path: Mapped[str] = mapped_column(Text)  # the first path it was seen at
+    agency: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int | None] = mapped_column(Integer)
+    format_version: Mapped[str | None] = mapped_column(String(8))
+    document_kind: Mapped[str | None] = mapped_column(String(8))
+    quality: Mapped[float | None] = mapped_column(Float)
+    completeness: Mapped[float | None] = mapped_column(Float)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)
+    claims_total: Mapped[int] = mapped_column(Integer, default=0)
+    claims_verified: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    findings: Mapped[list[FindingRow]] = relationship(back_populates="result", cascade="all, delete-orphan")
+    claims: Mapped[list[ClaimRow]] = relationship(back_populates="result", cascade="all, delete-orphan")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(8), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(8), index=True)
+    metric: Mapped[str | None] = mapped_column(Text)
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[Result] = relationship(back_populates="findings")
+
+
+class ClaimRow(Base):
+    __tablename__ = "claims"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"), index=True)
+    section: Mapped[str | None] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(String(8))
+    metric: Mapped[str | None] = mapped_column(Text)
+    table_value: Mapped[float | None] = mapped_column(Float)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    result: Mapped[Result] = relationship(back_populates="claims")
+
+
+class CorpusFinding(Base):
+    """A finding that needs other documents of the audit (last year's report, another body's text)."""
+
+    __tablename__ = "corpus_findings"
+    __table_args__ = (UniqueConstraint("audit_id", "content_hash", "rule", "metric"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    rule: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[str] = mapped_column(String(8))
+    metric: Mapped[str] = mapped_column(Text, default="")
+    message_zh: Mapped[str] = mapped_column(Text)
+    message_en: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# ---- engine ----------------------------------------------------------------------------
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@cache
+def get_engine(url: str) -> Engine:
+    """One engine per URL and process; tables created on first use."""
+    engine = create_engine(url, pool_pre_ping=True)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    session = sessionmaker(get_engine(url), expire_on_commit=False)()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _insert(session: Session, table: Any) -> Any:
+    dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
+# ---- writes ----------------------------------------------------------------------------
+
+
+def store_result(url: str, row: dict[str, Any], findings: Iterable[dict], claims: Iterable[dict]) -> bool:
+    """Insert one result with its findings and claims; False when it was already there."""
+    with session_scope(url) as session:
+        stmt = (
+            _insert(session, Result)
+            .values(**row)
+            .on_conflict_do_nothing(index_elements=["content_hash", "pipeline_version"])
+        )
+        inserted = session.execute(stmt.returning(Result.id)).scalar_one_or_none()
+        if inserted is None:
+            return False
+        session.add_all(FindingRow(result_id=inserted, **f) for f in findings)
+        session.add_all(ClaimRow(result_id=inserted, **c) for c in claims)
+        return True
+
+
+def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:
+    wanted = list(set(hashes))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        found.update(
+            session.scalars(
+                select(Result.content_hash).where(Result.pipeline_version == version, Result.content_hash.in_(chunk))
+            )
+        )
+    return found
+
+
+def audit_progress(session: Session, audit_id: int, version: str) -> dict[str, int]:
+    """Documents of the audit by status: done, failed, and how many distinct contents."""
+    docs = select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id).distinct().subquery()
+    rows = session.execute(
+        select(Result.status, func.count())
+        .where(Result.pipeline_version == version, Result.content_hash.in_(select(docs.c.content_hash)))
+        .group_by(Result.status)
+    ).all()
+    counts = {status: n for status, n in rows}
+    total = session.scalar(select(func.count()).select_from(docs)) or 0
+    return {"contents": total, "done": counts.get("done", 0), "failed": counts.get("failed", 0)}
+
+
+def find_result(session: Session, doc: str) -> Result | None:
+    """The newest result for a path as audited, or for a content hash or its prefix."""
+    by_path = select(AuditDocument.content_hash).where(AuditDocument.path == doc)
+    query = select(Result).where(
+        (Result.content_hash.in_(by_path)) | (Result.path == doc) | (Result.content_hash.startswith(doc.lower()))
+    )
+    return session.scalars(query.order_by(Result.id.desc()).limit(1)).first()
