@@ -59,12 +59,13 @@ class Settings(BaseSettings):
         if not self.embedded:
             return {"visibility_timeout": self.visibility_timeout}
         queue = (self.state_dir / "queue").resolve()
-        for sub in ("in", "processed"):
+        for sub in ("in", "processed", "control"):
             (queue / sub).mkdir(parents=True, exist_ok=True)
         return {
             "data_folder_in": str(queue / "in"),
             "data_folder_out": str(queue / "in"),
             "processed_folder": str(queue / "processed"),
+            "control_folder": str(queue / "control"),
             "store_processed": False,
             "polling_interval": EMBEDDED_POLL_SECONDS,
         }
