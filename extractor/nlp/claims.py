@@ -57,7 +57,7 @@ NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四�
 DURATION_AFTER_GE = re.compile(r"^(季度|月|工作日|小时|年度)")
 # A cheap test for sentences worth segmenting: a digit, a numeral before a measure word, a zero statement.
 CAN_HOLD_CLAIM = re.compile(
-    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多]?[条件篇次个项人家起期场份批元%％]|百分之|未|没有|无"
+    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多大小]?[条件篇次个项人家起期场份批类通轮元%％]|百分之"
 )
 BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
@@ -125,7 +125,7 @@ def claim_sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in [*SENTENCE_BREAK.finditer(text), None]:
         end = m.start() if m else len(text)
-        if CAN_HOLD_CLAIM.search(text, start, end):
+        if CAN_HOLD_CLAIM.search(text, start, end) or any(p.search(text, start, end) for p in ZERO_STATEMENTS):
             spans.append((start, end))
         start = m.end() if m else end
     return spans

@@ -116,11 +116,11 @@ class Span:
     text: str
     start: int
     token_starts: frozenset[int]
-    tokens: tuple[str, ...]
+    joined: str  # the tokens joined by NUL: a term found in it lies inside one token
 
     def has(self, term: str) -> bool:
         """The term lies inside one token, or starts on a token boundary (不存在 = 不 + 存在)."""
-        if any(term in token for token in self.tokens):
+        if term in self.joined:
             return True
         at = self.text.find(term)
         while at != -1:
@@ -135,7 +135,7 @@ class Span:
 
 def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, end: int) -> Span:
     inside = [(t, i) for t, i in tokens if start <= i < end]
-    return Span(section_text[start:end], start, frozenset(i for _, i in inside), tuple(t for t, _ in inside))
+    return Span(section_text[start:end], start, frozenset(i for _, i in inside), "\0".join(t for t, _ in inside))
 
 
 # What may stand between a trigger and its number: "申请共154件", "申请数为12件".

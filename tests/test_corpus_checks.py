@@ -1,0 +1,59 @@
+"""Corpus-level checks: carry-over between a body's consecutive reports, copied problems sections."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REALDOCS
+from workers.corpus_checks import Doc, body_key, carried_over_mismatches
+from workers.pipeline import audit_bytes
+
+
+def doc(name: str, agency: str, year: int, carried_in: int | None, carried_out: int | None) -> Doc:
+    tables = {"applications.carried_in.total": carried_in, "applications.carried_out.total": carried_out}
+    return Doc(name, f"{name}.txt", agency, year, tables, {k: str(v) for k, v in tables.items()}, "")
+
+
+def test_carry_over_mismatch_is_a_finding_on_the_later_report() -> None:
+    docs = [
+        doc("a2021", "青川区某局", 2021, 0, 3),
+        doc("a2022", "青川区某局", 2022, 2, 0),
+        doc("b2022", "凤栖县某局", 2022, 5, 0),
+    ]
+    findings = list(carried_over_mismatches(docs))
+    assert [(f["content_hash"], f["rule"], f["metric"]) for f in findings] == [
+        ("a2022", "GK601", "applications.carried_in.total")
+    ]
+    assert "2021年报告的“结转下年度继续办理”为3" in findings[0]["message_zh"]
+    assert findings[0]["evidence"]["previous"]["path"] == "a2021.txt"
+
+
+def test_matching_carry_over_and_unrelated_bodies_are_silent() -> None:
+    docs = [doc("a2021", "青川区某局", 2021, 0, 3), doc("a2022", "青川区某局（区某办）", 2022, 3, 0)]
+    assert list(carried_over_mismatches(docs)) == []
+    assert body_key("青川区某局（区某办）") == body_key("青川区 某局")
+
+
+def test_pingtan_seven_years_carry_over_is_consistent() -> None:
+    """Read by hand: each year's 上年结转 equals the previous report's 结转下年度 (2021: 1 → 2022: 1)."""
+    files = sorted(glob.glob(str(REALDOCS / "changwu__pingtan-gov-zwgk-archive" / "**" / "page.txt"), recursive=True))
+    if len(files) < 7:
+        pytest.skip("../shared/realdocs not present")
+    docs = []
+    for f in files:
+        r = audit_bytes(Path(f).read_bytes(), f).result
+        docs.append(Doc(f, f, r["agency"], r["year"], r["tables"], r["raw_cells"], ""))
+    assert sorted(d.year for d in docs) == list(range(2019, 2026))
+    assert list(carried_over_mismatches(docs)) == []
+    broken = [
+        d
+        if d.year != 2022
+        else Doc(
+            d.content_hash, d.path, d.agency, d.year, {**d.tables, "applications.carried_in.total": 0}, d.raw_cells, ""
+        )
+        for d in docs
+    ]
+    assert [f["metric"] for f in carried_over_mismatches(broken)] == ["applications.carried_in.total"]
