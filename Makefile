@@ -16,10 +16,10 @@ install: $(BIN)/gkaudit
 
 demo: install
 	mkdir -p $(OUT)
-	$(BIN)/gkaudit parse corpus/sample/*.txt corpus/sample/*.docx corpus/sample/*.pdf corpus/sample/*.html > $(OUT)/parsed.jsonl
-	@$(BIN)/python -c "import json,sys; rows=[json.loads(l) for l in open('$(OUT)/parsed.jsonl')]; \
-	print(f'parsed {len(rows)} documents -> $(OUT)/parsed.jsonl'); \
-	[print(f\"  {r['file']}: format {r['format_version']}, {len(r['sections'])} sections, {len(r['tables'])} table fields\") for r in rows]"
+	$(BIN)/gkaudit audit corpus/sample --db sqlite:///$(OUT)/gkaudit.db
+	$(BIN)/gkaudit rank --db sqlite:///$(OUT)/gkaudit.db --format html --out $(OUT)/ranking.html
+	$(BIN)/gkaudit rank --db sqlite:///$(OUT)/gkaudit.db --format csv --out $(OUT)/ranking.csv
+	@echo "open $(OUT)/ranking.html"
 
 test: install
 	$(BIN)/ruff check .

@@ -24,6 +24,7 @@ from rich.progress import Progress as RichProgress
 
 from extractor import ExtractError, parse_path
 from extractor.audit import audit_path
+from workers.rank import group_ranking, ranking, write_csv, write_html, write_json
 from workers.render_text import render_check_text
 from workers.runner import AuditSummary, run_audit, worker_command, worker_env
 from workers.runner import Progress as RunProgress
@@ -189,6 +190,43 @@ def show(
             raise typer.Exit(EXIT_BAD_INPUT)
         payload = dict(result.payload) | {"file": result.path}
     typer.echo(render_check_text(payload) if output_format is OutputFormat.text else to_json(payload, 1))
+
+
+class RankFormat(StrEnum):
+    csv = "csv"
+    json = "json"
+    html = "html"
+
+
+class RankBy(StrEnum):
+    body = "body"
+    year = "year"
+
+
+@app.command()
+def rank(
+    output_format: Annotated[RankFormat, typer.Option("--format", help="csv, json or html")],
+    out: Annotated[Path, typer.Option("--out", help="The file to write.")],
+    db: DbOption = None,
+    audit_id: Annotated[int | None, typer.Option("--audit", help="Audit id (default: the latest).")] = None,
+    by: Annotated[
+        RankBy | None, typer.Option("--by", help="csv/json: one row per body or year; the HTML page has both summaries.")
+    ] = None,
+) -> None:
+    """Rank the documents of an audit by quality: CSV, JSON or one self-contained HTML page."""
+    settings = service_settings(db)
+    try:
+        with session_scope(settings.database_url()) as session:
+            rows = ranking(session, audit_id)
+            if output_format is RankFormat.html:
+                write_html(session, rows, out, audit_id=audit_id)
+            else:
+                data = group_ranking(rows, by.value) if by else rows
+                (write_csv if output_format is RankFormat.csv else write_json)(data, out)
+    except LookupError as exc:  # no such audit, or no audit at all
+        typer.echo(f"gkaudit: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from exc
+    typer.echo(f"{out}: {len(rows)} documents", err=True)
 
 
 def main() -> None:

@@ -1,0 +1,347 @@
+"""The quality ranking: order and fields, groups, the JSON/CSV/HTML writers, and the page in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import itertools
+import json
+import random
+import shutil
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from corpus.generate import generate_report, render_text
+from extractor.checks.keys import describe_cell
+from tests.conftest import REQUIRE_SERVICES, SEEDS
+from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.quality import WEIGHTS
+from workers.rank import group_ranking, histogram, ranking, render_html, write_csv, write_html, write_json
+from workers.storage import Audit, AuditDocument, CorpusFinding, content_hash, session_scope, store_result
+
+GENERATED = 4
+BROKEN_CELL = "applications.new.total"
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+@dataclass
+class Corpus:
+    url: str
+    audit_id: int
+    docs: dict[str, bytes]  # path → bytes, as the audit saw them
+    broken: str  # the path of the generated report with a wrong table total
+    failed: str
+    duplicate: tuple[str, str]  # two paths, one content
+
+
+def generated(i: int, break_total: bool = False) -> bytes:
+    report = generate_report(random.Random(i), i)
+    if break_total:
+        cells = dict(report.cells)
+        cells[BROKEN_CELL] = str(int(cells[BROKEN_CELL]) + 7) if cells[BROKEN_CELL].isdigit() else "99"
+        report = dataclasses.replace(report, cells=cells)
+    return render_text(report).encode(report.style.text_encoding)
+
+
+def corpus_documents() -> dict[str, bytes]:
+    docs = {f"gen/report_{i}.txt": generated(i) for i in range(GENERATED)}
+    docs["gen/broken_total.txt"] = generated(0, break_total=True)  # report 0 with a wrong total: same agency
+    docs["copies/report_0.txt"] = docs["gen/report_0.txt"]
+    docs["bad/empty.txt"] = b""
+    if SEEDS.exists():
+        docs.update({f"seeds/{p.name}": p.read_bytes() for p in sorted(SEEDS.glob("*.txt"))})
+    return docs
+
+
+def store_corpus(url: str, docs: dict[str, bytes]) -> int:
+    for name, data in docs.items():
+        outcome = audit_bytes(data, name)
+        store_result(url, result_row(outcome, content_hash(data)), finding_rows(outcome), claim_rows(outcome))
+    with session_scope(url) as session:
+        old = Audit(pipeline_version=PIPELINE_VERSION, label="an older audit")
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="测试审计")
+        session.add_all([old, audit])
+        session.flush()
+        session.add(AuditDocument(audit_id=old.id, path="gen/report_1.txt", content_hash="x" * 64, size=1))
+        session.add_all(
+            AuditDocument(audit_id=audit.id, path=p, content_hash=content_hash(d), size=len(d)) for p, d in docs.items()
+        )
+        session.add(
+            CorpusFinding(
+                audit_id=audit.id,
+                content_hash=content_hash(docs["gen/report_1.txt"]),
+                rule="GK901",
+                kind="corpus",
+                severity="warning",
+                metric="applications.carried_in.total",
+                message_zh="上年结转<与上年报告不符>",
+                message_en="carried over <differs from last year's report>",
+                evidence={"cells": {"applications.carried_in.total": {"value": 3, "raw": "3"}}},
+            )
+        )
+        return audit.id
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    url = f"sqlite:///{tmp_path_factory.mktemp('rank') / 'gkaudit.db'}"
+    docs = corpus_documents()
+    audit_id = store_corpus(url, docs)
+    return Corpus(
+        url, audit_id, docs, "gen/broken_total.txt", "bad/empty.txt", ("copies/report_0.txt", "gen/report_0.txt")
+    )
+
+
+@pytest.fixture(scope="module")
+def rows(corpus: Corpus) -> list[dict]:
+    with session_scope(corpus.url) as session:
+        return ranking(session)
+
+
+def by_path(rows: list[dict], path: str) -> dict:
+    return next(r for r in rows if path in r["paths"])
+
+
+# ---- ranking -------------------------------------------------------------------------------
+
+
+def test_latest_audit_has_one_row_per_content(corpus: Corpus, rows: list[dict]) -> None:
+    assert len(rows) == len({content_hash(d) for d in corpus.docs.values()})
+    assert {p for r in rows for p in r["paths"]} == set(corpus.docs)
+    assert {r["audit_id"] for r in rows} == {corpus.audit_id}
+    with session_scope(corpus.url) as session:
+        assert [r["content_hash"] for r in ranking(session, corpus.audit_id)] == [r["content_hash"] for r in rows]
+        with pytest.raises(LookupError):
+            ranking(session, 999)
+
+
+def test_same_content_under_two_paths_shares_a_row(corpus: Corpus, rows: list[dict]) -> None:
+    row = by_path(rows, corpus.duplicate[0])
+    assert row["paths"] == sorted(corpus.duplicate)
+    assert row["path"] == row["paths"][0]
+
+
+def test_order_is_by_quality_with_failed_last(corpus: Corpus, rows: list[dict]) -> None:
+    done = [r for r in rows if r["status"] == "done"]
+    assert rows[: len(done)] == done
+    assert [r["quality"] for r in done] == sorted((r["quality"] for r in done), reverse=True)
+    failed = rows[-1]
+    assert failed["status"] == "failed" and corpus.failed in failed["paths"]
+    assert failed["error"] and failed["rank"] is None and failed["quality"] is None
+    assert done[0]["rank"] == 1
+    for previous, row in itertools.pairwise(done):
+        tied = row["quality"] == previous["quality"]
+        assert row["rank"] == previous["rank"] if tied else row["rank"] > previous["rank"]
+
+
+def test_row_fields(corpus: Corpus, rows: list[dict]) -> None:
+    broken = by_path(rows, corpus.broken)
+    assert broken["errors"] >= 1 and broken["quality"] < 100
+    assert set(broken["quality_components"]) == set(WEIGHTS)
+    assert broken["claims_total"] >= broken["claims_verified"] > 0
+    assert broken["agency"] and broken["year"] and broken["format_version"] in ("2019", "2021")
+    assert len(broken["content_hash"]) == 64
+    mismatch = next(f for f in broken["findings"] if f["kind"] == "narrative_mismatch")
+    start, end = mismatch["sentence_span"]
+    assert mismatch["evidence"]["sentence"][start:end] == mismatch["evidence"]["claim"]["text"]
+    corpus_row = by_path(rows, "gen/report_1.txt")
+    assert [f["rule"] for f in corpus_row["corpus_findings"]] == ["GK901"]
+    assert all(not r["corpus_findings"] for r in rows if r is not corpus_row)
+
+
+# ---- groups --------------------------------------------------------------------------------
+
+
+def test_group_by_body(rows: list[dict]) -> None:
+    groups = group_ranking(rows, "body")
+    assert sum(g["documents"] for g in groups) == len(rows)
+    assert len(groups) == len({r["agency"] for r in rows})
+    means = [g["mean_quality"] for g in groups if g["mean_quality"] is not None]
+    assert means == sorted(means, reverse=True)
+    unnamed = next(g for g in groups if g["agency"] is None)
+    assert unnamed["failed"] == 1  # the failed document has no agency
+    twice = next(g for g in groups if g["agency"] == by_path(rows, "gen/broken_total.txt")["agency"])
+    assert twice["documents"] == 2 and twice["min_quality"] < twice["max_quality"] == 100
+    assert next(g["rank"] for g in groups if g["mean_quality"] is not None) == 1
+    assert sum(g["errors"] for g in groups) == sum(r["errors"] for r in rows)
+
+
+def test_group_by_year(rows: list[dict]) -> None:
+    groups = group_ranking(rows, "year")
+    known = [g["year"] for g in groups if g["year"] is not None]
+    assert known == sorted(known) and len(known) == len(set(known))
+    assert sum(g["documents"] for g in groups) == len(rows)
+    for g in groups:
+        scores = [r["quality"] for r in rows if r["year"] == g["year"] and r["quality"] is not None]
+        if scores:
+            assert g["mean_quality"] == round(sum(scores) / len(scores), 1)
+            assert g["min_quality"] <= g["median_quality"] <= g["max_quality"]
+    with pytest.raises(ValueError):
+        group_ranking(rows, "agency")  # type: ignore[arg-type]
+
+
+# ---- JSON and CSV --------------------------------------------------------------------------
+
+
+def test_json_is_a_list_of_documents(rows: list[dict], tmp_path: Path) -> None:
+    out = tmp_path / "ranking.json"
+    write_json(rows, out)
+    text = out.read_text(encoding="utf-8")
+    loaded = json.loads(text)
+    assert isinstance(loaded, list) and len(loaded) == len(rows)
+    assert [r["content_hash"] for r in loaded] == [r["content_hash"] for r in rows]
+    assert rows[0]["agency"] in text  # Chinese as is, not \u escapes
+
+
+def test_csv_opens_with_one_row_per_document(rows: list[dict], tmp_path: Path) -> None:
+    out = tmp_path / "ranking.csv"
+    write_csv(rows, out)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    with open(out, encoding="utf-8-sig", newline="") as f:
+        lines = list(csv.DictReader(f))
+    assert len(lines) == len(rows)
+    assert lines[0]["agency"] == rows[0]["agency"] and lines[0]["rank"] == "1"
+    assert {f"quality_components.{name}" for name in WEIGHTS} <= set(lines[0])
+    duplicate = next(line for line in lines if " | " in line["paths"])
+    assert len(duplicate["paths"].split(" | ")) == 2
+    groups = tmp_path / "by_body.csv"
+    write_csv(group_ranking(rows, "body"), groups)
+    with open(groups, encoding="utf-8-sig", newline="") as f:
+        assert len(list(csv.DictReader(f))) == len(group_ranking(rows, "body"))
+
+
+# ---- HTML ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def page(corpus: Corpus, rows: list[dict], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("html") / "ranking.html"
+    with session_scope(corpus.url) as session:
+        write_html(session, rows, out, title="质量排名 <测试>")
+    return out
+
+
+def test_html_has_every_document_and_the_histogram(page: Path, rows: list[dict]) -> None:
+    text = page.read_text(encoding="utf-8")
+    assert text.count('<details class="doc"') == len(rows)
+    for row in rows:
+        for path in row["paths"]:
+            assert html.escape(path) in text
+    assert '<svg id="histogram"' in text and text.count('<rect class="bar"') == 10
+    assert "质量排名 &lt;测试&gt;" in text and "<测试>" not in text
+    assert "上年结转&lt;与上年报告不符&gt;" in text
+    assert "http://" not in text.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in text
+    for name in ("排名", "机关", "年度", "质量分", "错误", "提示"):
+        assert f"{name}<br>" in text
+    assert "empty" in text and by_path(rows, "bad/empty.txt")["error"] in text
+
+
+def test_html_shows_sentence_with_claim_marked_and_cells(corpus: Corpus, page: Path, rows: list[dict]) -> None:
+    text = page.read_text(encoding="utf-8")
+    finding = next(f for f in by_path(rows, corpus.broken)["findings"] if f["kind"] == "narrative_mismatch")
+    sentence, claim = finding["evidence"]["sentence"], finding["evidence"]["claim"]["text"]
+    start, end = finding["sentence_span"]
+    marked = f"{html.escape(sentence[:start])}<mark>{html.escape(claim)}</mark>{html.escape(sentence[end:])}"
+    assert marked in text
+    assert html.escape(finding["message_zh"]) in text and html.escape(finding["message_en"]) in text
+    zh, _en = describe_cell(BROKEN_CELL)
+    assert html.escape(zh) in text
+
+
+def test_histogram_bins(rows: list[dict]) -> None:
+    counts = histogram(rows)
+    assert len(counts) == 10 and sum(counts) == sum(r["status"] == "done" for r in rows)
+    assert counts[9] == sum(r["quality"] is not None and r["quality"] >= 90 for r in rows)
+    assert histogram([{"status": "done", "quality": q} for q in (0.0, 9.9, 10.0, 55.5, 100.0)]) == [
+        2, 1, 0, 0, 0, 1, 0, 0, 0, 1
+    ]  # fmt: skip
+
+
+def test_an_empty_audit_renders(corpus: Corpus) -> None:
+    with session_scope(corpus.url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="empty")
+        session.add(audit)
+        session.flush()
+        assert ranking(session, audit.id) == []
+        text = render_html(session, [], audit_id=audit.id)
+        session.delete(audit)
+    assert '<svg id="histogram"' in text and "document.body.dataset.ready" in text
+
+
+def test_html_escapes_what_it_shows(corpus: Corpus, rows: list[dict]) -> None:
+    row = dict(rows[0])
+    row["agency"] = "<script>alert(1)</script>机关"
+    row["findings"] = [
+        {
+            "rule": "GK101",
+            "kind": "narrative_mismatch",
+            "severity": "error",
+            "metric": BROKEN_CELL,
+            "message_zh": "正文称“<b>5件</b>”",
+            "message_en": "The text says <b>",
+            "evidence": {
+                "sentence": "收到申请<i>5件</i>，办结5件",
+                "claim": {"text": "5件", "section": "overview", "start": 7, "end": 9},
+                "cells": {BROKEN_CELL: {"value": 6, "raw": "6<br>"}},
+            },
+            "sentence_span": [7, 9],
+        }
+    ]
+    with session_scope(corpus.url) as session:
+        text = render_html(session, [row])
+    assert "<script>alert(1)" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;机关" in text
+    assert "收到申请&lt;i&gt;<mark>5件</mark>&lt;/i&gt;，办结5件" in text
+    assert "6&lt;br&gt;" in text and "&lt;b&gt;5件&lt;/b&gt;" in text
+
+
+def test_html_caps_the_details_of_a_document(corpus: Corpus, rows: list[dict]) -> None:
+    row = dict(by_path(rows, corpus.broken))
+    finding = row["findings"][0]
+    row["findings"] = [finding] * 60
+    with session_scope(corpus.url) as session:
+        text = render_html(session, [row])
+    assert text.count('<li class="finding') == 50
+    assert "另有 10 项发现未在此显示" in text
+
+
+def chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        message = "chromium not found: install Debian's chromium (apt-get install -y chromium)"
+        if REQUIRE_SERVICES:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def run_chromium(binary: str, profile: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_html_renders_in_headless_chromium(page: Path, rows: list[dict], tmp_path: Path) -> None:
+    binary = chromium()
+    dom = run_chromium(binary, tmp_path / "profile-dom", "--dump-dom", page.as_uri())
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    assert '<body data-ready="1">' in dom.stdout, "the page's script did not finish"
+    assert f"显示 {len(rows)} / {len(rows)} 份" in dom.stdout
+    png = tmp_path / "ranking.png"
+    shot = run_chromium(
+        binary, tmp_path / "profile-png", f"--screenshot={png}", "--window-size=1400,1000", page.as_uri()
+    )
+    assert shot.returncode == 0, shot.stderr[-2000:]
+    assert png.exists() and png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
