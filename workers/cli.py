@@ -209,9 +209,7 @@ def rank(
     out: Annotated[Path, typer.Option("--out", help="The file to write.")],
     db: DbOption = None,
     audit_id: Annotated[int | None, typer.Option("--audit", help="Audit id (default: the latest).")] = None,
-    by: Annotated[
-        RankBy | None, typer.Option("--by", help="csv/json: one row per body or year; the HTML page has both summaries.")
-    ] = None,
+    by: Annotated[RankBy | None, typer.Option("--by", help="csv/json: one row per body or year.")] = None,
 ) -> None:
     """Rank the documents of an audit by quality: CSV, JSON or one self-contained HTML page."""
     settings = service_settings(db)
