@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REALDOCS
-from workers.corpus_checks import Doc, body_key, carried_over_mismatches
+from workers.corpus_checks import Doc, body_key, carried_over_mismatches, copied_sections
 from workers.pipeline import audit_bytes
 
 
@@ -57,3 +57,18 @@ def test_pingtan_seven_years_carry_over_is_consistent() -> None:
         for d in docs
     ]
     assert [f["metric"] for f in carried_over_mismatches(broken)] == ["applications.carried_in.total"]
+
+
+def test_copied_problems_section_is_a_finding_on_the_later_report() -> None:
+    text = (
+        "一是政务公开目录更新不及时，部分栏目超过三个月未更新；二是政策解读形式单一。"
+        "下一步，办公室将于6月底前完成目录梳理，每季度开展一次栏目巡查，并增加图解和视频解读。"
+    )
+    docs = [
+        Doc("a2022", "a2022.txt", "青川区某局", 2022, {}, {}, text),
+        Doc("a2023", "a2023.txt", "青川区某局", 2023, {}, {}, text + "继续抓好落实。"),
+        Doc("b2023", "b2023.txt", "凤栖县某局", 2023, {}, {}, "本年度未发现需要报告的问题。" * 5),
+    ]
+    findings = list(copied_sections(docs))
+    assert [(f["content_hash"], f["rule"]) for f in findings] == [("a2023", "GK602")]
+    assert "本机关2022年报告" in findings[0]["message_zh"]

@@ -23,7 +23,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemaini
 from rich.progress import Progress as RichProgress
 
 from extractor import ExtractError, parse_path
-from extractor.audit import audit_path
+from extractor.loaders import read_file_bytes
+from models.artifact import ARTIFACT_DIR, ModelNotTrainedError, load_model
+from models.completeness import read_section_file, score_section
+from models.train import DEFAULT_DATA, DEFAULT_SEED
+from models.train import train as train_model
+from workers.pipeline import audit_bytes
 from workers.rank import group_ranking, ranking, write_csv, write_html, write_json
 from workers.render_text import render_check_text
 from workers.runner import AuditSummary, run_audit, worker_command, worker_env
@@ -60,7 +65,7 @@ def for_each_file(files: list[Path], work: Callable[[Path], str]) -> int:
     for file in files:
         try:
             typer.echo(work(file))
-        except ExtractError as exc:
+        except (ExtractError, BadDocument) as exc:
             typer.echo(f"gkaudit: {file}: {exc.reason}", err=True)
             status = EXIT_BAD_INPUT
         except Exception as exc:
@@ -90,12 +95,35 @@ def check(
 ) -> None:
     """Parse, then cross-check the narrative against the tables and the tables' own arithmetic."""
     indent = indent if len(files) == 1 else None
+    require_model()
 
     def work(file: Path) -> str:
-        result = audit_path(file).to_dict()
+        outcome = audit_bytes(read_file_bytes(file), str(file))
+        if outcome.internal:
+            raise RuntimeError(outcome.error)
+        if outcome.status == "failed":
+            raise BadDocument(outcome.error or "cannot be audited")
+        result = outcome.result
         return render_check_text(result) if output_format is OutputFormat.text else to_json(result, indent)
 
     raise typer.Exit(for_each_file(files, work))
+
+
+class BadDocument(Exception):
+    """A document the pipeline could not read; ``reason`` is what the user is told."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+def require_model() -> None:
+    """Stop early, with the reason and what to do, when the completeness model cannot be loaded."""
+    try:
+        load_model()
+    except ModelNotTrainedError as exc:
+        typer.echo(f"gkaudit: {exc.reason}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 # ---- corpus audits ---------------------------------------------------------------------------
@@ -123,6 +151,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON summary line; no progress bar.")] = False,
 ) -> None:
     """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
+    require_model()
     settings = service_settings(db, broker)
     try:
         if as_json:
@@ -225,6 +254,60 @@ def rank(
         typer.echo(f"gkaudit: {exc}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from exc
     typer.echo(f"{out}: {len(rows)} documents", err=True)
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Option(help="Labelled sections, JSON Lines.")] = DEFAULT_DATA,
+    out: Annotated[Path, typer.Option(help="Where to write completeness.joblib and meta.json.")] = ARTIFACT_DIR,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the calibration.")] = DEFAULT_SEED,
+) -> None:
+    """Train the completeness classifier: stratified 5-fold CV figures, then the artifact."""
+    try:
+        result = train_model(data, out, seed)
+    except (OSError, ValueError) as exc:
+        typer.echo(f"gkaudit: {data}: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    cv = result.cv
+    typer.echo(f"cv macro-F1 (stratified {len(cv.macro_f1)}-fold): {cv.macro_f1_mean:.3f}  folds {cv.macro_f1}")
+    typer.echo(f"cv Spearman (score vs label): {cv.spearman:.3f}")
+    typer.echo(f"wrote {result.out}")
+
+
+@app.command()
+def completeness(
+    files: Annotated[list[Path], typer.Argument(help="Files, each the body of one 存在的主要问题及改进情况 section.")],
+    indent: Indent = None,
+    model_dir: Annotated[Path, typer.Option("--model", help="Directory of the trained model.")] = ARTIFACT_DIR,
+) -> None:
+    """Score how complete each 存在的主要问题及改进情况 section is; one JSON object per file (JSON Lines for many)."""
+    indent = indent if len(files) == 1 else None
+    try:
+        model = load_model(model_dir)
+    except ModelNotTrainedError as exc:
+        typer.echo(f"gkaudit: {exc.reason}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    def work(file: Path) -> str:
+        return to_json({"file": str(file)} | score_section(read_section_file(file), model).to_dict(), indent)
+
+    raise typer.Exit(for_each_file(files, work))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+) -> None:
+    """Serve the HTTP API and the review page (uvicorn); settings from GKAUDIT_* (see workers/api.py)."""
+    from workers.api import SettingsError
+    from workers.api import serve as serve_api
+
+    try:
+        serve_api(host, port)
+    except SettingsError as exc:
+        typer.echo(f"gkaudit: {exc}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from models.similarity import find_similar
 from workers.pipeline import PIPELINE_VERSION
 from workers.storage import AuditDocument, CorpusFinding, Result, _insert
 
@@ -111,11 +112,9 @@ def carried_over_mismatches(docs: list[Doc]) -> Iterator[dict[str, Any]]:
 
 def copied_sections(docs: list[Doc]) -> Iterator[dict[str, Any]]:
     """GK602 on the later of two reports whose problems sections are near copies."""
-    from models.similarity import most_similar  # the classifier package owns text similarity
-
     texts = {d.content_hash: d.problems for d in docs if len(d.problems) >= MIN_COPY_CHARS}
     by_hash = {d.content_hash: d for d in docs}
-    for doc_hash, matches in most_similar(texts, threshold=COPY_THRESHOLD).items():
+    for doc_hash, matches in find_similar(texts, threshold=COPY_THRESHOLD).items():
         doc = by_hash[doc_hash]
         for other_hash, similarity in matches:
             other = by_hash[other_hash]

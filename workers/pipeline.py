@@ -15,6 +15,8 @@ from typing import Any
 
 from extractor import DEFAULT_LIMITS, ExtractError, Limits, parse_bytes
 from extractor.audit import audit_report
+from models.artifact import load_model
+from models.completeness import score_report
 from workers.quality import quality_components, quality_score
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
@@ -31,12 +33,17 @@ def check_stage(state: State) -> None:
     state["report"] = report
 
 
+def completeness_stage(state: State) -> None:
+    """Score 存在的主要问题及改进情况 (the model is loaded once per process)."""
+    state["result"]["completeness"] = score_report(state["report"], load_model()).to_dict()
+
+
 def quality_stage(state: State) -> None:
     state["result"]["quality"] = quality_score(state["result"])
     state["result"]["quality_components"] = quality_components(state["result"])
 
 
-STAGES: list[Stage] = [check_stage, quality_stage]
+STAGES: list[Stage] = [check_stage, completeness_stage, quality_stage]
 
 
 @dataclass
@@ -46,6 +53,7 @@ class Outcome:
     result: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     seconds: float = 0.0
+    internal: bool = False  # failed through a fault of ours, not of the document
 
 
 def audit_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
@@ -59,7 +67,11 @@ def audit_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Outc
         return Outcome("failed", name, error=exc.reason, seconds=time.perf_counter() - start)
     except Exception as exc:
         return Outcome(
-            "failed", name, error=f"internal error: {type(exc).__name__}: {exc}", seconds=time.perf_counter() - start
+            "failed",
+            name,
+            error=f"internal error: {type(exc).__name__}: {exc}",
+            seconds=time.perf_counter() - start,
+            internal=True,
         )
     return Outcome("done", name, result=state["result"], seconds=time.perf_counter() - start)
 

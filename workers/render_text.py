@@ -51,6 +51,13 @@ def render_check_text(result: dict[str, Any], width: int = 140) -> str:
                 _cells_text(ev.get("cells", {})),
             )
         console.print(table)
+    scored = result.get("completeness")
+    if scored:
+        console.print(f"“存在的主要问题及改进情况”完整度：{scored['score']:.0f} 分（等级 {scored['label']}/3）")
+        for reason in scored.get("reasons_zh", []):
+            console.print(f"  · {reason}")
+    if result.get("quality") is not None:
+        console.print(f"质量分：{result['quality']:.1f}")
     for w in result.get("warnings", []):
         console.print(f"解析提示：{w}")
     return buf.getvalue()

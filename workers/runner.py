@@ -24,6 +24,7 @@ from pathlib import Path
 from celery import Celery
 from sqlalchemy import select
 
+from workers.corpus_checks import run_corpus_checks
 from workers.pipeline import PIPELINE_VERSION
 from workers.settings import Settings
 from workers.storage import (
@@ -292,6 +293,8 @@ def run_audit(
     finally:
         for proc in procs:
             stop_worker(proc)
+    with session_scope(db_url) as session:
+        run_corpus_checks(session, audit_id)
     finish_audit(db_url, audit_id)
     return summarize(db_url, audit_id, cached)
 

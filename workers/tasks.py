@@ -89,7 +89,9 @@ app = make_app(get_settings())
 
 @signals.worker_process_init.connect
 def warm_up(**_: Any) -> None:
-    """Load jieba's dictionary and the spaCy pipeline once per worker process."""
+    """Load jieba's dictionary, the spaCy pipeline and the classifier once per worker process."""
     from extractor.nlp.pipeline import get_nlp
+    from models.artifact import load_model
 
     get_nlp()("预热")
+    load_model()

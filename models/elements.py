@@ -1,0 +1,426 @@
+"""What a 存在的主要问题及改进情况 section contains: problems, measures and their specifics.
+
+The text is cut into *units*: an enumerated item (一是… / (一)… / 1.…) is one
+unit, whatever its length, because a writer who numbers things tells us where
+one thing ends; running prose is cut into sentences, and a sentence that lists
+several shortcomings ("渠道不够畅通,宣传力度不够") into one unit per listed
+shortcoming.  Each unit is a problem, a measure, a follow-up of last year's
+problems, or neither, decided by the markers of :mod:`models.lexicons`.  The
+counts and flags that come out are both model features and the reasons a person
+reads, which is why they are computed by rules rather than learnt.
+
+Input is normalised text (:func:`models.normalize.normalize_text`).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+from models import lexicons
+
+PROBLEM, MEASURE, FOLLOW_UP = "problem", "measure", "followup"
+# An enumerated item this short that names a heading word heads a half of the section.
+MAX_HEADING_CHARS = 16
+# An item whose first sentence is this short is a headline; the next paragraph is its body.
+MAX_HEADLINE_CHARS = 30
+# How far into a clause a measure verb may start for the clause to "open with" it.
+VERB_WINDOW = 4
+ELEMENTS_CACHE_SIZE = 8192
+# Share of problems a concrete measure must answer for the measures to count as answering them.
+PAIRED_ENOUGH = 0.5
+# A problem or measure is boilerplate when at least this share of its clauses is.
+STOCK_UNIT_SHARE = 0.5
+MIN_STOCK_CLAUSE_CHARS = 4
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str
+    text: str
+    topics: frozenset[str]
+    markers: frozenset[str]
+    stock: bool  # boilerplate: a stock phrase and nothing specific
+
+    @property
+    def specific(self) -> bool:
+        return bool(self.markers)
+
+
+@dataclass(frozen=True)
+class Elements:
+    """The interpretable elements of one section."""
+
+    problems: int
+    measures: int
+    paired: bool
+    paired_ratio: float
+    concretely_paired_ratio: float
+    specific: int
+    specific_problems: int
+    specific_measures: int
+    stock_problems: int
+    stock_measures: int
+    dated_measures: int
+    follows_up_last_year: bool
+    stock_phrase_ratio: float
+    deadlines: int
+    responsible: int
+    numbers: int
+    length: int
+    nothing_to_report: bool
+
+    # The rubric's three questions, answered from the elements.  Features of their own
+    # because a linear model cannot form "specific AND paired AND dated" by itself.
+    @property
+    def diagnosis(self) -> int:
+        """0 no problems, 1 only stock ones, 2 named, 3 mostly specific (with evidence)."""
+        named = self.problems - self.stock_problems
+        if not self.problems:
+            return 0
+        if not named:
+            return 1
+        return 3 if self.specific_problems and 2 * self.specific_problems >= named else 2
+
+    @property
+    def remedy(self) -> int:
+        """0 no measures, 1 only stock ones, 2 some named, 3 concrete ones answering the problems."""
+        if not self.measures:
+            return 0
+        if self.specific_measures and (not self.problems or self.concretely_paired_ratio >= PAIRED_ENOUGH):
+            return 3
+        return 2 if self.measures > self.stock_measures else 1
+
+    @property
+    def followed(self) -> bool:
+        """Last year's problems followed up, or a plan with dates."""
+        return self.follows_up_last_year or self.dated_measures > 0
+
+    @property
+    def complete(self) -> bool:
+        return self.diagnosis == 3 and self.remedy == 3 and self.followed
+
+    def to_dict(self) -> dict[str, int | float | bool]:
+        """The elements a reader is shown (the rest are model features)."""
+        return {key: getattr(self, key) for key in PUBLIC_ELEMENTS}
+
+    def features(self) -> list[float]:
+        return [FEATURE_TRANSFORMS.get(name, float)(getattr(self, name)) for name in FEATURE_NAMES]
+
+
+PUBLIC_ELEMENTS = ("problems", "measures", "paired", "specific", "follows_up_last_year", "stock_phrase_ratio")
+FEATURE_NAMES: tuple[str, ...] = (*Elements.__dataclass_fields__, "diagnosis", "remedy", "followed", "complete")
+# Counts grow without bound; their logarithm keeps one long section from dominating the scaler.
+FEATURE_TRANSFORMS = {
+    name: (lambda v: math.log1p(float(v)))
+    for name in (
+        "problems",
+        "measures",
+        "specific",
+        "specific_problems",
+        "specific_measures",
+        "stock_problems",
+        "stock_measures",
+        "dated_measures",
+        "length",
+        "numbers",
+    )
+}
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The lexicons compiled once."""
+
+    stock: re.Pattern[str]
+    problem: re.Pattern[str]
+    future: re.Pattern[str]
+    commitment: re.Pattern[str]
+    verb_start: re.Pattern[str]
+    heading: re.Pattern[str]
+    problem_heading: re.Pattern[str]
+    announcement: re.Pattern[str]
+    specificity: dict[str, re.Pattern[str]]
+    last_year: re.Pattern[str]
+    rectified: re.Pattern[str]
+    nothing: re.Pattern[str]
+    topics: dict[str, re.Pattern[str]]
+    enumeration: re.Pattern[str]
+
+
+def _any(words: tuple[str, ...], escape: bool = True) -> re.Pattern[str]:
+    alternatives = sorted((re.escape(w) if escape else w for w in words), key=len, reverse=True)
+    return re.compile("|".join(alternatives))
+
+
+def _future() -> re.Pattern[str]:
+    words = "|".join(map(re.escape, lexicons.FUTURE_MARKERS))
+    actions = "|".join(map(re.escape, lexicons.MEASURE_VERBS + lexicons.WILL_ADVERBS))
+    return re.compile(rf"{words}|{lexicons.WILL}(?=.{{0,{lexicons.WILL_REACH}}}?(?:{actions}))")
+
+
+@cache
+def default_rules() -> Rules:
+    verbs = "|".join(map(re.escape, lexicons.MEASURE_VERBS + lexicons.FUTURE_MARKERS))
+    return Rules(
+        stock=_any(lexicons.STOCK_PHRASES),
+        problem=re.compile("|".join([_any(lexicons.PROBLEM_MARKERS).pattern, *lexicons.PROBLEM_PATTERNS])),
+        future=_future(),
+        # Who and by when make a clause a commitment even when it names the fault it mends.
+        commitment=re.compile(
+            f"{lexicons.SPECIFICITY_PATTERNS['responsible']}|{lexicons.SPECIFICITY_PATTERNS['deadline']}"
+        ),
+        verb_start=re.compile(rf"^.{{0,{VERB_WINDOW}}}?(?:{verbs})"),
+        heading=_any(lexicons.MEASURE_HEADINGS),
+        problem_heading=_any(lexicons.PROBLEM_HEADINGS),
+        announcement=_any(lexicons.ANNOUNCEMENTS, escape=False),
+        specificity={name: re.compile(p) for name, p in lexicons.SPECIFICITY_PATTERNS.items()},
+        last_year=_any(lexicons.LAST_YEAR_REFERENCES, escape=False),
+        rectified=_any(lexicons.RECTIFICATION_WORDS),
+        nothing=re.compile("|".join(lexicons.NOTHING_TO_REPORT)),
+        topics={name: _any(words) for name, words in lexicons.TOPICS.items()},
+        enumeration=re.compile(lexicons.ENUMERATION),
+    )
+
+
+SENTENCE_END = re.compile(r"(?<=[。!?;])")
+CLAUSE_SPLIT = re.compile(r"[,:]")
+LIST_SPLIT = re.compile(r"、")
+STOCK_CLAUSE_SPLIT = re.compile(r"[,。;!?:\n]")
+CJK = re.compile(r"[\u4e00-\u9fff]")
+YEAR_START = re.compile(r"\d{4}年")
+CHAPTER_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+# ---------------------------------------------------------------- splitting
+
+
+@dataclass
+class _Block:
+    """A stretch of the text: one enumerated item, or prose."""
+
+    text: str
+    enumerated: bool
+    measures_half: bool
+
+
+def _blocks(text: str, rules: Rules) -> list[_Block]:
+    """Items and prose paragraphs in order, each knowing whether it is past a measures heading."""
+    blocks: list[_Block] = []
+    measures_half = False
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        pieces = _split_items(line, rules)
+        for enumerated, piece in pieces:
+            body = rules.enumeration.sub("", piece, count=1) if enumerated else piece
+            if _is_heading(body, rules):
+                measures_half = bool(rules.heading.search(body)) and not rules.problem_heading.search(body)
+                continue
+            if not enumerated and blocks and _continues_headline(blocks[-1], body, rules):
+                blocks[-1].text += body
+                continue
+            blocks.append(_Block(body, enumerated, measures_half))
+            measures_half = measures_half or bool(rules.heading.search(body))
+    return blocks
+
+
+def _split_items(line: str, rules: Rules) -> list[tuple[bool, str]]:
+    starts = [m.start() for m in rules.enumeration.finditer(line) if _marker_opens_item(line, m.start())]
+    if not starts:
+        return [(False, line)]
+    pieces: list[tuple[bool, str]] = []
+    if starts[0] > 0:
+        pieces.append((False, line[: starts[0]]))
+    for start, end in zip(starts, [*starts[1:], len(line)], strict=True):
+        pieces.append((True, line[start:end]))
+    return pieces
+
+
+def _marker_opens_item(line: str, start: int) -> bool:
+    """A marker opens an item at the start of a line or after a sentence or clause break."""
+    return start == 0 or line[start - 1] in "。;:!?,)\u201d "
+
+
+def _is_heading(body: str, rules: Rules) -> bool:
+    """A short line such as "(二)改进措施:" or "六、下一步工作计划"."""
+    stripped = CHAPTER_NUMBER.sub("", body).strip(" :;,。")
+    return len(stripped) <= MAX_HEADING_CHARS and bool(
+        rules.heading.search(stripped) or rules.problem_heading.search(stripped)
+    )
+
+
+def _continues_headline(block: _Block, paragraph: str, rules: Rules) -> bool:
+    """A paragraph under a short numbered headline is the headline's body, unless it opens a new part."""
+    sentences = [s for s in SENTENCE_END.split(block.text) if s.strip()]
+    opens_part = bool(rules.heading.search(paragraph[: VERB_WINDOW * 2]) or YEAR_START.match(paragraph))
+    return block.enumerated and len(sentences) == 1 and len(block.text) <= MAX_HEADLINE_CHARS and not opens_part
+
+
+# ---------------------------------------------------------------- classifying
+
+
+def _is_follow_up(sentence: str, rules: Rules) -> bool:
+    return bool(rules.last_year.search(sentence) and rules.rectified.search(sentence))
+
+
+def _clause_kind(clause: str, measures_half: bool, rules: Rules) -> str | None:
+    """Problem, measure or neither; a problem word loses to a commitment ("针对…不足,将…")."""
+    bare = clause.strip(" 。;!?")
+    has_problem = bool(rules.problem.search(rules.announcement.sub("", bare)))
+    opens_with_verb = bool(rules.verb_start.search(bare))
+    commits = bool(rules.future.search(bare) or rules.commitment.search(bare))
+    if has_problem and not commits and not (measures_half and opens_with_verb):
+        return PROBLEM
+    if opens_with_verb or commits:
+        return MEASURE
+    return None
+
+
+def _unit(kind: str, text: str, rules: Rules) -> Unit:
+    topics = frozenset(name for name, pattern in rules.topics.items() if pattern.search(text))
+    markers = frozenset(name for name, pattern in rules.specificity.items() if pattern.search(text))
+    return Unit(kind, text, topics, markers, stock=not markers and _mostly_stock(text, rules))
+
+
+def _mostly_stock(text: str, rules: Rules) -> bool:
+    """At least half of the unit's clauses (of a few characters or more) are stock phrasing."""
+    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if len(CJK.findall(c)) >= MIN_STOCK_CLAUSE_CHARS]
+    stock = sum(1 for c in clauses if rules.stock.search(c))
+    return stock > 0 and stock >= STOCK_UNIT_SHARE * len(clauses)
+
+
+def _sentences(text: str, rules: Rules) -> list[str]:
+    """Sentences, without those that are only a heading ("针对上述问题," "整改措施:")."""
+    return [s for s in SENTENCE_END.split(text) if s.strip() and not _is_heading(s, rules)]
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c for c in CLAUSE_SPLIT.split(sentence) if c.strip()]
+
+
+def _item_units(block: _Block, rules: Rules) -> list[Unit]:
+    """An enumerated item is one unit, of the kind of its first telling clause.
+
+    Only the interleaved style adds a second unit: an item that opens with a
+    problem and goes on, in a later sentence, to a commitment ("…不及时。今后将…").
+    A measure item that mentions a problem in passing stays one measure.
+    """
+    sentences = _sentences(block.text, rules)
+    follow_ups = [s for s in sentences if _is_follow_up(s, rules)]
+    if follow_ups:
+        return [_unit(FOLLOW_UP, block.text, rules)]
+    kinds = [
+        next((k for c in _clauses(s) if (k := _clause_kind(c, block.measures_half, rules))), None) for s in sentences
+    ]
+    first = next((k for k in kinds if k), MEASURE if block.measures_half else None)
+    if first is None:
+        return []
+    if first == PROBLEM:
+        turn = next((i for i, s in enumerate(sentences) if i and kinds[i] == MEASURE and rules.future.search(s)), None)
+        if turn is not None:
+            return [
+                _unit(PROBLEM, "".join(sentences[:turn]), rules),
+                _unit(MEASURE, "".join(sentences[turn:]), rules),
+            ]
+    return [_unit(first, block.text, rules)]
+
+
+def _prose_units(block: _Block, rules: Rules) -> list[Unit]:
+    """Prose, clause by clause: each shortcoming named is a problem of its own; a run of
+    commitment clauses in one sentence is one measure; a clause that is neither (evidence,
+    context) belongs to the unit before it."""
+    runs: list[tuple[str, list[str]]] = []
+    waiting: list[str] = []  # neutral clauses before the first unit of the block ("由办公室负责,…")
+    measures_half = block.measures_half
+    for sentence in _sentences(block.text, rules):
+        if _is_follow_up(sentence, rules):
+            runs.append((FOLLOW_UP, [sentence]))
+            continue
+        sentence_start = len(runs)
+        for clause in (p for c in _clauses(sentence) for p in LIST_SPLIT.split(c) if p.strip()):
+            kind = _clause_kind(clause, measures_half, rules)
+            same_measure = kind == MEASURE and len(runs) > sentence_start and runs[-1][0] == MEASURE
+            if kind and not same_measure:
+                runs.append((kind, [*waiting, clause]))
+                waiting = []
+            elif runs:
+                runs[-1][1].append(clause)
+            else:
+                waiting.append(clause)
+        measures_half = measures_half or bool(rules.heading.search(sentence))
+    return [_unit(kind, ",".join(parts), rules) for kind, parts in runs]
+
+
+def split_units(text: str, rules: Rules | None = None) -> list[Unit]:
+    rules = rules or default_rules()
+    units: list[Unit] = []
+    for block in _blocks(text, rules):
+        units.extend(_item_units(block, rules) if block.enumerated else _prose_units(block, rules))
+    return units
+
+
+# ---------------------------------------------------------------- elements
+
+
+def _pairing(problems: list[Unit], measures: list[Unit]) -> tuple[bool, float]:
+    """Whether every problem with a topic has a measure on that topic, and the share of problems that do.
+
+    A problem with no topic ("意识不强") cannot be paired and lowers the share.
+    """
+    if not problems or not measures:
+        return False, 0.0
+    measure_topics = frozenset().union(*(m.topics for m in measures))
+    paired = sum(1 for p in problems if p.topics & measure_topics)
+    topical = sum(1 for p in problems if p.topics)
+    return topical > 0 and paired == topical and len(measures) >= min(topical, 2), paired / len(problems)
+
+
+def stock_ratio(text: str, rules: Rules) -> float:
+    """Share of clauses that are boilerplate: a stock phrase and nothing specific."""
+    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if len(CJK.findall(c)) >= 2]
+    if not clauses:
+        return 0.0
+    stock = sum(
+        1 for c in clauses if rules.stock.search(c) and not any(p.search(c) for p in rules.specificity.values())
+    )
+    return round(stock / len(clauses), 3)
+
+
+def elements_of(text: str, rules: Rules | None = None) -> Elements:
+    rules = rules or default_rules()
+    units = split_units(text, rules)
+    problems = [u for u in units if u.kind == PROBLEM]
+    measures = [u for u in units if u.kind == MEASURE]
+    paired, paired_ratio = _pairing(problems, measures)
+    _, concretely_paired = _pairing(problems, [m for m in measures if m.specific])
+    all_text = "".join(u.text for u in units)
+    return Elements(
+        problems=len(problems),
+        measures=len(measures),
+        paired=paired,
+        paired_ratio=round(paired_ratio, 3),
+        concretely_paired_ratio=round(concretely_paired, 3),
+        specific=sum(u.specific for u in units),
+        specific_problems=sum(u.specific for u in problems),
+        specific_measures=sum(u.specific for u in measures),
+        stock_problems=sum(u.stock for u in problems),
+        stock_measures=sum(u.stock for u in measures),
+        dated_measures=sum("deadline" in u.markers for u in measures),
+        follows_up_last_year=any(u.kind == FOLLOW_UP for u in units),
+        stock_phrase_ratio=stock_ratio(text, rules),
+        deadlines=len(rules.specificity["deadline"].findall(all_text)),
+        responsible=len(rules.specificity["responsible"].findall(all_text)),
+        numbers=len(rules.specificity["number"].findall(all_text)),
+        length=len(CJK.findall(text)),
+        nothing_to_report=not problems and not measures and bool(rules.nothing.search(text) or not text.strip()),
+    )
+
+
+@lru_cache(maxsize=ELEMENTS_CACHE_SIZE)
+def extract_elements(text: str) -> Elements:
+    """Elements of a normalised text with the default lexicons, cached: the model and the reasons both ask."""
+    return elements_of(text)

@@ -1,0 +1,85 @@
+"""Near-copies among sections: MinHash over character shingles, candidates from LSH.
+
+A body that pastes last year's 存在的主要问题及改进情况, or another body's, changes a
+year and a name and little else.  Character shingles of the normalised text see
+through that, and MinHash LSH finds the candidates without comparing every pair;
+each candidate's Jaccard similarity is then estimated from the two signatures and
+kept when it reaches the threshold.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from datasketch import MinHash, MinHashLSH
+
+from models.normalize import normalize_text
+
+SHINGLE_CHARS = 5
+NUM_PERM = 128
+DEFAULT_THRESHOLD = 0.6
+# "无", "本年度无此类情况。": identical everywhere and not worth calling a copy.
+MIN_CHARS = 30
+MINHASH_SEED = 1
+NOT_CONTENT = re.compile(r"[\s\W_]+")
+
+
+@dataclass(frozen=True)
+class SimilarityIndex:
+    """Signatures of a set of sections, and the LSH that finds candidate pairs."""
+
+    signatures: dict[str, MinHash]
+    lsh: MinHashLSH
+    threshold: float
+
+
+def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
+    """Character shingles of the normalised text with punctuation and spaces removed."""
+    chars = NOT_CONTENT.sub("", normalize_text(text))
+    if len(chars) <= size:
+        return {chars} if chars else set()
+    return {chars[i : i + size] for i in range(len(chars) - size + 1)}
+
+
+def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
+    minhash = MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
+    return minhash
+
+
+def _long_enough(text: str) -> bool:
+    return len(NOT_CONTENT.sub("", normalize_text(text))) >= MIN_CHARS
+
+
+def build_index(
+    sections: Mapping[str, str], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
+) -> SimilarityIndex:
+    if not 0 < threshold <= 1:
+        raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
+    signatures = {key: signature(text, num_perm) for key, text in sections.items() if _long_enough(text)}
+    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+    for key, minhash in signatures.items():
+        lsh.insert(key, minhash)
+    return SimilarityIndex(signatures, lsh, threshold)
+
+
+def similar_to(index: SimilarityIndex, text: str, exclude: str | None = None) -> list[tuple[str, float]]:
+    """(id, estimated Jaccard) of the indexed sections at or above the threshold, most similar first."""
+    if not _long_enough(text):
+        return []
+    query = signature(text, index.lsh.h)
+    pairs = [
+        (key, round(float(query.jaccard(index.signatures[key])), 3)) for key in index.lsh.query(query) if key != exclude
+    ]
+    return sorted((p for p in pairs if p[1] >= index.threshold), key=lambda p: (-p[1], p[0]))
+
+
+def find_similar(
+    sections: Mapping[str, str], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
+) -> dict[str, list[tuple[str, float]]]:
+    """For each section of the set, the other sections it nearly copies (or is copied by)."""
+    index = build_index(sections, threshold, num_perm)
+    found = {key: similar_to(index, sections[key], exclude=key) for key in index.signatures}
+    return {key: pairs for key, pairs in found.items() if pairs}

@@ -1,0 +1,185 @@
+"""Train the completeness classifier, cross-validate it, and write the artifact.
+
+The model is a Pipeline: a FeatureUnion (TF-IDF over jieba words, TF-IDF over
+character n-grams, scaled elements) feeding a multinomial logistic regression
+whose probabilities are calibrated by CalibratedClassifierCV (sigmoid, inner
+stratified folds, one final classifier so the artifact stays small).  Everything
+is seeded; the same data and seed give the same model and the same figures.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from collections import Counter
+from dataclasses import dataclass
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import joblib
+import numpy as np
+from scipy.stats import spearmanr
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import f1_score
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+
+from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, MODEL_VERSION
+from models.completeness import LABELS, expected_score
+from models.elements import FEATURE_NAMES
+from models.features import CHAR_NGRAMS, MAX_CHAR_FEATURES, MAX_WORD_FEATURES, MIN_DF, WORD_NGRAMS, build_features
+from models.normalize import normalize_text
+
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / "corpus" / "problems" / "sections.jsonl"
+DEFAULT_SEED = 20240901
+CV_FOLDS = 5
+CALIBRATION_FOLDS = 3
+REGULARISATION_C = 4.0
+MAX_ITER = 3000
+VERSIONED_PACKAGES = ("scikit-learn", "numpy", "scipy", "joblib", "jieba", "opencc", "datasketch")
+
+
+@dataclass(frozen=True)
+class Dataset:
+    ids: list[str]
+    texts: list[str]  # normalised
+    labels: np.ndarray
+    sha256: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class CvScores:
+    macro_f1: list[float]
+    spearman: float
+
+    @property
+    def macro_f1_mean(self) -> float:
+        return float(np.mean(self.macro_f1))
+
+
+def load_dataset(path: Path = DEFAULT_DATA) -> Dataset:
+    """The JSON Lines of labelled sections ({"id", "text", "label", ...}), texts normalised once."""
+    raw = Path(path).read_bytes()
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line.strip()]
+    bad = [r.get("id") for r in rows if r.get("label") not in LABELS or not isinstance(r.get("text"), str)]
+    if bad:
+        raise ValueError(f"{path}: rows without a text or a label in {LABELS}: {bad[:5]}")
+    return Dataset(
+        ids=[str(r["id"]) for r in rows],
+        texts=[normalize_text(r["text"]) for r in rows],
+        labels=np.asarray([r["label"] for r in rows]),
+        sha256=hashlib.sha256(raw).hexdigest(),
+        path=Path(path),
+    )
+
+
+def build_model(seed: int = DEFAULT_SEED) -> Pipeline:
+    classifier = LogisticRegression(C=REGULARISATION_C, max_iter=MAX_ITER)
+    calibrated = CalibratedClassifierCV(
+        classifier,
+        method="sigmoid",
+        cv=StratifiedKFold(CALIBRATION_FOLDS, shuffle=True, random_state=seed),
+        ensemble=False,
+    )
+    return Pipeline([("features", build_features()), ("classifier", calibrated)])
+
+
+def cross_validate(data: Dataset, seed: int = DEFAULT_SEED, folds: int = CV_FOLDS) -> CvScores:
+    """Stratified k-fold: macro-F1 of each fold, Spearman of the out-of-fold scores against the labels."""
+    texts = np.asarray(data.texts, dtype=object)
+    scores = np.zeros(len(texts))
+    f1s: list[float] = []
+    for train, test in StratifiedKFold(folds, shuffle=True, random_state=seed).split(texts, data.labels):
+        model = build_model(seed).fit(texts[train], data.labels[train])
+        probabilities = model.predict_proba(texts[test])
+        classes = model.classes_
+        f1s.append(float(f1_score(data.labels[test], classes[probabilities.argmax(axis=1)], average="macro")))
+        scores[test] = expected_score(probabilities, classes)
+    return CvScores(macro_f1=[round(f, 4) for f in f1s], spearman=round(float(spearmanr(scores, data.labels)[0]), 4))
+
+
+def fit_final(data: Dataset, seed: int = DEFAULT_SEED) -> Pipeline:
+    model = build_model(seed).fit(np.asarray(data.texts, dtype=object), data.labels)
+    for _, vectorizer in model.named_steps["features"].transformer_list[:2]:
+        vectorizer.stop_words_ = None  # introspection only; large when pickled (sklearn's advice)
+    return model
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def build_meta(data: Dataset, model: Pipeline, cv: CvScores, seed: int) -> dict[str, Any]:
+    words, chars = (v for _, v in model.named_steps["features"].transformer_list[:2])
+    return {
+        "model_version": MODEL_VERSION,
+        "score": "expected label under the calibrated probabilities x 100/3 (0-100); label = most probable class",
+        "versions": {"python": platform.python_version()} | {p: _version(p) for p in VERSIONED_PACKAGES},
+        "data": {
+            "path": data.path.name,
+            "sha256": data.sha256,
+            "sections": len(data.texts),
+            "labels": {str(k): int(v) for k, v in sorted(Counter(data.labels.tolist()).items())},
+        },
+        "features": {
+            "words": {
+                "tokenizer": "jieba + extractor domain terms",
+                "ngram_range": list(WORD_NGRAMS),
+                "min_df": MIN_DF,
+                "max_features": MAX_WORD_FEATURES,
+                "vocabulary": len(words.vocabulary_),
+            },
+            "chars": {
+                "ngram_range": list(CHAR_NGRAMS),
+                "min_df": MIN_DF,
+                "max_features": MAX_CHAR_FEATURES,
+                "vocabulary": len(chars.vocabulary_),
+            },
+            "elements": list(FEATURE_NAMES),
+        },
+        "classifier": {
+            "estimator": "LogisticRegression",
+            "C": REGULARISATION_C,
+            "calibration": f"CalibratedClassifierCV(sigmoid, {CALIBRATION_FOLDS} folds, ensemble=False)",
+        },
+        "seed": seed,
+        "cv": {
+            "folds": CV_FOLDS,
+            "stratified": True,
+            "macro_f1": cv.macro_f1,
+            "macro_f1_mean": round(cv.macro_f1_mean, 4),
+            "spearman_score_label": cv.spearman,
+        },
+    }
+
+
+def write_artifact(model: Pipeline, meta: dict[str, Any], out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    joblib.dump(model, out / MODEL_FILE, compress=3)
+    (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    cv: CvScores
+    meta: dict[str, Any]
+    out: Path
+
+
+def train(
+    data_path: Path = DEFAULT_DATA, out: Path = ARTIFACT_DIR, seed: int = DEFAULT_SEED, folds: int = CV_FOLDS
+) -> TrainResult:
+    """Cross-validate, fit on all the data, write ``completeness.joblib`` and ``meta.json`` into ``out``."""
+    data = load_dataset(data_path)
+    cv = cross_validate(data, seed, folds)
+    model = fit_final(data, seed)
+    meta = build_meta(data, model, cv, seed)
+    write_artifact(model, meta, Path(out))
+    return TrainResult(cv, meta, Path(out))

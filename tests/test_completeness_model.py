@@ -1,0 +1,226 @@
+"""The committed completeness model: its artifact, scores, reasons, orderings and failure modes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import joblib
+import opencc
+import pytest
+
+from extractor import parse_path
+from extractor.model import Report, Section
+from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, LoadedModel, ModelNotTrainedError, load_model
+from models.completeness import Completeness, score_report, score_section, score_sections
+from models.train import DEFAULT_DATA
+from tests.conftest import seed_path
+
+HAND_WRITTEN = Path(__file__).parent / "fixtures" / "completeness" / "sections.json"
+MAX_ARTIFACT_BYTES = 5 * 1024 * 1024
+
+
+@pytest.fixture(scope="session")
+def model() -> LoadedModel:
+    return load_model()
+
+
+@pytest.fixture(scope="session")
+def hand() -> dict[str, Completeness]:
+    texts = {k: v for k, v in json.loads(HAND_WRITTEN.read_text(encoding="utf-8")).items() if not k.startswith("_")}
+    return dict(zip(texts, score_sections(list(texts.values())), strict=True))
+
+
+# ---------------------------------------------------------------- the artifact
+
+
+def test_artifact_is_small_and_its_meta_matches_the_data() -> None:
+    assert (ARTIFACT_DIR / MODEL_FILE).stat().st_size < MAX_ARTIFACT_BYTES
+    meta = json.loads((ARTIFACT_DIR / META_FILE).read_text(encoding="utf-8"))
+    assert meta["data"]["sha256"] == hashlib.sha256(DEFAULT_DATA.read_bytes()).hexdigest(), "retrain: gkaudit train"
+    assert meta["cv"]["folds"] == 5 and meta["cv"]["stratified"]
+    assert meta["cv"]["macro_f1_mean"] >= 0.80
+    assert meta["cv"]["spearman_score_label"] >= 0.85
+    assert {"scikit-learn", "numpy", "scipy", "jieba", "opencc"} <= set(meta["versions"])
+    assert "elements" in meta["features"] and (ARTIFACT_DIR / "MODEL_CARD.md").is_file()
+
+
+def test_model_is_loaded_once(model: LoadedModel) -> None:
+    assert load_model() is model
+
+
+# ---------------------------------------------------------------- the output
+
+
+def test_score_section_output(model: LoadedModel) -> None:
+    result = score_section("一是公开意识不强；二是信息更新不够及时。下一步将进一步加强学习。", model)
+    out = result.to_dict()
+    assert set(out) == {"score", "label", "elements", "reasons_zh"}
+    assert set(out["elements"]) == {
+        "problems",
+        "measures",
+        "paired",
+        "specific",
+        "follows_up_last_year",
+        "stock_phrase_ratio",
+    }
+    assert 0 <= out["score"] <= 100 and out["label"] in (0, 1, 2, 3)
+    assert all(isinstance(r, str) and r for r in out["reasons_zh"])
+    json.dumps(out, ensure_ascii=False)
+
+
+def test_score_is_the_expected_label(model: LoadedModel) -> None:
+    text = "一是公开意识不强。"
+    probabilities = model.pipeline.predict_proba([text])[0]
+    expected = sum(k * p for k, p in zip(model.classes, probabilities, strict=True)) * 100 / 3
+    assert score_section(text, model).score == pytest.approx(expected, abs=0.05)
+
+
+def test_empty_text_is_zero(model: LoadedModel) -> None:
+    assert score_section("  \n", model) == score_section("", model)
+    assert score_section("", model).label == 0 and score_section("", model).score == 0
+
+
+def test_reasons_name_what_is_missing(hand: dict[str, Completeness]) -> None:
+    assert "未提及上年问题整改情况" in hand["county_specific"].reasons_zh
+    assert "说明了上年问题整改情况" in hand["province_followup"].reasons_zh
+    assert any(r.startswith("套话比例高") for r in hand["city_long_generic"].reasons_zh)
+    assert "未提出改进措施" in hand["problems_no_measures"].reasons_zh
+    assert "措施与问题一一对应" in hand["county_specific"].reasons_zh
+
+
+# ---------------------------------------------------------------- orderings a careful reader would give
+
+CLEAR_ORDERINGS = [
+    # specific, measures with who and when, last year followed up  >  generic
+    ("province_followup", "city_long_generic"),
+    ("province_followup", "county_short_generic"),
+    ("province_followup", "named_generic_measures"),
+    ("county_specific", "city_long_generic"),
+    ("county_specific", "district_paired_specific_undated"),
+    # short but specific  >  short or long but generic
+    ("street_short_specific", "county_short_generic"),
+    ("street_short_specific", "city_long_generic"),
+    # named problems answered, even generically  >  stock problems
+    ("named_generic_measures", "county_short_generic"),
+    ("named_generic_measures", "city_long_generic"),
+    ("district_paired_specific_undated", "named_generic_measures"),
+    # something  >  nothing
+    ("county_short_generic", "nil"),
+    ("city_long_generic", "nothing_sentence"),
+    ("problems_no_measures", "nil"),
+    ("problems_no_measures", "cut_off"),
+]
+
+
+@pytest.mark.parametrize(("better", "worse"), CLEAR_ORDERINGS)
+def test_hand_written_sections_ordered(hand: dict[str, Completeness], better: str, worse: str) -> None:
+    assert hand[better].score > hand[worse].score, (hand[better], hand[worse])
+
+
+def test_hand_written_labels(hand: dict[str, Completeness]) -> None:
+    assert {k for k, c in hand.items() if c.label == 3} == {
+        "province_followup",
+        "county_specific",
+        "street_short_specific",
+    }
+    assert all(hand[k].label == 0 for k in ("nil", "nothing_sentence", "praise_only"))
+    assert all(hand[k].label == 1 for k in ("city_long_generic", "county_short_generic"))
+
+
+def test_seeds_order() -> None:
+    """001 and 003 name problems and answer them with named measures: the top two (label 2).
+    002 and 004 list stock problems and answer with general intentions ("将认真研究，加以解决",
+    a generic 下一步工作计划): label 1.  000 (stock problems, measures that are this year's
+    training and meetings) sits between.  None gives evidence, deadlines or last year's
+    follow-up, so none is a 3."""
+    scores = {n: score_report(parse_path(seed_path(n))) for n in ("000", "001", "002", "003", "004")}
+    assert min(scores["001"].score, scores["003"].score) > max(scores[n].score for n in ("000", "002", "004"))
+    assert scores["000"].score > max(scores["002"].score, scores["004"].score)
+    assert scores["001"].label == scores["003"].label == 2
+    assert scores["002"].label == scores["004"].label == 1
+    assert all(s.label < 3 for s in scores.values())
+
+
+# ---------------------------------------------------------------- copies from the web
+
+
+@pytest.mark.parametrize("key", ["province_followup", "county_specific", "city_long_generic", "named_generic_measures"])
+def test_traditional_and_html_copies_score_the_same(model: LoadedModel, key: str) -> None:
+    text = json.loads(HAND_WRITTEN.read_text(encoding="utf-8"))[key]
+    traditional = opencc.OpenCC("s2t").convert(text)
+    assert traditional != text
+    paragraphs = "".join(f'<p style="text-indent:2em">{line}&nbsp;</p>\n' for line in text.split("\n"))
+    html = f'<div class="TRS_Editor">{paragraphs}</div>'
+    full_width = text.replace("2", "２").replace("(", "（")
+    original = score_section(text, model)
+    for copy in (traditional, html, full_width):
+        assert score_section(copy, model) == original
+
+
+def test_hand_typed_traditional_copy(model: LoadedModel) -> None:
+    simplified = "一是网站栏目更新不及时。下一步将由办公室负责，2024年6月底前完成栏目清理。"
+    traditional = "一是網站欄目更新不及時。下一步將由辦公室負責，2024年6月底前完成欄目清理。"
+    assert score_section(traditional, model) == score_section(simplified, model)
+
+
+# ---------------------------------------------------------------- reports
+
+
+def report_with(sections: list[Section]) -> Report:
+    return Report(file="r.txt", format_version="2021", agency=None, year=2023, sections=sections, tables={})
+
+
+def test_report_without_the_section_scores_zero(model: LoadedModel) -> None:
+    result = score_report(report_with([Section("overview", "一、总体情况", "概述。")]), model)
+    assert (result.label, result.score) == (0, 0.0)
+    assert result.reasons_zh == ("缺少“存在的主要问题及改进情况”部分",)
+
+
+def test_report_reads_a_following_plan_section(model: LoadedModel) -> None:
+    problems = Section("problems", "五、存在的主要问题及改进情况", "“政策文件”栏目有9件规范性文件未同步发布解读。")
+    plan = Section(None, "六、下一步工作计划", "由办公室负责，2024年6月底前补发9件解读材料。")
+    other = Section("other", "七、其他需要报告的事项", "无。")
+    alone = score_report(report_with([problems, other]), model)
+    with_plan = score_report(report_with([problems, plan, other]), model)
+    assert alone.elements.measures == 0 and with_plan.elements.measures == 1
+    assert with_plan.score > alone.score
+
+
+# ---------------------------------------------------------------- a missing or stale artifact
+
+
+def copy_artifact(tmp_path: Path) -> Path:
+    shutil.copy(ARTIFACT_DIR / MODEL_FILE, tmp_path / MODEL_FILE)
+    shutil.copy(ARTIFACT_DIR / META_FILE, tmp_path / META_FILE)
+    return tmp_path
+
+
+def test_missing_artifact(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotTrainedError, match="gkaudit train"):
+        load_model(tmp_path)
+
+
+def test_other_sklearn_version(tmp_path: Path) -> None:
+    directory = copy_artifact(tmp_path)
+    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    meta["versions"]["scikit-learn"] = "0.24.2"
+    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelNotTrainedError, match=r"scikit-learn 0\.24\.2.*gkaudit train"):
+        load_model(directory)
+
+
+def test_unreadable_pickle(tmp_path: Path) -> None:
+    directory = copy_artifact(tmp_path)
+    (directory / MODEL_FILE).write_bytes(b"not a pickle at all")
+    with pytest.raises(ModelNotTrainedError, match=r"cannot be loaded.*gkaudit train"):
+        load_model(directory)
+
+
+def test_not_a_pipeline(tmp_path: Path) -> None:
+    directory = copy_artifact(tmp_path)
+    joblib.dump({"a": 1}, directory / MODEL_FILE)
+    with pytest.raises(ModelNotTrainedError, match="not a scikit-learn Pipeline"):
+        load_model(directory)

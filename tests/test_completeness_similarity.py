@@ -1,0 +1,76 @@
+"""Copy detection: near-copies of a section among others, by MinHash over character shingles."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+
+from corpus.problems_gen import DEFAULT_OUT
+from models.similarity import DEFAULT_THRESHOLD, build_index, find_similar, similar_to
+
+
+@pytest.fixture(scope="module")
+def rows() -> list[dict]:
+    return [json.loads(line) for line in DEFAULT_OUT.read_text(encoding="utf-8").splitlines()]
+
+
+def near_copy(text: str, rng: random.Random) -> str:
+    """What a lazy copy does: another year, another body, one short sentence dropped, a few words changed."""
+    sentences = text.split("。")
+    short = [i for i, s in enumerate(sentences) if 0 < i < len(sentences) - 1 and len(s) < len(text) / 8]
+    if short:
+        del sentences[rng.choice(short)]
+    copied = "。".join(sentences).replace("2023", "2024").replace("我局", "本局").replace("进一步", "持续")
+    return copied.replace("，", "；", 1)
+
+
+def long_sections(rows: list[dict], count: int) -> dict[str, str]:
+    chosen = [r for r in rows if len(r["text"]) > 200 and not r["case"].startswith("copy_prev")]
+    return {r["id"]: r["text"] for r in chosen[:count]}
+
+
+def test_near_copies_are_found_and_nothing_else(rows: list[dict]) -> None:
+    rng = random.Random(5)
+    originals = long_sections(rows, 120)
+    copied = dict(list(originals.items())[:20])
+    sections = dict(originals) | {f"{key}/copy": near_copy(text, rng) for key, text in copied.items()}
+    found = find_similar(sections)
+    for key in copied:
+        assert [other for other, _ in found[f"{key}/copy"]] == [key]
+        ((_, jaccard),) = found[key]
+        assert DEFAULT_THRESHOLD <= jaccard <= 1.0
+    assert set(found) == set(copied) | {f"{key}/copy" for key in copied}
+
+
+def test_last_years_text_is_flagged(rows: list[dict]) -> None:
+    copies = [r for r in rows if r["case"].startswith("copy_prev") and len(r["prev_year_text"]) > 60]
+    assert len(copies) >= 10
+    index = build_index({r["id"]: r["prev_year_text"] for r in copies})
+    for row in copies:
+        assert similar_to(index, row["text"])[0][0] == row["id"]
+
+
+def test_same_body_different_years_is_not_a_copy(rows: list[dict]) -> None:
+    pairs = [r for r in rows if r.get("prev_year_text") and not r["case"].startswith("copy_prev") and r["label"] == 3]
+    assert pairs
+    for row in pairs:
+        assert not find_similar({"now": row["text"], "before": row["prev_year_text"]}, threshold=0.8)
+
+
+def test_short_sections_are_not_compared() -> None:
+    assert find_similar({"a": "无", "b": "无", "c": "本年度无此类情况。", "d": "本年度无此类情况。"}) == {}
+
+
+def test_traditional_copy_is_a_copy(rows: list[dict]) -> None:
+    import opencc
+
+    text = long_sections(rows, 1).popitem()[1]
+    found = find_similar({"a": text, "b": opencc.OpenCC("s2t").convert(text)})
+    assert found["a"][0][0] == "b" and found["a"][0][1] >= 0.9
+
+
+def test_threshold_is_validated() -> None:
+    with pytest.raises(ValueError, match="threshold"):
+        build_index({"a": "一" * 40}, threshold=0)
