@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from models.similarity import find_similar
 from workers.pipeline import PIPELINE_VERSION
-from workers.storage import AuditDocument, CorpusFinding, Result, _insert
+from workers.storage import AuditDocument, CorpusFinding, Result, insert_statement
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
 COLUMN_ZH = {
@@ -152,6 +152,8 @@ def run_corpus_checks(session: Session, audit_id: int) -> int:
     n = 0
     for check in CORPUS_CHECKS:
         for finding in check(docs):
-            stmt = _insert(session, CorpusFinding).values(audit_id=audit_id, **finding).on_conflict_do_nothing()
+            stmt = (
+                insert_statement(session, CorpusFinding).values(audit_id=audit_id, **finding).on_conflict_do_nothing()
+            )
             n += session.execute(stmt).rowcount or 0
     return n

@@ -181,7 +181,7 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _insert(session: Session, table: Any) -> Any:
+def insert_statement(session: Session, table: Any) -> Any:
     dialect = postgresql if session.bind.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
 
@@ -193,7 +193,7 @@ def store_result(url: str, row: dict[str, Any], findings: Iterable[dict], claims
     """Insert one result with its findings and claims; False when it was already there."""
     with session_scope(url) as session:
         stmt = (
-            _insert(session, Result)
+            insert_statement(session, Result)
             .values(**row)
             .on_conflict_do_nothing(index_elements=["content_hash", "pipeline_version"])
         )

@@ -1,0 +1,803 @@
+"""gkaudit's HTTP API and review page (FastAPI), started by ``gkaudit serve``.
+
+One code path, two front doors: ``POST /v1/check`` runs the CLI's pure function
+(:func:`workers.pipeline.audit_bytes`), ``POST /v1/audits`` runs the CLI's
+:func:`workers.runner.run_audit` in a background thread, and everything is
+stored in the CLI's database (:mod:`workers.storage`).
+
+Endpoints (all JSON unless said otherwise; the OpenAPI document is ``/openapi.json``):
+
+* ``POST /v1/check`` (multipart field ``file``): a report up to ``inline_max_bytes``
+  (2 MiB) is checked in the request, on a warm worker process with a hard time
+  limit (:mod:`workers.api_pool`), and answered 200 with the JSON of
+  ``gkaudit check`` (plus the quality score); a larger one (up to
+  ``max_upload_bytes``, 50 MiB) goes through the task queue as a one-document
+  audit and is answered 202 with its id.  Either way the response carries
+  ``X-Document-Id`` (the content hash) and the result is stored.
+* ``POST /v1/audits`` (multipart ``file`` = a zip of reports, or JSON
+  ``{"paths": [...]}`` under ``GKAUDIT_CORPUS_ROOT``) → 202 ``{id, …}``;
+  ``GET /v1/audits/{id}`` → progress; ``GET /v1/audits/{id}/ranking?format=json|csv|html``.
+* ``GET /v1/documents/{id}`` → one document's findings (id: content hash or a prefix of 8+).
+* ``GET /healthz`` → 200 when the database and the broker answer, else 503.
+* ``GET /`` → the review page; ``GET /review/{id}`` → one document, findings beside their cells.
+
+Errors: every refusal is ``{"detail": {"file": …, "reason": …, "code": …}}`` with a 4xx
+status; for a document the reason is the one the CLI prints (``gkaudit: FILE: reason``).
+Writes need ``Authorization: Bearer $GKAUDIT_API_TOKEN`` when that is set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import os
+import secrets
+import shutil
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated, Any, Literal, TypeVar
+
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPBearer
+from kombu import Connection
+from kombu.exceptions import KombuError
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
+
+from extractor.errors import Errors, ExtractError
+from extractor.loaders import SNIFF_BYTES
+from extractor.settings import MAX_FILE_BYTES, Limits
+from workers import api_store
+from workers.api_audits import AuditManager, AuditNotStarted, TooManyAudits
+from workers.api_guard import BodyLimit, Guard
+from workers.api_models import (
+    CHECK_BODY,
+    AuditPaths,
+    AuditProgress,
+    AuditStarted,
+    CheckResult,
+    DocumentFindings,
+    Health,
+    Probe,
+    QueuedCheck,
+    audits_body,
+    errors,
+    json_errors,
+)
+from workers.api_pool import CheckCrashed, CheckPool, CheckTimeout, PoolBusy, PoolConfig
+from workers.api_review import content_security_policy, document_context, render
+from workers.api_uploads import (
+    STATUS_BY_CODE,
+    Rejected,
+    ZipLimits,
+    corpus_files,
+    extract_zip,
+    precheck,
+    safe_name,
+    save_stream,
+)
+from workers.pipeline import PIPELINE_VERSION, Outcome
+from workers.settings import Settings
+from workers.storage import content_hash, get_engine
+
+log = logging.getLogger("gkaudit.api")
+T = TypeVar("T")
+MIB = 1024 * 1024
+MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
+DOCUMENT_ID = r"^[0-9a-fA-F]{8,64}$"
+MAX_AUDIT_ID = 2**63 - 1
+PROBE_SECONDS = 3.0
+RETRY_AFTER = {429: "30", 503: "5"}
+
+
+# ---- settings ------------------------------------------------------------------------------
+
+
+class ApiSettings(BaseSettings):
+    """The API's own settings (``GKAUDIT_*``); the queue and database ones are :class:`workers.settings.Settings`."""
+
+    model_config = SettingsConfigDict(env_prefix="GKAUDIT_", extra="ignore")
+
+    api_token: SecretStr | None = Field(None, description="bearer token every write must carry; empty: no token")
+    corpus_root: Path | None = Field(None, description="folder that POST /v1/audits {paths} may read; empty: none")
+    max_upload_bytes: int = Field(MAX_FILE_BYTES, gt=0, description="one report (the extractor's own limit)")
+    inline_max_bytes: int = Field(2 * MIB, gt=0, description="reports up to this size are checked in the request")
+    max_zip_bytes: int = Field(200 * MIB, gt=0, description="a zip of reports, as uploaded")
+    zip_max_members: int = Field(2000, gt=0)
+    zip_max_total_bytes: int = Field(1024 * MIB, gt=0, description="a zip's members, expanded")
+    zip_max_ratio: int = Field(100, gt=1, description="expanded / compressed size of a member (zip bombs)")
+    max_json_bytes: int = Field(1 * MIB, gt=0, description="a JSON request body")
+    max_paths: int = Field(1000, gt=0, description="entries of POST /v1/audits {paths}")
+    max_documents: int = Field(100_000, gt=0, description="files one audit may take")
+    check_timeout: float = Field(30.0, gt=0, le=600, description="seconds one in-request check may take")
+    check_processes: int = Field(default_factory=lambda: min(os.cpu_count() or 1, 4), gt=0, le=64)
+    check_memory_bytes: int = Field(2048 * MIB, ge=0, description="address space of a check process; 0: no limit")
+    queue_wait: float = Field(30.0, gt=0, description="seconds a check may wait for a free check process (then 503)")
+    body_timeout: float = Field(60.0, gt=0, description="seconds a client may take to send a request body (then 408)")
+    db_timeout: float = Field(30.0, gt=0, description="seconds the API waits for the database (then 503)")
+    max_running_audits: int = Field(4, gt=0, description="audits running at once (then 429)")
+    max_connections: int = Field(256, gt=0, description="uvicorn's limit_concurrency (then 503)")
+
+    @field_validator("api_token", mode="before")
+    @classmethod
+    def empty_token_is_none(cls, value: Any) -> Any:
+        return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    @field_validator("corpus_root", mode="before")
+    @classmethod
+    def empty_root_is_none(cls, value: Any) -> Any:
+        return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    @field_validator("corpus_root")
+    @classmethod
+    def root_is_a_folder(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_dir():
+            raise ValueError(f"GKAUDIT_CORPUS_ROOT is not a folder: {value}")
+        return value.resolve() if value is not None else None
+
+    @model_validator(mode="after")
+    def inline_within_upload(self) -> ApiSettings:
+        if self.inline_max_bytes > self.max_upload_bytes:
+            raise ValueError("inline_max_bytes must not exceed max_upload_bytes")
+        return self
+
+    def token(self) -> str | None:
+        return self.api_token.get_secret_value() if self.api_token else None
+
+    def zip_limits(self) -> ZipLimits:
+        return ZipLimits(self.zip_max_members, self.zip_max_total_bytes, self.max_upload_bytes, self.zip_max_ratio)
+
+    def pool_config(self) -> PoolConfig:
+        limits = Limits(max_file_bytes=self.max_upload_bytes, parse_timeout_seconds=self.check_timeout)
+        return PoolConfig(self.check_processes, limits, self.queue_wait, self.check_memory_bytes)
+
+
+class SettingsError(Exception):
+    """The environment holds settings that do not validate."""
+
+
+def load_settings() -> tuple[ApiSettings, Settings]:
+    try:
+        return ApiSettings(), Settings()
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}" for e in exc.errors())
+        raise SettingsError(f"invalid settings: {problems}") from None
+
+
+def require_model() -> None:
+    """Refuse to start, like ``gkaudit check``, when the completeness model cannot be loaded."""
+    from models.artifact import ModelNotTrainedError, load_model
+
+    try:
+        load_model()
+    except ModelNotTrainedError as exc:
+        raise SettingsError(exc.reason) from None
+
+
+# ---- the server's parts --------------------------------------------------------------------
+
+
+STORED_MEMORY = 10_000  # (hash, name) this process has stored: a repeated upload skips the database
+
+
+@dataclass
+class Services:
+    api: ApiSettings
+    service: Settings
+    db_url: str
+    pool: CheckPool
+    audits: AuditManager
+    stored: OrderedDict[str, None] = field(default_factory=OrderedDict)
+
+    def remember_stored(self, key: str) -> None:
+        self.stored[key] = None
+        self.stored.move_to_end(key)
+        while len(self.stored) > STORED_MEMORY:
+            self.stored.popitem(last=False)
+
+    @property
+    def uploads(self) -> Path:
+        return self.service.state_dir.resolve() / "uploads"
+
+    def close(self) -> None:
+        self.audits.shutdown()
+        self.pool.close()
+
+
+def build_services(api: ApiSettings, service: Settings) -> Services:
+    """Blocking: the database (tables created), the warm check processes, the audit manager."""
+    db_url = service.database_url()
+    get_engine(db_url)
+    pool = CheckPool(api.pool_config())
+    pool.start()
+    return Services(api, service, db_url, pool, AuditManager(service, db_url, api.max_running_audits))
+
+
+def services(request: Request) -> Services:
+    return request.app.state.services
+
+
+Svc = Annotated[Services, Depends(services)]
+
+
+class JSON(JSONResponse):
+    """UTF-8 JSON, Chinese as is; a NaN or infinity (never expected) becomes null instead of a 500."""
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return json.dumps(content, ensure_ascii=False, allow_nan=False, default=str).encode()
+        except ValueError:
+            return json.dumps(_finite(content), ensure_ascii=False, default=str).encode()
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+async def off_loop(svc: Services, fn: Callable[..., T], *args: Any) -> T:
+    """A blocking database call in a thread, bounded by ``db_timeout``; 503 when the database fails."""
+    try:
+        return await asyncio.wait_for(asyncio.to_thread(fn, *args), svc.api.db_timeout)
+    except TimeoutError:
+        raise Rejected(503, f"the database did not answer within {svc.api.db_timeout:g} s") from None
+    except SQLAlchemyError as exc:
+        log.error("database error: %s", exc)
+        raise Rejected(503, f"the database is unavailable ({type(exc).__name__})") from None
+
+
+# ---- reading a request body ------------------------------------------------------------------
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+@contextlib.asynccontextmanager
+async def uploaded_file(request: Request, what: str) -> AsyncIterator[UploadFile]:
+    """The multipart field ``file``; 415 when the body is not multipart, 422 when the field is missing."""
+    if _media_type(request) != "multipart/form-data":
+        raise Rejected(415, f"send {what} as multipart/form-data in the field 'file'")
+    form = await request.form(max_files=1, max_fields=8)
+    try:
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            raise Rejected(422, f"the multipart field 'file' ({what}) is missing or is not a file")
+        yield file
+    finally:
+        await form.close()
+
+
+async def upload_size(file: UploadFile) -> int:
+    if file.size is not None:
+        return file.size
+    await file.seek(0, os.SEEK_END)
+    size = file.file.tell()
+    await file.seek(0)
+    return size
+
+
+# ---- POST /v1/check ------------------------------------------------------------------------
+
+# Outcome reasons → the extractor's codes, read off the templates (data, not branches).
+REASON_PREFIXES = {code: getattr(Errors, code).split("{")[0] for code in dir(Errors) if code.startswith("E")}
+INTERNAL = "internal error"
+
+
+def reason_code(reason: str) -> str | None:
+    return next((code for code, prefix in REASON_PREFIXES.items() if prefix and reason.startswith(prefix)), None)
+
+
+def rejected_outcome(outcome: Outcome, api: ApiSettings) -> Rejected:
+    """A failed outcome as a refusal: the extractor's reason as is, 500 only for a genuine internal error."""
+    reason = outcome.error or "unknown failure"
+    if outcome.internal and reason.startswith(f"{INTERNAL}: MemoryError"):
+        return Rejected(422, f"reading the document needs too much memory (limit {api.check_memory_bytes} bytes)")
+    if outcome.internal:
+        log.error("internal error checking %s: %s", outcome.name, reason)
+        return Rejected(500, reason, outcome.name)
+    code = reason_code(reason)
+    return Rejected(STATUS_BY_CODE.get(code or "", 422), reason, outcome.name, code)
+
+
+async def run_check(svc: Services, data: bytes, name: str) -> Outcome:
+    try:
+        return await svc.pool.run(data, name)
+    except PoolBusy:
+        raise Rejected(503, f"every check process stayed busy for {svc.api.queue_wait:g} s; try again") from None
+    except CheckTimeout:
+        raise Rejected.from_extract(ExtractError("E050", limit=svc.api.check_timeout), name) from None
+    except CheckCrashed as exc:
+        log.error("check process died on %s: %s", name, exc)
+        raise Rejected(422, f"cannot read file: the reader crashed on it ({exc})", name) from None
+
+
+def document_headers(digest: str) -> dict[str, str]:
+    return {"X-Document-Id": digest, "Content-Location": f"/v1/documents/{digest}"}
+
+
+async def check_inline(svc: Services, file: UploadFile, name: str) -> Response:
+    data = await file.read()
+    outcome = await run_check(svc, data, name)
+    if outcome.status != "done":
+        raise rejected_outcome(outcome, svc.api)
+    digest = content_hash(data)
+    key = f"{digest}/{name}"
+    if key not in svc.stored:  # the rows of a content under a name are the same every time: stored once
+        await off_loop(svc, api_store.store_check, svc.db_url, outcome, digest, len(data))
+        svc.remember_stored(key)
+    return JSON(outcome.result, headers=document_headers(digest))
+
+
+async def check_queued(svc: Services, file: UploadFile, name: str) -> Response:
+    ensure_capacity(svc)
+    folder = svc.uploads / "checks" / secrets.token_hex(8)
+    digest, _ = await asyncio.to_thread(save_stream, file.file, folder / name, svc.api.max_upload_bytes)
+    audit_id, _ = await start_audit(svc, [folder / name], f"check {name}", [folder])
+    body = QueuedCheck(
+        id=digest,
+        status="queued",
+        file=name,
+        audit=audit_id,
+        document=f"/v1/documents/{digest}",
+        progress=f"/v1/audits/{audit_id}",
+    )
+    return JSON(body.model_dump(), status_code=202, headers=document_headers(digest))
+
+
+async def check(request: Request, svc: Svc) -> Response:
+    """Check one report: 200 with the result (small files), 202 with the document id (large files, queued)."""
+    async with uploaded_file(request, "one report") as file:
+        name = safe_name(file.filename)
+        size = await upload_size(file)
+        head = await file.read(SNIFF_BYTES)
+        await file.seek(0)
+        precheck(head, size, name, svc.api.max_upload_bytes)
+        if size <= svc.api.inline_max_bytes:
+            return await check_inline(svc, file, name)
+        return await check_queued(svc, file, name)
+
+
+# ---- audits --------------------------------------------------------------------------------
+
+
+def ensure_capacity(svc: Services) -> None:
+    """429 before any upload is unpacked or saved, when the server runs as many audits as it may."""
+    try:
+        svc.audits.ensure_capacity()
+    except TooManyAudits as exc:
+        raise Rejected(429, str(exc)) from None
+
+
+async def start_audit(svc: Services, files: list[Path], label: str, cleanup: list[Path]) -> tuple[int, str]:
+    """Start ``run_audit`` in the background; its id and label.  The uploads go if it cannot start."""
+    try:
+        return await asyncio.to_thread(svc.audits.start, files, label, cleanup)
+    except (TooManyAudits, AuditNotStarted) as exc:
+        for folder in cleanup:
+            await asyncio.to_thread(shutil.rmtree, folder, True)
+        if isinstance(exc, TooManyAudits):
+            raise Rejected(429, str(exc)) from None
+        raise Rejected(503, f"the audit could not start: {exc}") from None
+
+
+def started(audit_id: int, label: str, documents: int) -> Response:
+    body = AuditStarted(
+        id=audit_id,
+        label=label,
+        documents=documents,
+        progress=f"/v1/audits/{audit_id}",
+        ranking=f"/v1/audits/{audit_id}/ranking",
+    )
+    return JSON(body.model_dump(), status_code=202, headers={"Location": f"/v1/audits/{audit_id}"})
+
+
+async def audit_zip(request: Request, svc: Services) -> Response:
+    async with uploaded_file(request, "a zip archive of reports") as file:
+        name = safe_name(file.filename)
+        ensure_capacity(svc)
+        folder = svc.uploads / "audits" / secrets.token_hex(8)
+        try:
+            files = await asyncio.to_thread(extract_zip, file.file, folder, svc.api.zip_limits())
+        except Rejected as exc:
+            exc.file = exc.file or name
+            raise
+    audit_id, label = await start_audit(svc, files, f"zip {name}", [folder])
+    return started(audit_id, label, len(files))
+
+
+async def read_paths(request: Request, max_paths: int) -> list[str]:
+    try:
+        body = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise Rejected(422, f"invalid JSON: {exc}") from None
+    except RecursionError:
+        raise Rejected(422, "invalid JSON: nested too deeply") from None
+    try:
+        paths = AuditPaths.model_validate(body).paths
+    except ValidationError as exc:
+        raise Rejected(422, f'expected {{"paths": [...]}}: {_summary(exc.errors())}') from None
+    if len(paths) > max_paths:
+        raise Rejected(422, f"too many paths ({len(paths)}; limit {max_paths})")
+    return paths
+
+
+async def audit_paths(request: Request, svc: Services) -> Response:
+    paths = await read_paths(request, svc.api.max_paths)
+    root = svc.api.corpus_root
+    if root is None:
+        raise Rejected(403, "corpus paths are disabled: the server has no GKAUDIT_CORPUS_ROOT")
+    ensure_capacity(svc)
+    files = await asyncio.to_thread(corpus_files, root, paths, svc.api.max_documents)
+    label = f"paths {', '.join(paths[:3])}{' …' if len(paths) > 3 else ''}"
+    audit_id, label = await start_audit(svc, files, label, [])
+    return started(audit_id, label, len(files))
+
+
+async def create_audit(request: Request, svc: Svc) -> Response:
+    """Start an audit of a zip of reports (multipart ``file``) or of corpus paths (JSON ``{"paths": [...]}``)."""
+    media = _media_type(request)
+    if media == "multipart/form-data":
+        return await audit_zip(request, svc)
+    if media == "application/json" or media.endswith("+json"):
+        return await audit_paths(request, svc)
+    raise Rejected(415, "send a zip as multipart/form-data (field 'file') or JSON {\"paths\": [...]}")
+
+
+AuditId = Annotated[int, PathParam(ge=1, le=MAX_AUDIT_ID, description="the audit's id")]
+
+
+def audit_status(svc: Services, progress: dict[str, Any]) -> tuple[str, str | None]:
+    audit_id = progress["id"]
+    error = svc.audits.error(audit_id)
+    if error is not None:
+        return "failed", error
+    if progress["finished_at"] is not None:
+        return "finished", None
+    if progress["label"] == api_store.UPLOADS_LABEL:
+        return "open", None
+    return "running", None
+
+
+async def get_audit(audit_id: AuditId, svc: Svc) -> Response:
+    """Progress of an audit: documents done and failed, and the rate."""
+    progress = await off_loop(svc, api_store.audit_progress, svc.db_url, audit_id)
+    if progress is None:
+        raise Rejected(404, f"no audit with id {audit_id}")
+    status, error = audit_status(svc, progress)
+    body = AuditProgress(status=status, error=error, ranking=f"/v1/audits/{audit_id}/ranking", **progress)
+    return JSON(body.model_dump(mode="json"))
+
+
+RANK_MEDIA = {"json": "application/json", "csv": "text/csv; charset=utf-8", "html": "text/html; charset=utf-8"}
+
+
+async def get_ranking(
+    audit_id: AuditId,
+    svc: Svc,
+    fmt: Annotated[Literal["json", "csv", "html"], Query(alias="format", description="json, csv or html")] = "json",
+    by: Annotated[Literal["body", "year"] | None, Query(description="json/csv: one row per body or year")] = None,
+) -> Response:
+    """The quality ranking of an audit, as ``gkaudit rank --format`` writes it."""
+    try:
+        content = await off_loop(svc, api_store.ranking_bytes, svc.db_url, audit_id, fmt, by)
+    except LookupError as exc:
+        raise Rejected(404, str(exc).strip("'\"")) from None
+    headers = {"Content-Disposition": f'inline; filename="audit-{audit_id}.{fmt}"'}
+    return Response(content, media_type=RANK_MEDIA[fmt], headers=headers)
+
+
+DocumentId = Annotated[
+    str, PathParam(pattern=DOCUMENT_ID, description="content hash (SHA-256), or 8+ of its first digits")
+]
+
+
+async def get_document(doc_id: DocumentId, svc: Svc) -> Response:
+    """One document's findings (and its whole result), by content hash."""
+    doc = await off_loop(svc, api_store.document, svc.db_url, doc_id)
+    if doc is None:
+        raise Rejected(404, f"no audited document with content hash {doc_id}")
+    return JSON(doc)
+
+
+# ---- health --------------------------------------------------------------------------------
+
+
+def broker_ok(service: Settings) -> None:
+    """Raises when the broker does not answer (embedded: when its folders are not writable)."""
+    if service.embedded:
+        for folder in ("data_folder_in", "processed_folder", "control_folder"):
+            path = str(service.broker_transport_options()[folder])
+            if not os.access(path, os.W_OK):
+                raise OSError(f"{path} is not writable")
+        return
+    with Connection(service.broker(), connect_timeout=PROBE_SECONDS) as conn:
+        conn.ensure_connection(max_retries=1, timeout=PROBE_SECONDS)
+
+
+async def probe(kind: str, check_fn: Callable[[], None]) -> Probe:
+    try:
+        await asyncio.wait_for(asyncio.to_thread(check_fn), PROBE_SECONDS + 1)
+    except TimeoutError:
+        return Probe(ok=False, kind=kind, error=f"no answer within {PROBE_SECONDS + 1:g} s")
+    except (OSError, SQLAlchemyError, KombuError) as exc:
+        return Probe(ok=False, kind=kind, error=f"{type(exc).__name__}: {exc}")
+    return Probe(ok=True, kind=kind)
+
+
+def _kind(url: str | None, default: str) -> str:
+    return url.split(":", 1)[0] if url else default
+
+
+async def healthz(svc: Svc) -> Response:
+    """200 when the database and the broker answer and the check processes live; 503 otherwise."""
+    database = await probe(_kind(svc.service.db_url, "sqlite"), lambda: api_store.database_ok(svc.db_url))
+    broker = await probe(_kind(svc.service.broker_url, "embedded"), lambda: broker_ok(svc.service))
+    alive = svc.pool.alive()
+    checkers = Probe(ok=alive > 0, kind=f"{alive}/{svc.pool.config.size} processes")
+    ok = database.ok and broker.ok and checkers.ok
+    body = Health(status="ok" if ok else "unavailable", database=database, broker=broker, checkers=checkers)
+    return JSON(body.model_dump(), status_code=200 if ok else 503)
+
+
+# ---- the review page -----------------------------------------------------------------------
+
+
+def page(mode: str, status: int = 200, **context: Any) -> HTMLResponse:
+    html, nonce = render(mode, **context)
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": content_security_policy(nonce)})
+
+
+async def favicon() -> Response:
+    """No icon (the ranking page asks for one): 204 rather than a 404 in the browser's console."""
+    return Response(status_code=204)
+
+
+async def review_upload() -> HTMLResponse:
+    """The review page: drop a report, then read its findings."""
+    return page("upload")
+
+
+async def review_document(doc_id: DocumentId, svc: Svc) -> HTMLResponse:
+    """One document's findings by severity, each sentence beside its table cells, with the ranking links."""
+    doc = await off_loop(svc, api_store.document, svc.db_url, doc_id)
+    if doc is None:
+        return page("missing", 404, ident=doc_id, doc=None)
+    uploads = await off_loop(svc, api_store.uploads_audit, svc.db_url)
+    mode = {"done": "document", "failed": "failed", "pending": "pending"}[doc["status"]]
+    return page(mode, **document_context(doc, uploads))
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+
+def error_response(status: int, detail: dict[str, Any], headers: dict[str, str] | None = None) -> JSON:
+    extra = dict(headers or {})
+    if status in RETRY_AFTER:
+        extra.setdefault("Retry-After", RETRY_AFTER[status])
+    return JSON({"detail": detail}, status_code=status, headers=extra)
+
+
+def _summary(items: Any) -> str:
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in list(items)[:5]]
+    return "; ".join(parts) or "invalid request"
+
+
+async def on_rejected(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, Rejected)
+    return error_response(exc.status, exc.detail())
+
+
+async def on_http_error(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, dict) else {"file": None, "reason": str(exc.detail), "code": None}
+    return error_response(exc.status_code, detail, dict(exc.headers or {}))
+
+
+async def on_invalid(_request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    return error_response(422, {"file": None, "reason": f"invalid request: {_summary(exc.errors())}", "code": None})
+
+
+async def on_disconnect(request: Request, _exc: Exception) -> Response:
+    """The client went away while sending: nobody will read the answer, and it is not our fault."""
+    log.info("client disconnected during %s %s", request.method, request.url.path)
+    return error_response(400, {"file": None, "reason": "the client disconnected", "code": None})
+
+
+async def on_internal(request: Request, exc: Exception) -> Response:
+    log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
+    return error_response(500, {"file": None, "reason": "internal error (logged on the server)", "code": None})
+
+
+# ---- the app -------------------------------------------------------------------------------
+
+Handler = Callable[..., Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Route:
+    path: str
+    endpoint: Handler
+    method: str
+    responses: dict[int | str, dict[str, Any]]
+    write: bool = False
+    status_code: int = 200
+    response_class: type[Response] = JSON
+    openapi_extra: dict[str, Any] | None = None
+    tags: tuple[str, ...] = ("api",)
+
+
+def _json_schema(model: Any, description: str) -> dict[str, Any]:
+    return {"model": model, "description": description}
+
+
+RANKING_CONTENT = {
+    "description": "the ranking: a JSON list, CSV (UTF-8 with BOM) or one self-contained HTML page",
+    "content": {
+        "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+        "text/csv": {"schema": {"type": "string"}},
+        "text/html": {"schema": {"type": "string"}},
+    },
+}
+HTML_CONTENT = {"description": "an HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def routes(api: ApiSettings) -> list[Route]:
+    writes = (401, 408, 413, 415, 422, 400)
+    return [
+        Route(
+            "/v1/check",
+            check,
+            "POST",
+            {
+                200: _json_schema(CheckResult, "the JSON of `gkaudit check` (checked in the request)"),
+                202: _json_schema(QueuedCheck, "queued: the file is larger than inline_max_bytes"),
+                **errors(*writes, 429, 503),
+            },
+            write=True,
+            openapi_extra=CHECK_BODY,
+        ),
+        Route(
+            "/v1/audits",
+            create_audit,
+            "POST",
+            {202: _json_schema(AuditStarted, "the audit started"), **errors(*writes, 403, 429, 503)},
+            write=True,
+            status_code=202,
+            openapi_extra=audits_body(api.max_paths),
+        ),
+        Route(
+            "/v1/audits/{audit_id}",
+            get_audit,
+            "GET",
+            {200: _json_schema(AuditProgress, "progress"), **errors(404, 422, 503)},
+        ),
+        Route("/v1/audits/{audit_id}/ranking", get_ranking, "GET", {200: RANKING_CONTENT, **errors(404, 422, 503)}),
+        Route(
+            "/v1/documents/{doc_id}",
+            get_document,
+            "GET",
+            {200: _json_schema(DocumentFindings, "the document"), **errors(404, 422, 503)},
+        ),
+        Route(
+            "/healthz",
+            healthz,
+            "GET",
+            {200: _json_schema(Health, "healthy"), 503: _json_schema(Health, "unhealthy")},
+            tags=("health",),
+        ),
+        Route("/", review_upload, "GET", {200: HTML_CONTENT}, response_class=HTMLResponse, tags=("review",)),
+        Route(
+            "/review/{doc_id}",
+            review_document,
+            "GET",
+            {200: HTML_CONTENT, 404: HTML_CONTENT, **json_errors(422, 503)},
+            response_class=HTMLResponse,
+            tags=("review",),
+        ),
+    ]
+
+
+def build_router(api: ApiSettings) -> APIRouter:
+    router = APIRouter()
+    # Declared in the OpenAPI document when a token is set; enforced by the Guard middleware, before any body is read.
+    bearer = HTTPBearer(auto_error=False, description="GKAUDIT_API_TOKEN")
+    for r in routes(api):
+        router.add_api_route(
+            r.path,
+            r.endpoint,
+            methods=[r.method],
+            responses=r.responses,
+            status_code=r.status_code,
+            response_class=r.response_class,
+            openapi_extra=r.openapi_extra,
+            dependencies=[Depends(bearer)] if r.write and api.token() else None,
+            tags=list(r.tags),
+        )
+    return router
+
+
+def body_limits(api: ApiSettings) -> Callable[[str, str], BodyLimit]:
+    def too_large(limit: int) -> Callable[[int], str]:
+        return lambda size: ExtractError("E004", size=size, limit=limit).reason
+
+    check = BodyLimit(api.max_upload_bytes + MULTIPART_SLACK, too_large(api.max_upload_bytes))
+    zipped = BodyLimit(api.max_zip_bytes + MULTIPART_SLACK, too_large(api.max_zip_bytes))
+    other = BodyLimit(
+        api.max_json_bytes, lambda size: f"request body too large ({size} bytes; limit {api.max_json_bytes} bytes)"
+    )
+
+    def limit_for(path: str, content_type: str) -> BodyLimit:
+        if path == "/v1/check":
+            return check
+        if path == "/v1/audits" and content_type.lower().startswith("multipart/"):
+            return zipped
+        return other
+
+    return limit_for
+
+
+def create_app(api: ApiSettings | None = None, service: Settings | None = None) -> FastAPI:
+    api = api or ApiSettings()
+    service = service or Settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.services = await asyncio.to_thread(build_services, api, service)
+        try:
+            yield
+        finally:
+            await asyncio.to_thread(app.state.services.close)
+
+    app = FastAPI(
+        title="gkaudit",
+        version=PIPELINE_VERSION,
+        summary="Audit Chinese government information-disclosure annual reports (政府信息公开工作年度报告)",
+        description=__doc__,
+        lifespan=lifespan,
+    )
+    app.add_middleware(Guard, token=api.token(), limit_for=body_limits(api), body_timeout=api.body_timeout)
+    app.add_exception_handler(Rejected, on_rejected)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(RequestValidationError, on_invalid)
+    app.add_exception_handler(ClientDisconnect, on_disconnect)
+    app.add_exception_handler(Exception, on_internal)
+    app.include_router(build_router(api))
+    app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
+    return app
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Run the API with uvicorn until interrupted; SettingsError when the environment does not validate."""
+    import uvicorn
+
+    api, service = load_settings()
+    require_model()
+    uvicorn.run(
+        create_app(api, service),
+        host=host,
+        port=port,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
+        limit_concurrency=api.max_connections,
+        server_header=False,
+        log_level="info",
+    )
