@@ -32,6 +32,7 @@ lint: install
 bench: install
 	$(BIN)/python bench/parse_bench.py
 	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/queue_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info

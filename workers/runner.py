@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -209,14 +210,19 @@ def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]]) -> int:
     return n
 
 
+WORKER_SETTINGS = ("soft_time_limit", "hard_time_limit", "max_tasks_per_child", "visibility_timeout", "max_retries")
+
+
 def worker_env(settings: Settings) -> dict[str, str]:
-    env = dict(os.environ)
+    """The worker's environment: these settings exactly, never a GKAUDIT_* inherited from the shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKAUDIT_")}
     env["GKAUDIT_STATE_DIR"] = str(settings.state_dir.resolve())
     if settings.broker_url:
         env["GKAUDIT_BROKER_URL"] = settings.broker_url
-    env["GKAUDIT_SOFT_TIME_LIMIT"] = str(settings.soft_time_limit)
-    env["GKAUDIT_HARD_TIME_LIMIT"] = str(settings.hard_time_limit)
-    env["GKAUDIT_VISIBILITY_TIMEOUT"] = str(settings.visibility_timeout)
+    if settings.db_url:
+        env["GKAUDIT_DB_URL"] = settings.db_url
+    for name in WORKER_SETTINGS:
+        env[f"GKAUDIT_{name.upper()}"] = str(getattr(settings, name))
     return env
 
 
@@ -241,11 +247,11 @@ def worker_command(concurrency: int, name: str) -> list[str]:
 
 def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = log_path.open("ab")
-    name = f"gkaudit-local-{os.getpid()}"
-    return subprocess.Popen(
-        worker_command(concurrency, name), env=worker_env(settings), stdout=log, stderr=log, start_new_session=True
-    )
+    name = f"gkaudit-local-{os.getpid()}-{uuid.uuid4().hex[:6]}"  # unique: workers share control queues
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            worker_command(concurrency, name), env=worker_env(settings), stdout=log, stderr=log, start_new_session=True
+        )
 
 
 def stop_worker(proc: subprocess.Popen[bytes]) -> None:

@@ -17,7 +17,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STATE_DIR = Path(".gkaudit")
 # kombu's virtual transports poll once a second by default: too slow for documents that take milliseconds.
-EMBEDDED_POLL_SECONDS = 0.05
+EMBEDDED_POLL_SECONDS = 0.01
 
 
 class Settings(BaseSettings):
@@ -57,7 +57,13 @@ class Settings(BaseSettings):
 
     def broker_transport_options(self) -> dict[str, object]:
         if not self.embedded:
-            return {"visibility_timeout": self.visibility_timeout}
+            # kombu's Redis transport looks for unacked messages only every interval × throttle
+            # seconds (about 100 s by default): make that follow the visibility timeout.
+            return {
+                "visibility_timeout": self.visibility_timeout,
+                "unacked_restore_interval": max(1, min(10, int(self.visibility_timeout // 2))),
+                "unacked_restore_throttle": 1,
+            }
         queue = (self.state_dir / "queue").resolve()
         for sub in ("in", "processed", "control"):
             (queue / sub).mkdir(parents=True, exist_ok=True)

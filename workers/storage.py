@@ -10,6 +10,7 @@ PostgreSQL at scale.
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,9 +30,11 @@ from sqlalchemy import (
     event,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 SQLITE_BUSY_MS = 30_000
@@ -154,14 +157,36 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-@cache
+_ENGINE_LOCK = threading.Lock()
+# Any constant: serialises CREATE TABLE between processes that open a new PostgreSQL database at once.
+_SCHEMA_LOCK_KEY = 7261001
+
+
 def get_engine(url: str) -> Engine:
-    """One engine per URL and process; tables created on first use."""
+    """One engine per URL and process; tables created on first use, once even under concurrency."""
+    with _ENGINE_LOCK:
+        return _engine(url)
+
+
+@cache
+def _engine(url: str) -> Engine:
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
-    Base.metadata.create_all(engine)
+    create_tables(engine)
     return engine
+
+
+def create_tables(engine: Engine) -> None:
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
+            Base.metadata.create_all(conn)
+        return
+    try:
+        Base.metadata.create_all(engine)
+    except OperationalError:  # another process created them between the check and the CREATE
+        Base.metadata.create_all(engine)
 
 
 @contextmanager

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from workers.pipeline import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
 from workers.settings import Settings, get_settings
-from workers.storage import content_hash, store_result
+from workers.storage import cached_hashes, content_hash, session_scope, store_result
 
 log = logging.getLogger(__name__)
 TASK_NAME = "gkaudit.audit_document"
@@ -50,8 +50,10 @@ def make_app(settings: Settings) -> Celery:
     return app
 
 
-def run_document(db_url: str, path: str, expected_hash: str | None = None) -> Outcome:
-    """Read one file, audit it and store the outcome (the pure part is :func:`audit_bytes`)."""
+def run_document(db_url: str, path: str, expected_hash: str | None = None) -> Outcome | None:
+    """Read one file, audit it and store the outcome; None when its content already has a result."""
+    if expected_hash and already_done(db_url, expected_hash):
+        return None  # a re-sent or redelivered task: nothing to redo
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
@@ -64,6 +66,11 @@ def run_document(db_url: str, path: str, expected_hash: str | None = None) -> Ou
     return outcome
 
 
+def already_done(db_url: str, digest: str) -> bool:
+    with session_scope(db_url) as session:
+        return bool(cached_hashes(session, [digest], PIPELINE_VERSION))
+
+
 class AuditDocument(Task):
     name = TASK_NAME
     autoretry_for = TRANSIENT_ERRORS
@@ -73,14 +80,17 @@ class AuditDocument(Task):
     acks_late = True
     reject_on_worker_lost = True
 
-    def run(self, db_url: str, path: str, content_hash: str | None = None) -> dict[str, Any]:
+    def run(self, db_url: str, path: str, digest: str | None = None) -> dict[str, Any]:
         self.max_retries = get_settings().max_retries
         try:
-            outcome = run_document(db_url, path, content_hash)
+            outcome = run_document(db_url, path, digest)
         except SoftTimeLimitExceeded:
             limit = get_settings().soft_time_limit
             outcome = Outcome("failed", path, error=f"auditing took too long (limit {limit} s)")
-            store_result(db_url, result_row(outcome, content_hash or "", PIPELINE_VERSION), [], [])
+            digest = digest or content_hash(Path(path).read_bytes())
+            store_result(db_url, result_row(outcome, digest, PIPELINE_VERSION), [], [])
+        if outcome is None:
+            return {"path": path, "status": "cached", "error": None}
         return {"path": path, "status": outcome.status, "error": outcome.error}
 
 

@@ -1,0 +1,432 @@
+"""Corpus audit throughput through the queue, with 1 and 2 workers, next to the pure function's own time.
+
+    python bench/queue_bench.py [--documents 300] [--repeats 3]
+
+Documents: generated reports as text files (fixed seed, each a distinct
+content).  Pure time: :func:`workers.pipeline.audit_bytes` over the same bytes
+in this process (jieba and spaCy loaded beforehand), one pass right before each
+timed queue run, so that a noisy neighbour slows both alike.
+
+Queue time: ``run_audit(paths, settings, workers=0)`` against one ``celery
+worker`` started beforehand with ``--concurrency`` 1 or 2 (what ``gkaudit
+audit --workers N`` starts), once it answers a ping and has audited a few
+warm-up documents (each pool child has loaded its models and its database
+engine): worker start-up is not timed.  Results are deleted before each run so
+that every run audits every document.  Backends: the embedded default
+(filesystem transport, SQLite), Redis with SQLite when Redis answers, and Redis
+with PostgreSQL when both answer (to tell the SQLite write lock from the rest).
+
+    overhead per document = (wall time × workers − pure time) / documents
+
+as a % of the per-document pure time (per run, then the median).  Goals: 2
+workers ≥ 1.7× one; overhead ≤ 15 %.  Then where the time goes: the span from
+the first to the last stored result and the runner's share outside it; the CPU
+per document of the celery main process, of its pool children (of which
+``audit_bytes``: the results' ``seconds``), of the runner (this process) and of
+the Redis server; and ``store_result`` timed alone in this process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # for tests.services: the reachability checks and worker helpers
+
+from benchlib import print_table  # noqa: E402
+
+from extractor.nlp.pipeline import get_nlp  # noqa: E402
+from tests.services import (  # noqa: E402
+    POSTGRES,
+    REDIS,
+    Worker,
+    postgres_database,
+    redis_database,
+    start_worker,
+    stop_workers,
+    unreachable,
+    wait_ready,
+    write_corpus,
+)
+from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row  # noqa: E402
+from workers.runner import run_audit  # noqa: E402
+from workers.settings import Settings  # noqa: E402
+from workers.storage import ClaimRow, FindingRow, Result, content_hash, session_scope, store_result  # noqa: E402
+from workers.tasks import make_app  # noqa: E402
+
+DOCUMENTS = 300
+REPEATS = 3
+WARM_DOCUMENTS = 8
+SEED = "queue-bench"
+SPEEDUP_GOAL = 1.7
+OVERHEAD_GOAL = 0.15
+WORKER_COUNTS = (1, 2)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+Files = list[tuple[str, bytes]]
+
+HEADER = ("backend", "workers", "docs", "wall s", "doc/s", "ms/doc", "pure ms/doc", "speedup")
+HEADER += ("overhead ms/doc", "overhead %", "speedup >= 1.7", "overhead <= 15%")
+WHERE_HEADER = ("backend", "workers", "before 1st result s", "1st→last s", "after last s")
+WHERE_HEADER += ("1st→last × workers ms/doc", "audit_bytes in worker ms/doc", "rest of a task ms/doc")
+CPU_HEADER = ("backend", "workers", "celery main", "pool children", "of which audit_bytes", "runner", "Redis")
+CPU_HEADER += ("CPU total", "CPU total / 2 cores", "wall")
+
+
+# ---- backends ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Backend:
+    name: str
+    settings: Callable[[Path], AbstractContextManager[Settings]]
+
+
+@contextmanager
+def embedded(state_dir: Path) -> Iterator[Settings]:
+    yield Settings(state_dir=state_dir)
+
+
+@contextmanager
+def redis_sqlite(state_dir: Path) -> Iterator[Settings]:
+    with redis_database() as broker:
+        yield Settings(broker_url=broker, state_dir=state_dir)
+
+
+@contextmanager
+def redis_postgres(state_dir: Path) -> Iterator[Settings]:
+    with redis_database() as broker, postgres_database("gkaudit_bench") as db_url:
+        yield Settings(broker_url=broker, db_url=db_url, state_dir=state_dir)
+
+
+def backends() -> list[Backend]:
+    found = [Backend("embedded (filesystem + SQLite)", embedded)]
+    if (why := unreachable(REDIS)) is not None:
+        print(f"Redis not reachable ({why}): Redis rows left out")
+        return found
+    found.append(Backend("Redis + SQLite", redis_sqlite))
+    if (why := unreachable(POSTGRES)) is not None:
+        print(f"PostgreSQL not reachable ({why}): the Redis + PostgreSQL row left out")
+        return found
+    found.append(Backend("Redis + PostgreSQL", redis_postgres))
+    return found
+
+
+# ---- CPU accounting ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Cpu:
+    """CPU seconds so far: the worker's main process, its pool children, this process, Redis."""
+
+    main: float
+    children: float
+    runner: float
+    redis: float
+
+    def __sub__(self, other: Cpu) -> Cpu:
+        return Cpu(
+            self.main - other.main,
+            self.children - other.children,
+            self.runner - other.runner,
+            self.redis - other.redis,
+        )
+
+
+def _stat(pid: str) -> list[str] | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def worker_cpu(pgid: int) -> tuple[float, float]:
+    """(main, children) CPU seconds of a worker's process group; reaped children count for the main's."""
+    main = children = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        fields = _stat(pid)
+        if fields is None or int(fields[2]) != pgid:  # fields[2]: the process group
+            continue
+        utime, stime, cutime, cstime = (int(v) / CLOCK_TICKS for v in fields[11:15])
+        if int(pid) == pgid:
+            main += utime + stime
+            children += cutime + cstime
+        else:
+            children += utime + stime
+    return main, children
+
+
+def redis_cpu(settings: Settings) -> float:
+    if not settings.broker_url or not settings.broker_url.startswith("redis"):
+        return 0.0
+    client = redis.Redis.from_url(settings.broker_url)
+    try:
+        info = client.info("cpu")
+    finally:
+        client.close()
+    return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
+
+
+def read_cpu(worker: Worker, settings: Settings) -> Cpu:
+    main, children = worker_cpu(worker.proc.pid)
+    return Cpu(main, children, time.process_time(), redis_cpu(settings))
+
+
+# ---- timings -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Run:
+    """One timed queue run with its paired pure pass, split at the first and the last stored result."""
+
+    pure: float
+    wall: float
+    before_first: float
+    span: float
+    after_last: float
+    worker_audit: float  # sum of the results' audit_bytes seconds, measured in the workers
+    cpu: Cpu
+
+
+@dataclass(frozen=True)
+class Measured:
+    backend: str
+    workers: int
+    documents: int
+    runs: list[Run]
+
+    def median(self, value: Callable[[Run], float]) -> float:
+        return statistics.median(value(run) for run in self.runs)
+
+    def overhead(self, run: Run) -> float:
+        """Seconds per document beyond the pure function, all workers' time counted."""
+        return (run.wall * self.workers - run.pure) / self.documents
+
+    def overhead_share(self, run: Run) -> float:
+        return self.overhead(run) / (run.pure / self.documents)
+
+
+@dataclass(frozen=True)
+class Inputs:
+    corpus: list[Path]
+    warm: list[Path]
+    files: Files
+    tmp: Path
+    repeats: int
+
+
+def time_pure(files: Files) -> float:
+    """Seconds of one pass of audit_bytes over every document, in this process."""
+    start = time.perf_counter()
+    for name, data in files:
+        audit_bytes(data, name)
+    return time.perf_counter() - start
+
+
+def time_store(files: Files, db_url: str) -> float:
+    """Seconds per store_result (rows prepared beforehand), one transaction each, in this process."""
+    rows = []
+    for name, data in files:
+        outcome = audit_bytes(data, name)
+        rows.append((result_row(outcome, content_hash(data)), finding_rows(outcome), claim_rows(outcome)))
+    store_result(db_url, *rows[0])  # engine and tables
+    start = time.perf_counter()
+    for row, findings, claims in rows[1:]:
+        store_result(db_url, row, findings, claims)
+    return (time.perf_counter() - start) / (len(rows) - 1)
+
+
+def clear_results(db_url: str) -> None:
+    with session_scope(db_url) as session:
+        for table in (FindingRow, ClaimRow, Result):
+            session.query(table).delete()
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def stored_stamps(db_url: str) -> list[tuple[datetime, float]]:
+    with session_scope(db_url) as session:
+        rows = session.query(Result.created_at, Result.seconds).filter(Result.pipeline_version == PIPELINE_VERSION)
+        return [(as_utc(created), seconds) for created, seconds in rows]
+
+
+def timed_run(inputs: Inputs, settings: Settings, worker: Worker) -> Run:
+    db_url = settings.database_url()
+    clear_results(db_url)
+    pure = time_pure(inputs.files)
+    cpu_before = read_cpu(worker, settings)
+    started = datetime.now(UTC)
+    summary = run_audit(inputs.corpus, settings, workers=0, label="queue-bench")
+    ended = datetime.now(UTC)
+    cpu = read_cpu(worker, settings) - cpu_before
+    if summary.done != len(inputs.corpus):
+        raise RuntimeError(f"{summary.done} of {len(inputs.corpus)} documents done: {summary}")
+    stamps = stored_stamps(db_url)
+    first, last = min(s for s, _ in stamps), max(s for s, _ in stamps)
+    return Run(
+        pure=pure,
+        wall=(ended - started).total_seconds(),
+        before_first=(first - started).total_seconds(),
+        span=(last - first).total_seconds(),
+        after_last=(ended - last).total_seconds(),
+        worker_audit=sum(seconds for _, seconds in stamps),
+        cpu=cpu,
+    )
+
+
+def measure(backend: Backend, workers: int, inputs: Inputs) -> Measured:
+    state_dir = inputs.tmp / f"{backend.settings.__name__}-{workers}"
+    with backend.settings(state_dir) as settings:
+        name = f"bench-{state_dir.name}-{os.getpid()}"
+        worker = start_worker(settings, name, inputs.tmp / "logs", concurrency=workers)
+        app = make_app(settings)
+        try:
+            wait_ready(app, [worker])
+            run_audit(inputs.warm, settings, workers=0, label="warm-up")
+            runs = [timed_run(inputs, settings, worker) for _ in range(inputs.repeats)]
+        except BaseException:
+            print(f"worker {worker.name} (exit {worker.proc.poll()}), its log:\n{worker.log_tail()}", file=sys.stderr)
+            raise
+        finally:
+            stop_workers([worker])
+            app.close()
+    print(f"  {backend.name}, {workers} worker(s): {', '.join(f'{r.wall:.2f}' for r in runs)} s", flush=True)
+    return Measured(backend.name, workers, len(inputs.corpus), runs)
+
+
+# ---- tables --------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def ms(seconds: float) -> str:
+    return f"{1000 * seconds:.2f}"
+
+
+def throughput_row(m: Measured, one_worker: Measured | None) -> list[str]:
+    n = m.documents
+    wall = m.median(lambda r: r.wall)
+    share = m.median(m.overhead_share)
+    speedup = one_worker.median(lambda r: r.wall) / wall if one_worker and m.workers > 1 else None
+    return [
+        m.backend,
+        str(m.workers),
+        str(n),
+        f"{wall:.2f}",
+        f"{n / wall:.1f}",
+        ms(wall / n),
+        ms(m.median(lambda r: r.pure) / n),
+        f"{speedup:.2f}×" if speedup else "",
+        ms(m.median(m.overhead)),
+        f"{100 * share:.0f}%",
+        verdict(speedup >= SPEEDUP_GOAL) if speedup else "",
+        verdict(share <= OVERHEAD_GOAL),
+    ]
+
+
+def where_row(m: Measured) -> list[str]:
+    n = m.documents
+    span_each = m.median(lambda r: r.span) * m.workers / n
+    audit_each = m.median(lambda r: r.worker_audit) / n
+    return [
+        m.backend,
+        str(m.workers),
+        f"{m.median(lambda r: r.before_first):.2f}",
+        f"{m.median(lambda r: r.span):.2f}",
+        f"{m.median(lambda r: r.after_last):.2f}",
+        ms(span_each),
+        ms(audit_each),
+        ms(span_each - audit_each),
+    ]
+
+
+def cpu_row(m: Measured) -> list[str]:
+    n = m.documents
+
+    def each(value: Callable[[Run], float]) -> str:
+        return ms(m.median(value) / n)
+
+    def total(r: Run) -> float:
+        return r.cpu.main + r.cpu.children + r.cpu.runner + r.cpu.redis
+
+    return [
+        m.backend,
+        str(m.workers),
+        each(lambda r: r.cpu.main),
+        each(lambda r: r.cpu.children),
+        each(lambda r: r.worker_audit),
+        each(lambda r: r.cpu.runner),
+        each(lambda r: r.cpu.redis),
+        each(total),
+        each(lambda r: total(r) / 2),
+        each(lambda r: r.wall),
+    ]
+
+
+def print_results(measured: list[Measured], repeats: int) -> None:
+    ones = {m.backend: m for m in measured if m.workers == 1}
+    title = f"Corpus audit through the queue (median of {repeats} runs; worker start-up and warm-up not timed)"
+    print_table(title, HEADER, [throughput_row(m, ones.get(m.backend)) for m in measured])
+    print("pure = audit_bytes in this process, one pass right before each run")
+    print("overhead per document = (wall × workers − pure) / documents; % of the pure time per document")
+    title = "Where the wall time goes (results' created_at and seconds; medians)"
+    print_table(title, WHERE_HEADER, [where_row(m) for m in measured])
+    print("rest of a task = 1st→last × workers / documents − audit_bytes in the worker: broker, pool, store_result")
+    title = "CPU per document, ms (celery main: consumer and pool dispatch; runner: this process; medians)"
+    print_table(title, CPU_HEADER, [cpu_row(m) for m in measured])
+
+
+def print_store(files: Files, tmp: Path) -> None:
+    sqlite_url = f"sqlite:///{tmp / 'store.db'}"
+    rows = [["SQLite (WAL)", ms(time_store(files, sqlite_url))]]
+    if unreachable(POSTGRES) is None:
+        with postgres_database("gkaudit_bench") as url:
+            rows.append(["PostgreSQL", ms(time_store(files, url))])
+    print_table("store_result alone, in this process (one transaction per document)", ("database", "ms/doc"), rows)
+
+
+# ---- main ----------------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--documents", type=int, default=DOCUMENTS)
+    parser.add_argument("--repeats", type=int, default=REPEATS)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    get_nlp()("预热")  # jieba and spaCy, as the workers' warm_up does
+    with tempfile.TemporaryDirectory(prefix="gkaudit-queue-bench-") as name:
+        tmp = Path(name)
+        corpus = write_corpus(tmp / "corpus", args.documents, SEED)
+        warm = write_corpus(tmp / "warm", WARM_DOCUMENTS, f"{SEED}-warm")
+        files = [(str(p), p.read_bytes()) for p in corpus]
+        time_pure(files)  # first-call costs of the pure function
+        inputs = Inputs(corpus, warm, files, tmp, args.repeats)
+        print(f"queue bench: {args.documents} documents, {args.repeats} runs each")
+        measured = [measure(backend, n, inputs) for backend in backends() for n in WORKER_COUNTS]
+        print_results(measured, args.repeats)
+        print_store(files, tmp)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+"""Shared helpers of the tests (and the queue bench) that talk to real servers.
+
+Reachability: each server is checked with a real connection (Redis PING, a
+psycopg connection, kombu's ``ensure_connection``).  :func:`require` skips a
+test when its server is down, or fails it, naming the server and the command
+that starts it, when ``GKAUDIT_REQUIRE_SERVICES=1``.
+
+Isolation: the workers' queue is always named ``gkaudit`` (``make_app`` and
+``worker_command`` fix it), so a run gets a Redis database of its own
+(:func:`redis_database`), a throwaway PostgreSQL database
+(:func:`postgres_database`), and on RabbitMQ the queue is purged before and
+after (:func:`purge_queue`).
+
+Workers: :func:`start_worker` starts one ``celery worker`` process in a
+session of its own (so that :func:`kill_group` can SIGKILL it with its pool
+children), :func:`wait_ready` pings them until they answer.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+import redis
+from celery import Celery
+from kombu import Connection
+from sqlalchemy import create_engine, make_url, text
+
+from corpus.generate import generate_report, render_text
+from workers.runner import stop_worker, worker_command, worker_env
+from workers.settings import Settings
+from workers.storage import content_hash, get_engine
+from workers.tasks import make_app
+
+REQUIRE_SERVICES = os.environ.get("GKAUDIT_REQUIRE_SERVICES") == "1"
+REDIS_URL = os.environ.get("GKAUDIT_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+POSTGRES_URL = os.environ.get("GKAUDIT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+AMQP_URL = os.environ.get("GKAUDIT_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+CONNECT_TIMEOUT = 3.0
+READY_TIMEOUT = 90.0
+REDIS_DATABASES = range(1, 16)  # 0 is left to whoever runs gkaudit by hand on this machine
+REDIS_CLAIM_KEY = "gkaudit:test:claimed"
+
+
+# ---- reachability ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    url: str
+    check: Callable[[str], None]  # raises when the server does not answer
+    start: str  # the command that starts it on this machine
+
+
+def check_redis(url: str) -> None:
+    client = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT, socket_timeout=CONNECT_TIMEOUT)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _psycopg_kwargs(url: str, database: str | None = None) -> dict[str, object]:
+    parsed = make_url(url)
+    kwargs: dict[str, object] = {
+        "host": parsed.host or "127.0.0.1",
+        "port": parsed.port or 5432,
+        "user": parsed.username or "postgres",
+        "dbname": database or parsed.database or "postgres",
+        "connect_timeout": int(CONNECT_TIMEOUT),
+    }
+    if parsed.password:
+        kwargs["password"] = parsed.password
+    return kwargs
+
+
+def check_postgres(url: str) -> None:
+    with psycopg.connect(**_psycopg_kwargs(url)) as conn:
+        conn.execute("SELECT 1")
+
+
+def check_amqp(url: str) -> None:
+    with Connection(url, connect_timeout=CONNECT_TIMEOUT) as conn:
+        conn.ensure_connection(max_retries=1, timeout=CONNECT_TIMEOUT)
+
+
+REDIS = Service(
+    "Redis",
+    REDIS_URL,
+    check_redis,
+    "redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save '' --appendonly no "
+    "--dir /var/lib/redis --logfile /var/log/redis/ci.log",
+)
+POSTGRES = Service(
+    "PostgreSQL",
+    POSTGRES_URL,
+    check_postgres,
+    "pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start",
+)
+RABBITMQ = Service("RabbitMQ", AMQP_URL, check_amqp, "rabbitmq-server -detached")
+
+
+def unreachable(service: Service) -> str | None:
+    """Why the server does not answer, or None when it does."""
+    try:
+        service.check(service.url)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def require(service: Service) -> None:
+    """Skip (or, with GKAUDIT_REQUIRE_SERVICES=1, fail) when the server does not answer."""
+    reason = unreachable(service)
+    if reason is None:
+        return
+    message = f"{service.name} is not reachable at {service.url} ({reason}); start it with: {service.start}"
+    if REQUIRE_SERVICES:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
+# ---- isolation ------------------------------------------------------------------------------
+
+
+def _redis_db_url(index: int) -> str:
+    return f"{REDIS_URL.rstrip('/')}/{index}"
+
+
+@contextmanager
+def redis_database() -> Iterator[str]:
+    """A broker URL on an empty Redis database claimed for this run; flushed afterwards."""
+    token = secrets.token_hex(8)
+    for index in random.sample(list(REDIS_DATABASES), len(REDIS_DATABASES)):
+        url = _redis_db_url(index)
+        client = redis.Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT)
+        try:
+            if client.dbsize() == 0 and client.set(REDIS_CLAIM_KEY, token, nx=True, ex=3600):
+                break
+        except redis.ResponseError:  # the server has fewer databases
+            client.close()
+            continue
+        client.close()
+    else:
+        raise RuntimeError(f"no empty Redis database among {list(REDIS_DATABASES)} at {REDIS_URL}")
+    try:
+        yield url
+    finally:
+        client.flushdb()
+        client.close()
+
+
+@contextmanager
+def postgres_database(prefix: str = "gkaudit_it") -> Iterator[str]:
+    """A throwaway database (``<prefix>_<random>``): its SQLAlchemy URL, dropped afterwards."""
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()  # this process's pooled connections, or the drop would wait for them
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def redis_unacked(broker_url: str) -> int:
+    """Messages a Redis broker still holds as delivered but never acknowledged (kombu's ``unacked`` hash)."""
+    client = redis.Redis.from_url(broker_url, socket_connect_timeout=CONNECT_TIMEOUT)
+    try:
+        return int(client.hlen("unacked"))
+    finally:
+        client.close()
+
+
+def purge_queue(settings: Settings) -> int:
+    """Drop every message waiting in the workers' queue (``gkaudit``) on this broker."""
+    app = make_app(settings)
+    try:
+        return app.control.purge()
+    finally:
+        app.close()
+
+
+# ---- corpus --------------------------------------------------------------------------------
+
+
+def write_corpus(root: Path, count: int, seed: str) -> list[Path]:
+    """``count`` generated reports as text files, each a distinct content."""
+    root.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(count):
+        report = generate_report(random.Random(f"{seed}:{i}"), i)
+        path = root / f"report_{i:04d}.txt"
+        path.write_bytes(render_text(report).encode(report.style.text_encoding))
+        paths.append(path)
+    hashes = {content_hash(p.read_bytes()) for p in paths}
+    assert len(hashes) == count, f"the generator repeated a document: {count - len(hashes)} duplicates"
+    return paths
+
+
+# ---- workers -------------------------------------------------------------------------------
+
+
+@dataclass
+class Worker:
+    name: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+    @property
+    def nodename(self) -> str:
+        return f"{self.name}@{socket.gethostname()}"
+
+    def log_tail(self, lines: int = 30) -> str:
+        if not self.log.exists():
+            return ""
+        return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def start_worker(settings: Settings, name: str, log_dir: Path, concurrency: int = 1) -> Worker:
+    """One ``celery worker`` process (its own session: SIGKILL of its group takes its pool too)."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = log_dir / f"{name}.log"
+    with log.open("ab") as out:
+        proc = subprocess.Popen(
+            worker_command(concurrency, name),
+            env=worker_env(settings),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    return Worker(name, proc, log)
+
+
+def wait_ready(app: Celery, workers: list[Worker], timeout: float = READY_TIMEOUT) -> float:
+    """Ping until every worker answers; the seconds it took."""
+    start = time.monotonic()
+    waiting = {w.nodename for w in workers}
+    while waiting:
+        for w in workers:
+            if w.proc.poll() is not None:
+                raise RuntimeError(f"worker {w.name} exited with {w.proc.returncode}:\n{w.log_tail()}")
+        replies = app.control.ping(destination=sorted(waiting), timeout=0.5) or []
+        for reply in replies:
+            waiting -= set(reply)
+        if waiting and time.monotonic() - start > timeout:
+            raise TimeoutError(f"workers {sorted(waiting)} did not answer a ping within {timeout:.0f} s")
+    return time.monotonic() - start
+
+
+def kill_group(worker: Worker) -> None:
+    """SIGKILL the worker and its pool children at once: no warm shutdown, no ack, no reject."""
+    with suppress(ProcessLookupError):
+        os.killpg(worker.proc.pid, signal.SIGKILL)
+    worker.proc.wait()
+
+
+def stop_workers(workers: list[Worker]) -> None:
+    """Warm shutdown of each (the runner's own ``stop_worker``), then nothing of its group left."""
+    for w in workers:
+        stop_worker(w.proc)
+        with suppress(ProcessLookupError):
+            os.killpg(w.proc.pid, signal.SIGKILL)
