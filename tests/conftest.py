@@ -12,6 +12,17 @@ SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "seeds"
 REALDOCS = SHARED / "realdocs"
 REQUIRE_SERVICES = os.environ.get("GKAUDIT_REQUIRE_SERVICES") == "1"
+# Headless Chromium as root on a machine with no network but loopback.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
 
 
 def shared_path(*parts: str) -> Path:

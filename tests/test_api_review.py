@@ -16,21 +16,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REQUIRE_SERVICES, seed_path
+from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, seed_path
 from tests.test_api import LiveServer, start_server, stop_server
 
 TOKEN = "review-token-5e0c"
 CHROMIUM = "/usr/bin/chromium"
-LAUNCH_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+LAUNCH_ARGS = list(CHROMIUM_FLAGS)
 INSTALL = "install Debian's chromium (apt-get install -y chromium fonts-noto-cjk) and pip install playwright"
 
 

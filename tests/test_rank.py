@@ -17,7 +17,7 @@ import pytest
 
 from corpus.generate import generate_report, render_text
 from extractor.checks.keys import describe_cell
-from tests.conftest import REQUIRE_SERVICES, SEEDS
+from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, SEEDS
 from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
 from workers.quality import WEIGHTS
 from workers.rank import group_ranking, histogram, ranking, render_html, write_csv, write_html, write_json
@@ -25,16 +25,6 @@ from workers.storage import Audit, AuditDocument, CorpusFinding, content_hash, s
 
 GENERATED = 4
 BROKEN_CELL = "applications.new.total"
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 
 
 @dataclass
