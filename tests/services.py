@@ -239,7 +239,7 @@ def start_worker(settings: Settings, name: str, log_dir: Path, concurrency: int 
     log = log_dir / f"{name}.log"
     with log.open("ab") as out:
         proc = subprocess.Popen(
-            worker_command(concurrency, name),
+            worker_command(concurrency, name, settings.queue),
             env=worker_env(settings),
             stdout=out,
             stderr=subprocess.STDOUT,

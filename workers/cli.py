@@ -197,7 +197,7 @@ def worker(
 ) -> None:
     """Start one Celery worker for the configured broker (run one per machine)."""
     settings = service_settings(broker=broker)
-    command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}")
+    command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}", settings.queue)
     os.execvpe(command[0], command, worker_env(settings))
 
 

@@ -210,7 +210,14 @@ def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]]) -> int:
     return n
 
 
-WORKER_SETTINGS = ("soft_time_limit", "hard_time_limit", "max_tasks_per_child", "visibility_timeout", "max_retries")
+WORKER_SETTINGS = (
+    "soft_time_limit",
+    "hard_time_limit",
+    "max_tasks_per_child",
+    "visibility_timeout",
+    "max_retries",
+    "queue",
+)
 
 
 def worker_env(settings: Settings) -> dict[str, str]:
@@ -226,7 +233,7 @@ def worker_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def worker_command(concurrency: int, name: str) -> list[str]:
+def worker_command(concurrency: int, name: str, queue: str = "gkaudit") -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -236,7 +243,7 @@ def worker_command(concurrency: int, name: str) -> list[str]:
         "worker",
         "--pool=prefork",
         f"--concurrency={concurrency}",
-        "--queues=gkaudit",
+        f"--queues={queue}",
         "--loglevel=WARNING",
         "--without-gossip",
         "--without-mingle",
@@ -250,7 +257,11 @@ def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> 
     name = f"gkaudit-local-{os.getpid()}-{uuid.uuid4().hex[:6]}"  # unique: workers share control queues
     with log_path.open("ab") as log:
         return subprocess.Popen(
-            worker_command(concurrency, name), env=worker_env(settings), stdout=log, stderr=log, start_new_session=True
+            worker_command(concurrency, name, settings.queue),
+            env=worker_env(settings),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
         )
 
 

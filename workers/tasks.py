@@ -44,7 +44,7 @@ def make_app(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
         task_serializer="json",
         accept_content=["json"],
-        task_default_queue="gkaudit",
+        task_default_queue=settings.queue,
     )
     app.register_task(AuditDocument())
     return app
