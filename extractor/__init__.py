@@ -9,16 +9,12 @@ from pathlib import Path
 
 from extractor.errors import ExtractError
 from extractor.loaders import load_bytes, load_path
-from extractor.model import Document, Report
+from extractor.model import Report
 from extractor.report import build_report
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.timeouts import time_limit
 
-__all__ = ["DEFAULT_LIMITS", "ExtractError", "Limits", "Report", "parse_bytes", "parse_document", "parse_path"]
-
-
-def parse_document(document: Document, file: str) -> Report:
-    return build_report(document, file)
+__all__ = ["DEFAULT_LIMITS", "ExtractError", "Limits", "Report", "parse_bytes", "parse_path"]
 
 
 def parse_bytes(data: bytes, file: str, limits: Limits = DEFAULT_LIMITS) -> Report:

@@ -7,13 +7,11 @@ task, the HTTP API, the tests).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from extractor.checks.registry import AuditInput, Finding, run_checks
 from extractor.model import Report
 from extractor.nlp.linking import LinkedClaim, link_claims
-from extractor.settings import DEFAULT_LIMITS, Limits
 
 
 @dataclass(frozen=True)
@@ -33,9 +31,3 @@ def audit_report(report: Report) -> AuditResult:
     claims = link_claims(report)
     findings = run_checks(AuditInput(report=report, claims=tuple(claims)))
     return AuditResult(report, claims, findings)
-
-
-def audit_path(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> AuditResult:
-    from extractor import parse_path
-
-    return audit_report(parse_path(path, limits))

@@ -5,23 +5,22 @@ from __future__ import annotations
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
 from extractor.metadata import find_agency, find_agency_in_text, find_year
-from extractor.model import Document, ExtraTable, Paragraph, Table
+from extractor.model import Document, ExtraTable, Paragraph, Report, Table
 from extractor.sections import split_sections
 
 NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
 
 
-def build_report(document: Document, file: str):  # -> Report (import kept local to avoid a cycle)
-    from extractor.model import Report
-
+def build_report(document: Document, file: str) -> Report:
     paragraphs = [b.text for b in document.paragraphs]
     sections, preamble = split_sections(paragraphs)
     tables = document.tables
     mapped = map_tables(tables)
-    if not sections and not any(k in STANDARD_KINDS for k in mapped.kinds):
+    has_standard_tables = any(k in STANDARD_KINDS for k in mapped.kinds)
+    if not sections and not has_standard_tables:
         raise ExtractError("E040", detail="no section headings and no standard tables")
     warnings = list(document.warnings) + mapped.warnings
-    if not any(k in STANDARD_KINDS for k in mapped.kinds):
+    if not has_standard_tables:
         warnings.append(NO_STANDARD_TABLES)
     return Report(
         file=file,

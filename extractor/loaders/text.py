@@ -126,8 +126,7 @@ def read_blocks(lines: list[str]) -> Iterator[Block]:
 
 
 def _clean_paragraph(line: str) -> str:
-    text = line.replace("[bookmark: _GoBack]", "").strip(" \t\u3000\xa0")
-    return re.sub(r"\[bookmark: [^\]]*\]", "", text)
+    return re.sub(r"\[bookmark: [^\]]*\]", "", line).strip(" \t\u3000\xa0")
 
 
 def _clean_cell(text: str) -> str:
