@@ -300,8 +300,8 @@ def serve(
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
     """Serve the HTTP API and the review page (uvicorn); settings from GKAUDIT_* (see workers/api.py)."""
-    from workers.api_settings import SettingsError
     from workers.api import serve as serve_api
+    from workers.api_settings import SettingsError
 
     try:
         serve_api(host, port)
