@@ -26,6 +26,7 @@ class Errors:
     E030 = "not a valid HTML file: {detail}"
     E040 = "not an annual report: {detail}"
     E050 = "parsing took too long (limit {limit} s)"
+    E051 = "auditing took too long (limit {limit} s)"
     E060 = "cannot read file: {detail}"
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from datasketch import MinHash, MinHashLSH
 
@@ -43,8 +44,14 @@ def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
     return {chars[i : i + size] for i in range(len(chars) - size + 1)}
 
 
+@cache
+def _prototype(num_perm: int) -> MinHash:
+    """An empty MinHash of the seed: its permutations are drawn once, not anew for every signature."""
+    return MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+
+
 def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
-    minhash = MinHash(num_perm=num_perm, seed=MINHASH_SEED)
+    minhash = _prototype(num_perm).copy()
     minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
     return minhash
 
@@ -69,7 +76,10 @@ def similar_to(index: SimilarityIndex, text: str, exclude: str | None = None) ->
     """(id, estimated Jaccard) of the indexed sections at or above the threshold, most similar first."""
     if not _long_enough(text):
         return []
-    query = signature(text, index.lsh.h)
+    return _similar(index, signature(text, index.lsh.h), exclude)
+
+
+def _similar(index: SimilarityIndex, query: MinHash, exclude: str | None) -> list[tuple[str, float]]:
     pairs = [
         (key, round(float(query.jaccard(index.signatures[key])), 3)) for key in index.lsh.query(query) if key != exclude
     ]
@@ -81,5 +91,5 @@ def find_similar(
 ) -> dict[str, list[tuple[str, float]]]:
     """For each section of the set, the other sections it nearly copies (or is copied by)."""
     index = build_index(sections, threshold, num_perm)
-    found = {key: similar_to(index, sections[key], exclude=key) for key in index.signatures}
+    found = {key: _similar(index, minhash, exclude=key) for key, minhash in index.signatures.items()}
     return {key: pairs for key, pairs in found.items() if pairs}

@@ -32,33 +32,29 @@ import asyncio
 import contextlib
 import json
 import logging
-import math
 import os
 import secrets
 import shutil
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPBearer
 from kombu import Connection
 from kombu.exceptions import KombuError
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.requests import ClientDisconnect
 
 from extractor.errors import Errors, ExtractError
 from extractor.loaders import SNIFF_BYTES
 from workers import api_store
-from workers.api_audits import AuditManager, AuditNotStarted, TooManyAudits
+from workers.api_audits import AuditNotStarted, TooManyAudits
+from workers.api_errors import EXCEPTION_HANDLERS, JSON, summarize_errors
 from workers.api_guard import BodyLimit, Guard
 from workers.api_models import (
     CHECK_BODY,
@@ -74,8 +70,9 @@ from workers.api_models import (
     errors,
     json_errors,
 )
-from workers.api_pool import CheckCrashed, CheckPool, CheckTimeout, PoolBusy
+from workers.api_pool import CheckCrashed, CheckTimeout, PoolBusy
 from workers.api_review import content_security_policy, document_context, render
+from workers.api_services import Services, Svc, build_services, off_loop
 from workers.api_settings import ApiSettings, load_settings, require_model
 from workers.api_uploads import (
     STATUS_BY_CODE,
@@ -88,7 +85,7 @@ from workers.api_uploads import (
 )
 from workers.pipeline import PIPELINE_VERSION, Outcome
 from workers.settings import Settings
-from workers.storage import content_hash, get_engine
+from workers.storage import content_hash
 
 log = logging.getLogger("gkaudit.api")
 T = TypeVar("T")
@@ -96,84 +93,6 @@ MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 DOCUMENT_ID = r"^[0-9a-fA-F]{8,64}$"
 MAX_AUDIT_ID = 2**63 - 1
 PROBE_SECONDS = 3.0
-RETRY_AFTER = {429: "30", 503: "5"}
-
-
-# ---- the server's parts --------------------------------------------------------------------
-
-
-STORED_MEMORY = 10_000  # (hash, name) this process has stored: a repeated upload skips the database
-
-
-@dataclass
-class Services:
-    api: ApiSettings
-    service: Settings
-    db_url: str
-    pool: CheckPool
-    audits: AuditManager
-    stored: OrderedDict[str, None] = field(default_factory=OrderedDict)
-
-    def remember_stored(self, key: str) -> None:
-        self.stored[key] = None
-        self.stored.move_to_end(key)
-        while len(self.stored) > STORED_MEMORY:
-            self.stored.popitem(last=False)
-
-    @property
-    def uploads(self) -> Path:
-        return self.service.state_dir.resolve() / "uploads"
-
-    def close(self) -> None:
-        self.audits.shutdown()
-        self.pool.close()
-
-
-def build_services(api: ApiSettings, service: Settings) -> Services:
-    """Blocking: the database (tables created), the warm check processes, the audit manager."""
-    db_url = service.database_url()
-    get_engine(db_url)
-    pool = CheckPool(api.pool_config())
-    pool.start()
-    return Services(api, service, db_url, pool, AuditManager(service, db_url, api.max_running_audits))
-
-
-def services(request: Request) -> Services:
-    return request.app.state.services
-
-
-Svc = Annotated[Services, Depends(services)]
-
-
-class JSON(JSONResponse):
-    """UTF-8 JSON, Chinese as is; a NaN or infinity (never expected) becomes null instead of a 500."""
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return json.dumps(content, ensure_ascii=False, allow_nan=False, default=str).encode()
-        except ValueError:
-            return json.dumps(_finite(content), ensure_ascii=False, default=str).encode()
-
-
-def _finite(value: Any) -> Any:
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
-    return value
-
-
-async def off_loop(svc: Services, fn: Callable[..., T], *args: Any) -> T:
-    """A blocking database call in a thread, bounded by ``db_timeout``; 503 when the database fails."""
-    try:
-        return await asyncio.wait_for(asyncio.to_thread(fn, *args), svc.api.db_timeout)
-    except TimeoutError:
-        raise Rejected(503, f"the database did not answer within {svc.api.db_timeout:g} s") from None
-    except SQLAlchemyError as exc:
-        log.error("database error: %s", exc)
-        raise Rejected(503, f"the database is unavailable ({type(exc).__name__})") from None
 
 
 # ---- reading a request body ------------------------------------------------------------------
@@ -346,7 +265,7 @@ async def read_paths(request: Request, max_paths: int) -> list[str]:
     try:
         paths = AuditPaths.model_validate(body).paths
     except ValidationError as exc:
-        raise Rejected(422, f'expected {{"paths": [...]}}: {_summary(exc.errors())}') from None
+        raise Rejected(422, f'expected {{"paths": [...]}}: {summarize_errors(exc.errors())}') from None
     if len(paths) > max_paths:
         raise Rejected(422, f"too many paths ({len(paths)}; limit {max_paths})")
     return paths
@@ -498,48 +417,6 @@ async def review_document(doc_id: DocumentId, svc: Svc) -> HTMLResponse:
     return page(mode, **document_context(doc, uploads))
 
 
-# ---- errors --------------------------------------------------------------------------------
-
-
-def error_response(status: int, detail: dict[str, Any], headers: dict[str, str] | None = None) -> JSON:
-    extra = dict(headers or {})
-    if status in RETRY_AFTER:
-        extra.setdefault("Retry-After", RETRY_AFTER[status])
-    return JSON({"detail": detail}, status_code=status, headers=extra)
-
-
-def _summary(items: Any) -> str:
-    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in list(items)[:5]]
-    return "; ".join(parts) or "invalid request"
-
-
-async def on_rejected(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, Rejected)
-    return error_response(exc.status, exc.detail())
-
-
-async def on_http_error(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, StarletteHTTPException)
-    detail = exc.detail if isinstance(exc.detail, dict) else {"file": None, "reason": str(exc.detail), "code": None}
-    return error_response(exc.status_code, detail, dict(exc.headers or {}))
-
-
-async def on_invalid(_request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, RequestValidationError)
-    return error_response(422, {"file": None, "reason": f"invalid request: {_summary(exc.errors())}", "code": None})
-
-
-async def on_disconnect(request: Request, _exc: Exception) -> Response:
-    """The client went away while sending: nobody will read the answer, and it is not our fault."""
-    log.info("client disconnected during %s %s", request.method, request.url.path)
-    return error_response(400, {"file": None, "reason": "the client disconnected", "code": None})
-
-
-async def on_internal(request: Request, exc: Exception) -> Response:
-    log.error("internal error on %s %s", request.method, request.url.path, exc_info=exc)
-    return error_response(500, {"file": None, "reason": "internal error (logged on the server)", "code": None})
-
-
 # ---- the app -------------------------------------------------------------------------------
 
 Handler = Callable[..., Awaitable[Response]]
@@ -688,11 +565,8 @@ def create_app(api: ApiSettings | None = None, service: Settings | None = None) 
         lifespan=lifespan,
     )
     app.add_middleware(Guard, token=api.token(), limit_for=body_limits(api), body_timeout=api.body_timeout)
-    app.add_exception_handler(Rejected, on_rejected)
-    app.add_exception_handler(StarletteHTTPException, on_http_error)
-    app.add_exception_handler(RequestValidationError, on_invalid)
-    app.add_exception_handler(ClientDisconnect, on_disconnect)
-    app.add_exception_handler(Exception, on_internal)
+    for exc_class, handler in EXCEPTION_HANDLERS:
+        app.add_exception_handler(exc_class, handler)
     app.include_router(build_router(api))
     app.add_api_route("/favicon.ico", favicon, methods=["GET"], include_in_schema=False)
     return app

@@ -21,6 +21,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
 from rich.progress import Progress as RichProgress
+from sqlalchemy.exc import SQLAlchemyError
 
 from extractor import ExtractError, parse_path
 from extractor.loaders import read_file_bytes
@@ -34,7 +35,7 @@ from workers.render_text import render_check_text
 from workers.runner import AuditSummary, run_audit, worker_command, worker_env
 from workers.runner import Progress as RunProgress
 from workers.settings import Settings
-from workers.storage import find_result, session_scope
+from workers.storage import find_result, get_engine, session_scope, shown_url, sqlite_file
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -135,6 +136,24 @@ def service_settings(db: str | None = None, broker: str | None = None) -> Settin
     return Settings(**overrides)
 
 
+def open_database(settings: Settings, *, existing: bool = False) -> str:
+    """The database URL, once it opens (tables created); else the reason, and exit 2.
+
+    ``existing``: a command that only reads (show, rank) does not create a SQLite file at a mistyped path.
+    """
+    url = settings.database_url()
+    if existing and (path := sqlite_file(url)) and not path.exists():
+        typer.echo(f"gkaudit: no database at {path} (gkaudit audit makes one)", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT)
+    try:
+        get_engine(url)
+    except (SQLAlchemyError, OSError) as exc:
+        reason = getattr(exc, "orig", None) or exc
+        typer.echo(f"gkaudit: cannot open the database {shown_url(url)}: {reason}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+    return url
+
+
 DbOption = Annotated[str | None, typer.Option("--db", help="Database URL (default: SQLite under .gkaudit/).")]
 
 
@@ -153,6 +172,7 @@ def audit(
     """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
     require_model()
     settings = service_settings(db, broker)
+    open_database(settings)
     try:
         if as_json:
             summary = run_audit(paths, settings, workers=workers)
@@ -208,8 +228,7 @@ def show(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
 ) -> None:
     """Print one audited document's findings."""
-    settings = service_settings(db)
-    with session_scope(settings.database_url()) as session:
+    with session_scope(open_database(service_settings(db), existing=True)) as session:
         result = find_result(session, doc)
         if result is None:
             typer.echo(f"gkaudit: {doc}: no audited document with that path or hash", err=True)
@@ -241,9 +260,9 @@ def rank(
     by: Annotated[RankBy | None, typer.Option("--by", help="csv/json: one row per body or year.")] = None,
 ) -> None:
     """Rank the documents of an audit by quality: CSV, JSON or one self-contained HTML page."""
-    settings = service_settings(db)
+    db_url = open_database(service_settings(db), existing=True)
     try:
-        with session_scope(settings.database_url()) as session:
+        with session_scope(db_url) as session:
             rows = ranking(session, audit_id)
             if output_format is RankFormat.html:
                 write_html(session, rows, out, audit_id=audit_id)

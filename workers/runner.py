@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +27,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from workers.corpus_checks import run_corpus_checks
-from workers.pipeline import PIPELINE_VERSION
+from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
 from workers.settings import Settings
 from workers.storage import (
     Audit,
@@ -36,15 +37,17 @@ from workers.storage import (
     cached_hashes,
     now,
     session_scope,
-    store_result,
+    store_results,
 )
-from workers.tasks import TASK_NAME, make_app
+from workers.tasks import TASK_NAME, batch_time_limits, make_app
 
 # Files taken from a folder; a file named on the command line is always taken.
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm"})
-POLL_SECONDS = 0.25
+POLL_SECONDS = 0.1
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
+BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
+MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
 
 @dataclass(frozen=True)
@@ -136,17 +139,10 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[i
         return audit.id, cached
 
 
-def record_unreadable(db_url: str, entries: Iterable[FileEntry]) -> None:
-    """A path that cannot be read is a failed document, stored like any other."""
-    for e in entries:
-        row = {
-            "content_hash": e.content_hash,
-            "pipeline_version": PIPELINE_VERSION,
-            "status": "failed",
-            "error": e.error,
-            "path": e.path,
-        }
-        store_result(db_url, row, [], [])
+def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> None:
+    """Store (content hash, path, reason) as failed documents, like any other result."""
+    rows = [(result_row(Outcome("failed", path, error=reason), digest), [], []) for digest, path, reason in failures]
+    store_results(db_url, rows)
 
 
 def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
@@ -201,13 +197,20 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
 # ---- queue and workers ---------------------------------------------------------------------
 
 
-def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]]) -> int:
-    n = 0
+def batch_size(documents: int, processes: int, most: int) -> int:
+    """Documents per message: at most ``most``, and few enough that each worker process gets several."""
+    return max(1, min(most, documents // (BATCHES_PER_PROCESS * processes)))
+
+
+def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, size: int) -> int:
+    """Queue (content hash, path) pairs, ``size`` documents a message; returns how many were sent."""
+    todo = [(path, digest) for digest, path in items]
     with app.producer_or_acquire() as producer:
-        for digest, path in items:
-            app.send_task(TASK_NAME, args=(db_url, path, digest), producer=producer)
-            n += 1
-    return n
+        for start in range(0, len(todo), size):
+            batch = todo[start : start + size]
+            limits = batch_time_limits(settings, len(batch))
+            app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, **limits)
+    return len(todo)
 
 
 WORKER_SETTINGS = (
@@ -217,6 +220,7 @@ WORKER_SETTINGS = (
     "visibility_timeout",
     "max_retries",
     "queue",
+    "batch_size",
 )
 
 
@@ -265,9 +269,19 @@ def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> 
         )
 
 
-def stop_worker(proc: subprocess.Popen[bytes]) -> None:
-    """Warm shutdown (SIGTERM: finish the current task), then SIGKILL the group if it hangs."""
+def stop_worker(proc: subprocess.Popen[bytes], *, idle: bool = False) -> None:
+    """Warm shutdown (SIGTERM: finish the current task), then SIGKILL the group if it hangs.
+
+    ``idle``: every document of the audit has its result, so nothing the worker
+    holds is worth a warm shutdown, which takes seconds (Celery's loop looks at
+    its stop flag only every 2 s on the embedded transport): its process group
+    is killed at once.  Writes are transactions, so nothing stored is harmed.
+    """
     if proc.poll() is not None:
+        return
+    if idle:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
         return
     proc.send_signal(signal.SIGTERM)  # the main process stops its pool children itself
     try:
@@ -275,6 +289,25 @@ def stop_worker(proc: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+def resend_or_give_up(
+    app: Celery,
+    db_url: str,
+    missing: list[tuple[str, str]],
+    settings: Settings,
+    resent: Counter[str],
+) -> None:
+    """Send again what has no result; a document sent too often without one is recorded as failed.
+
+    A document that kills its worker (a crash, the hard time limit in code a
+    signal cannot interrupt) would otherwise be sent forever.  Its batch-mates
+    are sent again one per message, so one bad document cannot sink the rest.
+    """
+    resent.update(digest for digest, _ in missing)
+    error = f"no worker finished auditing it in {MAX_RESENDS + 1} tries (a crash, or the hard time limit)"
+    record_failures(db_url, ((digest, path, error) for digest, path in missing if resent[digest] > MAX_RESENDS))
+    send(app, db_url, [item for item in missing if resent[item[0]] <= MAX_RESENDS], settings, 1)
 
 
 # ---- the audit ------------------------------------------------------------------------------
@@ -295,21 +328,24 @@ def run_audit(
     db_url = settings.database_url()
     entries = [hash_file(p) for p in discover(paths)]
     audit_id, cached = register_audit(db_url, entries, label)
-    record_unreadable(db_url, (e for e in entries if e.error and e.content_hash not in cached))
+    unreadable = (e for e in entries if e.error and e.content_hash not in cached)
+    record_failures(db_url, ((e.content_hash, e.path, e.error) for e in unreadable))
     app = make_app(settings)
     local = workers if workers is not None else (settings.workers if settings.embedded else 0)
     procs: list[subprocess.Popen[bytes]] = []
+    finished = False
     try:
         if settings.embedded:
             app.control.purge()  # leftovers of an interrupted embedded run: their documents are re-sent below
         todo = missing_contents(db_url, audit_id)
-        send(app, db_url, todo)
+        send(app, db_url, todo, settings, batch_size(len(todo), local or settings.workers, settings.batch_size))
         if local and todo:
             procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs)
+        finished = True
     finally:
         for proc in procs:
-            stop_worker(proc)
+            stop_worker(proc, idle=finished)
     with session_scope(db_url) as session:
         run_corpus_checks(session, audit_id)
     finish_audit(db_url, audit_id)
@@ -327,6 +363,7 @@ def wait_for_audit(
     """Poll until every content has a result; re-send what is missing when progress stalls."""
     progress = read_progress(db_url, audit_id)
     last_change, last_finished = time.monotonic(), progress.finished
+    resent: Counter[str] = Counter()
     while progress.finished < progress.contents:
         time.sleep(POLL_SECONDS)
         progress = read_progress(db_url, audit_id)
@@ -335,7 +372,7 @@ def wait_for_audit(
         if progress.finished != last_finished:
             last_change, last_finished = time.monotonic(), progress.finished
         elif time.monotonic() - last_change > settings.stall_seconds:
-            send(app, db_url, missing_contents(db_url, audit_id))
+            resend_or_give_up(app, db_url, missing_contents(db_url, audit_id), settings, resent)
             last_change = time.monotonic()
         if procs and all(p.poll() is not None for p in procs):
             raise RuntimeError(f"the local worker stopped (see {settings.state_dir / 'worker.log'})")

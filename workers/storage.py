@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
@@ -29,12 +30,13 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     select,
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
 SQLITE_BUSY_MS = 30_000
@@ -168,8 +170,29 @@ def get_engine(url: str) -> Engine:
         return _engine(url)
 
 
+def shown_url(url: str) -> str:
+    """A database URL fit to print: its password hidden."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL; None for another database or an in-memory one."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database)
+
+
 @cache
 def _engine(url: str) -> Engine:
+    if (path := sqlite_file(url)) is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
@@ -189,9 +212,14 @@ def create_tables(engine: Engine) -> None:
         Base.metadata.create_all(engine)
 
 
+@cache
+def _sessions(url: str) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
 @contextmanager
 def session_scope(url: str) -> Iterator[Session]:
-    session = sessionmaker(get_engine(url), expire_on_commit=False)()
+    session = _sessions(url)()
     try:
         yield session
         session.commit()
@@ -214,20 +242,42 @@ def insert_statement(session: Session, table: Any) -> Any:
 # ---- writes ----------------------------------------------------------------------------
 
 
+Stored = tuple[dict[str, Any], Iterable[dict], Iterable[dict]]  # a result row, its findings, its claims
+
+
 def store_result(url: str, row: dict[str, Any], findings: Iterable[dict], claims: Iterable[dict]) -> bool:
     """Insert one result with its findings and claims; False when it was already there."""
+    return store_results(url, [(row, findings, claims)]) == 1
+
+
+def store_results(url: str, batch: Iterable[Stored]) -> int:
+    """Insert results with their findings and claims in one transaction; how many were new.
+
+    One commit per batch, not per document (a commit is the dearest part of a
+    write: SQLite's lock and WAL sync, PostgreSQL's fsync), and each table
+    written with one executemany of plain rows (Core, not ORM objects).  Rows of a
+    table must have the same keys (:func:`workers.pipeline.result_row` makes them so).
+    """
+    batch = list(batch)
+    if not batch:
+        return 0
     with session_scope(url) as session:
         stmt = (
             insert_statement(session, Result)
-            .values(**row)
             .on_conflict_do_nothing(index_elements=["content_hash", "pipeline_version"])
+            .returning(Result.content_hash, Result.id)
         )
-        inserted = session.execute(stmt.returning(Result.id)).scalar_one_or_none()
-        if inserted is None:
-            return False
-        session.add_all(FindingRow(result_id=inserted, **f) for f in findings)
-        session.add_all(ClaimRow(result_id=inserted, **c) for c in claims)
-        return True
+        new_ids = dict(session.execute(stmt, [row for row, _, _ in batch]).all())
+        for table, part in ((FindingRow, 1), (ClaimRow, 2)):
+            children = [
+                {"result_id": new_ids[stored[0]["content_hash"]], **child}
+                for stored in batch
+                if stored[0]["content_hash"] in new_ids
+                for child in stored[part]
+            ]
+            if children:
+                session.execute(insert(table.__table__), children)
+    return len(new_ids)
 
 
 def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:

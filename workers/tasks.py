@@ -1,5 +1,12 @@
 """The Celery app and its one task: a thin wrapper over :func:`workers.pipeline.audit_bytes`.
 
+A message carries a batch of documents (paths and content hashes), not one:
+the per-message cost of the queue (delivery, acknowledgement, a commit) is
+paid once per batch, which ``bench/queue_bench.py`` shows matters when a
+document takes tens of milliseconds.  Each document of a batch still has its
+own time limit (``soft_time_limit``, an alarm in the worker's pool process);
+Celery's own limits on the message, scaled by its size, are the backstop.
+
 Delivery is at least once (``acks_late`` with ``reject_on_worker_lost``: a task
 whose worker dies is delivered again), writes are idempotent (one result per
 content hash and pipeline version), so a killed worker, a restarted broker or a
@@ -12,20 +19,24 @@ worker process by :func:`warm_up`, not per task.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from celery import Celery, Task, signals
-from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
+from extractor import ExtractError
+from extractor.timeouts import time_limit
 from workers.pipeline import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
 from workers.settings import Settings, get_settings
-from workers.storage import cached_hashes, content_hash, session_scope, store_result
+from workers.storage import cached_hashes, session_scope, store_results
 
 log = logging.getLogger(__name__)
-TASK_NAME = "gkaudit.audit_document"
+TASK_NAME = "gkaudit.audit_batch"
 TRANSIENT_ERRORS = (OperationalError, ConnectionError)
+
+Item = tuple[str, str]  # a document to audit: (path, content hash)
 
 
 def make_app(settings: Settings) -> Celery:
@@ -37,8 +48,6 @@ def make_app(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,
         task_ignore_result=True,
-        task_soft_time_limit=settings.soft_time_limit,
-        task_time_limit=settings.hard_time_limit,
         worker_prefetch_multiplier=1,
         worker_max_tasks_per_child=settings.max_tasks_per_child,
         worker_hijack_root_logger=False,
@@ -46,32 +55,62 @@ def make_app(settings: Settings) -> Celery:
         accept_content=["json"],
         task_default_queue=settings.queue,
     )
-    app.register_task(AuditDocument())
+    app.register_task(AuditBatch())
     return app
 
 
-def run_document(db_url: str, path: str, expected_hash: str | None = None) -> Outcome | None:
-    """Read one file, audit it and store the outcome; None when its content already has a result."""
-    if expected_hash and already_done(db_url, expected_hash):
-        return None  # a re-sent or redelivered task: nothing to redo
+def batch_time_limits(settings: Settings, documents: int) -> dict[str, float]:
+    """Celery's limits for a message of ``documents``: every document's own limit, then the hard margin."""
+    soft = settings.soft_time_limit * documents + (settings.hard_time_limit - settings.soft_time_limit)
+    return {"soft_time_limit": soft, "time_limit": soft + settings.hard_time_limit}
+
+
+def audit_took_too_long(seconds: float) -> BaseException:
+    return ExtractError("E051", limit=seconds)
+
+
+def audit_file(path: str, limit: float) -> Outcome:
+    """Read and audit one file within ``limit`` seconds; never raises for a bad document."""
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        outcome = Outcome("failed", path, error=f"cannot read file: {exc.strerror or exc}")
-        data = b""
-    else:
-        outcome = audit_bytes(data, path)
-    digest = expected_hash or content_hash(data)
-    store_result(db_url, result_row(outcome, digest, PIPELINE_VERSION), finding_rows(outcome), claim_rows(outcome))
-    return outcome
+        return Outcome("failed", path, error=f"cannot read file: {exc.strerror or exc}")
+    try:
+        with time_limit(limit, audit_took_too_long):
+            return audit_bytes(data, path)
+    except ExtractError as exc:  # the alarm went off between two stages' own error handling
+        return Outcome("failed", path, error=exc.reason)
 
 
-def already_done(db_url: str, digest: str) -> bool:
+def run_batch(db_url: str, items: Sequence[Item], limit: float) -> dict[str, Outcome | None]:
+    """Audit the documents that have no result yet and store them in one transaction.
+
+    Returns each content hash's outcome, None for one that already had a result
+    (a re-sent or redelivered message, or the same content twice in a batch).
+    """
     with session_scope(db_url) as session:
-        return bool(cached_hashes(session, [digest], PIPELINE_VERSION))
+        done = cached_hashes(session, (digest for _, digest in items), PIPELINE_VERSION)
+    outcomes: dict[str, Outcome | None] = {}
+    for path, digest in items:
+        if digest in outcomes or digest in done:
+            outcomes.setdefault(digest, None)
+            continue
+        outcomes[digest] = audit_file(path, limit)
+    rows = [
+        (result_row(outcome, digest, PIPELINE_VERSION), finding_rows(outcome), claim_rows(outcome))
+        for digest, outcome in outcomes.items()
+        if outcome is not None
+    ]
+    store_results(db_url, rows)
+    return outcomes
 
 
-class AuditDocument(Task):
+def batch_summary(outcomes: dict[str, Outcome | None]) -> dict[str, int]:
+    statuses = ["cached" if o is None else o.status for o in outcomes.values()]
+    return {status: statuses.count(status) for status in ("done", "failed", "cached")}
+
+
+class AuditBatch(Task):
     name = TASK_NAME
     autoretry_for = TRANSIENT_ERRORS
     retry_backoff = True
@@ -80,18 +119,11 @@ class AuditDocument(Task):
     acks_late = True
     reject_on_worker_lost = True
 
-    def run(self, db_url: str, path: str, digest: str | None = None) -> dict[str, Any]:
-        self.max_retries = get_settings().max_retries
-        try:
-            outcome = run_document(db_url, path, digest)
-        except SoftTimeLimitExceeded:
-            limit = get_settings().soft_time_limit
-            outcome = Outcome("failed", path, error=f"auditing took too long (limit {limit} s)")
-            digest = digest or content_hash(Path(path).read_bytes())
-            store_result(db_url, result_row(outcome, digest, PIPELINE_VERSION), [], [])
-        if outcome is None:
-            return {"path": path, "status": "cached", "error": None}
-        return {"path": path, "status": outcome.status, "error": outcome.error}
+    def run(self, db_url: str, items: list[list[str]]) -> dict[str, int]:
+        settings = get_settings()
+        self.max_retries = settings.max_retries
+        outcomes = run_batch(db_url, [(path, digest) for path, digest in items], settings.soft_time_limit)
+        return batch_summary(outcomes)
 
 
 app = make_app(get_settings())

@@ -1,0 +1,137 @@
+"""Documents travel in batches: one message and one commit each, every document still on its own.
+
+Real files, a real SQLite database and the real embedded (filesystem) transport;
+no worker is started: the task's pure function is called directly, and the
+runner's re-send path is read back from the queue folder it writes to.
+"""
+
+from __future__ import annotations
+
+import random
+import signal
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from corpus.generate import generate_report, render_text
+from extractor import ExtractError
+from extractor.timeouts import time_limit
+from workers.runner import MAX_RESENDS, batch_size, resend_or_give_up
+from workers.settings import Settings
+from workers.storage import ClaimRow, Result, content_hash, session_scope
+from workers.tasks import batch_summary, batch_time_limits, make_app, run_batch
+
+LIMIT = 60.0
+
+
+def write_reports(root: Path, count: int) -> list[tuple[str, str]]:
+    items = []
+    for i in range(count):
+        report = generate_report(random.Random(f"batch:{i}"), i)
+        path = root / f"report_{i}.txt"
+        path.write_bytes(render_text(report).encode(report.style.text_encoding))
+        items.append((str(path), content_hash(path.read_bytes())))
+    return items
+
+
+def stored(db_url: str) -> dict[str, tuple[str, str | None]]:
+    with session_scope(db_url) as session:
+        rows = session.execute(select(Result.content_hash, Result.status, Result.error)).all()
+    return {digest: (status, error) for digest, status, error in rows}
+
+
+# ---- the task's pure function --------------------------------------------------------------
+
+
+def test_a_batch_stores_each_document_once_and_skips_what_has_a_result(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'batch.db'}"
+    items = write_reports(tmp_path, 3)
+    missing = (str(tmp_path / "gone.txt"), "f" * 64)
+    first = run_batch(db_url, [items[0], items[1], items[0], missing], LIMIT)
+    assert batch_summary(first) == {"done": 2, "failed": 1, "cached": 0}
+    assert stored(db_url)[missing[1]] == ("failed", "cannot read file: No such file or directory")
+
+    again = run_batch(db_url, items, LIMIT)  # a redelivered message with one new document
+    assert batch_summary(again) == {"done": 1, "failed": 0, "cached": 2}
+    assert sorted(stored(db_url)) == sorted([d for _, d in items] + [missing[1]])
+    outcomes = {digest: o for run in (first, again) for digest, o in run.items() if o is not None}
+    expected = {d: len(o.result["claims"]) for d, o in outcomes.items() if o.result.get("claims")}
+    assert claims_by_result(db_url) == expected
+    assert sum(claims_by_result(db_url).values()) > 0
+
+
+def claims_by_result(db_url: str) -> dict[str, int]:
+    """Each result's claim rows, counted through their foreign key."""
+    with session_scope(db_url) as session:
+        query = select(Result.content_hash, func.count(ClaimRow.id)).join(ClaimRow).group_by(Result.content_hash)
+        return dict(session.execute(query).all())
+
+
+def test_a_document_over_its_own_limit_fails_and_its_batch_mates_finish(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'batch.db'}"
+    items = write_reports(tmp_path, 2)
+    outcomes = run_batch(db_url, items, limit=1e-4)  # no document is audited in 0.1 ms
+    assert {o.error for o in outcomes.values() if o} == {"auditing took too long (limit 0.0001 s)"}
+    assert len(stored(db_url)) == 2
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0), "the alarm outlived the batch"
+
+
+def test_celery_limits_of_a_message_grow_with_its_documents() -> None:
+    settings = Settings(soft_time_limit=60, hard_time_limit=90)
+    one, sixteen = batch_time_limits(settings, 1), batch_time_limits(settings, 16)
+    assert one == {"soft_time_limit": 90, "time_limit": 180}
+    assert sixteen["soft_time_limit"] > 16 * settings.soft_time_limit
+    assert sixteen["time_limit"] - sixteen["soft_time_limit"] == settings.hard_time_limit
+
+
+@pytest.mark.parametrize(
+    ("documents", "processes", "most", "expected"),
+    [(1000, 2, 16, 16), (40, 2, 16, 5), (3, 2, 16, 1), (0, 2, 16, 1), (1000, 64, 16, 3)],
+)
+def test_batches_leave_every_process_several(documents: int, processes: int, most: int, expected: int) -> None:
+    assert batch_size(documents, processes, most) == expected
+
+
+# ---- nested time limits ---------------------------------------------------------------------
+
+
+def test_an_inner_limit_fires_and_gives_the_outer_one_back() -> None:
+    with time_limit(5.0, lambda s: TimeoutError(f"outer {s}")):
+        with pytest.raises(ExtractError, match="E050"), time_limit(0.01):
+            time.sleep(1)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 4.0 < left <= 5.0
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+
+
+def test_an_outer_deadline_that_comes_first_still_fires_inside_an_inner_limit() -> None:
+    outer = time_limit(0.05, lambda s: TimeoutError(f"outer {s}"))
+    with pytest.raises(TimeoutError, match="outer"), outer, time_limit(10.0):
+        time.sleep(2)
+
+
+# ---- the runner's re-send ------------------------------------------------------------------
+
+
+def queued_messages(settings: Settings) -> int:
+    return sum(1 for p in (settings.state_dir / "queue" / "in").iterdir() if p.is_file())
+
+
+def test_a_document_no_worker_finishes_is_recorded_as_failed_after_its_resends(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path / "state")
+    db_url = settings.database_url()
+    app = make_app(settings)
+    missing = [(d, p) for p, d in write_reports(tmp_path, 2)]
+    resent: Counter[str] = Counter()
+    for sweep in range(MAX_RESENDS):
+        resend_or_give_up(app, db_url, missing, settings, resent)
+        assert queued_messages(settings) == 2 * (sweep + 1), "each re-sent document travels alone"
+        assert stored(db_url) == {}
+    resend_or_give_up(app, db_url, missing, settings, resent)
+    assert queued_messages(settings) == 2 * MAX_RESENDS, "nothing is sent after the last try"
+    errors = {error for _, error in stored(db_url).values()}
+    assert errors == {f"no worker finished auditing it in {MAX_RESENDS + 1} tries (a crash, or the hard time limit)"}
+    app.close()
