@@ -7,6 +7,7 @@ and messages from these lists; nothing here reads a document.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from extractor.model import Report
@@ -177,10 +178,21 @@ def review_key(block: str, part: str) -> str:
     return f"{block}.{part}"
 
 
-def table_keys(report: Report, table: StandardTable) -> list[str]:
-    return [key for key in report.tables if table.owns(key)]
+def keys_by_table(report: Report) -> dict[str, list[str]]:
+    """The report's keys of each standard table (by id), in one pass over its keys."""
+    grouped: dict[str, list[str]] = {table.id: [] for table in STANDARD_TABLES}
+    for key in report.tables:
+        if (table_id := table_of_key(key)) is not None:
+            grouped[table_id].append(key)
+    return grouped
 
 
+@lru_cache(maxsize=4096)
+def table_of_key(key: str) -> str | None:
+    return next((table.id for table in STANDARD_TABLES if table.owns(key)), None)
+
+
+@lru_cache(maxsize=4096)
 def is_total_key(key: str) -> bool:
     """A cell that the format defines as a sum of other cells (三's 总计 column and row, 四's 总计)."""
     if key.startswith("applications."):

@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from extractor.checks.keys import keys_by_table
 from extractor.model import Report
 
 # Plausibility rules (GK5xx) report under kind "structure": the output contract has four kinds.
@@ -58,6 +60,11 @@ class AuditInput:
 
     report: Report
     claims: tuple[Any, ...] = ()
+
+    @cached_property
+    def table_keys(self) -> dict[str, list[str]]:
+        """Each standard table's keys in the report, grouped once for every rule that asks."""
+        return keys_by_table(self.report)
 
 
 RuleFunc = Callable[[AuditInput], Iterator[Hit]]

@@ -20,7 +20,6 @@ from extractor.checks.keys import (
     cell_evidence,
     format_number,
     is_total_key,
-    table_keys,
 )
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
@@ -91,7 +90,7 @@ def standard_table_missing(data: AuditInput) -> Iterator[Hit]:
     if not _requires_standard_tables(report):
         return
     for table in STANDARD_TABLES:
-        if not table_keys(report, table):
+        if not data.table_keys[table.id]:
             yield Hit(table.pattern, _table_params(table), {"cells": {}, "expected": table.pattern, "actual": None})
 
 
@@ -109,7 +108,7 @@ def _table_params(table: StandardTable) -> dict[str, str]:
 def table_wholly_blank(data: AuditInput) -> Iterator[Hit]:
     report = data.report
     for table in STANDARD_TABLES:
-        keys = table_keys(report, table)
+        keys = data.table_keys[table.id]
         if keys and all(report.tables[k] is None for k in keys):
             yield Hit(table.pattern, {**_table_params(table), "n": len(keys)}, _table_evidence(report, keys))
 
@@ -127,7 +126,7 @@ def table_blank_but_totals(data: AuditInput) -> Iterator[Hit]:
     for table in STANDARD_TABLES:
         if table.id not in TABLES_WITH_TOTALS:
             continue
-        keys = table_keys(report, table)
+        keys = data.table_keys[table.id]
         parts = [k for k in keys if not is_total_key(k)]
         filled = [k for k in keys if is_total_key(k) and report.tables[k] is not None]
         if filled and parts and all(report.tables[k] is None for k in parts):

@@ -11,7 +11,6 @@ text whose tables were flattened into running digits goes to :mod:`flattened`.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 
 import charset_normalizer
@@ -31,6 +30,9 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 PLAUSIBLE_ENCODINGS = ("utf_8", "gb18030", "gbk", "gb2312", "utf_16", "utf_16_le", "utf_16_be", "big5", "hz")
 FALLBACK_ENCODINGS = ("gb18030",)
 MAX_CONTROL_CHAR_RATIO = 0.01
+BOOKMARK = re.compile(r"\[bookmark: [^\]]*\]")
+# Unicode's control characters (category Cc: C0, DEL, C1) but the whitespace ones (\t \n \v \f \r).
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # An untabbed line this short, after one blank line and before a tabbed line,
 # is the rest of the previous cell, not a paragraph.
 MAX_SPLIT_CELL_TAIL = 8
@@ -90,7 +92,7 @@ def _checked(text: str, encoding: str) -> str:
     """Refuse decoded text that is really binary data (NULs, control characters)."""
     if not text.strip():
         raise ExtractError("E003")
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(CONTROL_CHARS.findall(text))
     if controls > max(2, len(text) * MAX_CONTROL_CHAR_RATIO):
         raise ExtractError("E007")
     return text
@@ -125,12 +127,17 @@ def read_blocks(lines: list[str]) -> Iterator[Block]:
             i += 1
 
 
+def _without_bookmarks(text: str) -> str:
+    """Drop the "[bookmark: _Toc…]" markers a DOCX export leaves (the test first: most lines have none)."""
+    return BOOKMARK.sub("", text) if "[bookmark: " in text else text
+
+
 def _clean_paragraph(line: str) -> str:
-    return re.sub(r"\[bookmark: [^\]]*\]", "", line).strip(" \t\u3000\xa0")
+    return _without_bookmarks(line).strip(" \t\u3000\xa0")
 
 
 def _clean_cell(text: str) -> str:
-    return re.sub(r"\[bookmark: [^\]]*\]", "", text).strip()
+    return _without_bookmarks(text).strip()
 
 
 def _is_split_cell_tail(lines: list[str], i: int, rows: list[list[str]]) -> bool:
