@@ -96,8 +96,8 @@ def counting_sends(monkeypatch: pytest.MonkeyPatch, run: Run) -> Iterator[None]:
     """Record how many documents each ``send`` of the runner queues (the sweep is a second send)."""
     original = workers.runner.send
 
-    def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, size: int) -> int:
-        n = original(app, db_url, list(items), settings, size)
+    def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, **sizes: int) -> int:
+        n = original(app, db_url, list(items), settings, **sizes)
         run.sends.append(n)
         return n
 

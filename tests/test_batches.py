@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.runner import MAX_RESENDS, batch_size, resend_or_give_up
+from workers.runner import BATCHES_PER_PROCESS, MAX_RESENDS, batch_sizes, resend_or_give_up
 from workers.settings import Settings
 from workers.storage import ClaimRow, Result, content_hash, session_scope
 from workers.tasks import batch_summary, batch_time_limits, make_app, run_batch
@@ -82,17 +82,22 @@ def test_a_document_over_its_own_limit_fails_and_its_batch_mates_finish(tmp_path
 def test_celery_limits_of_a_message_grow_with_its_documents() -> None:
     settings = Settings(soft_time_limit=60, hard_time_limit=90)
     one, sixteen = batch_time_limits(settings, 1), batch_time_limits(settings, 16)
-    assert one == {"soft_time_limit": 90, "time_limit": 180}
-    assert sixteen["soft_time_limit"] > 16 * settings.soft_time_limit
-    assert sixteen["time_limit"] - sixteen["soft_time_limit"] == settings.hard_time_limit
+    assert one == {"soft_time_limit": 75, "time_limit": 90}  # a message of one: the document's own limits
+    assert sixteen == {"soft_time_limit": 15 * 60 + 75, "time_limit": 15 * 60 + 90}
 
 
-@pytest.mark.parametrize(
-    ("documents", "processes", "most", "expected"),
-    [(1000, 2, 16, 16), (40, 2, 16, 5), (3, 2, 16, 1), (0, 2, 16, 1), (1000, 64, 16, 3)],
-)
-def test_batches_leave_every_process_several(documents: int, processes: int, most: int, expected: int) -> None:
-    assert batch_size(documents, processes, most) == expected
+@pytest.mark.parametrize(("documents", "processes", "most"), [(1000, 2, 16), (40, 2, 16), (3, 2, 16), (1000, 64, 16)])
+def test_batches_cover_every_document_and_shrink_as_the_queue_drains(documents: int, processes: int, most: int) -> None:
+    sizes = list(batch_sizes(documents, processes, most))
+    assert sum(sizes) == documents
+    assert max(sizes) <= most and min(sizes) >= 1
+    assert sizes == sorted(sizes, reverse=True), "never a bigger batch after a smaller one"
+    assert sizes[-processes:] == [1] * min(processes, len(sizes)), "the last messages hold a document each"
+    assert len(sizes) >= min(documents, BATCHES_PER_PROCESS * processes), "every process gets several"
+
+
+def test_no_document_no_batch() -> None:
+    assert list(batch_sizes(0, 2, 16)) == []
 
 
 # ---- nested time limits ---------------------------------------------------------------------

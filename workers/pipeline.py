@@ -20,7 +20,7 @@ from models.completeness import score_report
 from workers.quality import quality_components, quality_score
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
-PIPELINE_VERSION = "gkaudit-0.1.0+p1"
+PIPELINE_VERSION = "gkaudit-0.1.0+p2"  # p2: jieba-rs segments (a number range is one word)
 
 State = dict[str, Any]
 Stage = Callable[[State], None]

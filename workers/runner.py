@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,17 +197,30 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
 # ---- queue and workers ---------------------------------------------------------------------
 
 
-def batch_size(documents: int, processes: int, most: int) -> int:
-    """Documents per message: at most ``most``, and few enough that each worker process gets several."""
-    return max(1, min(most, documents // (BATCHES_PER_PROCESS * processes)))
+def batch_sizes(documents: int, processes: int, most: int) -> Iterator[int]:
+    """Documents per message, shrinking as the queue drains (guided self-scheduling).
+
+    Each batch is at most ``most`` and a ``BATCHES_PER_PROCESS``-th of what is
+    left per process, so the last messages hold a document or two and no
+    process waits long for another's last batch.
+    """
+    left = documents
+    while left > 0:
+        size = max(1, min(most, left // (BATCHES_PER_PROCESS * processes)))
+        yield size
+        left -= size
 
 
-def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, size: int) -> int:
-    """Queue (content hash, path) pairs, ``size`` documents a message; returns how many were sent."""
+def send(
+    app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, *, processes: int, most: int
+) -> int:
+    """Queue (content hash, path) pairs in batches of at most ``most`` for ``processes``; how many were sent."""
     todo = [(path, digest) for digest, path in items]
+    start = 0
     with app.producer_or_acquire() as producer:
-        for start in range(0, len(todo), size):
+        for size in batch_sizes(len(todo), processes, most):
             batch = todo[start : start + size]
+            start += size
             limits = batch_time_limits(settings, len(batch))
             app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, **limits)
     return len(todo)
@@ -307,7 +320,8 @@ def resend_or_give_up(
     resent.update(digest for digest, _ in missing)
     error = f"no worker finished auditing it in {MAX_RESENDS + 1} tries (a crash, or the hard time limit)"
     record_failures(db_url, ((digest, path, error) for digest, path in missing if resent[digest] > MAX_RESENDS))
-    send(app, db_url, [item for item in missing if resent[item[0]] <= MAX_RESENDS], settings, 1)
+    again = [item for item in missing if resent[item[0]] <= MAX_RESENDS]
+    send(app, db_url, again, settings, processes=1, most=1)
 
 
 # ---- the audit ------------------------------------------------------------------------------
@@ -338,7 +352,7 @@ def run_audit(
         if settings.embedded:
             app.control.purge()  # leftovers of an interrupted embedded run: their documents are re-sent below
         todo = missing_contents(db_url, audit_id)
-        send(app, db_url, todo, settings, batch_size(len(todo), local or settings.workers, settings.batch_size))
+        send(app, db_url, todo, settings, processes=local or settings.workers, most=settings.batch_size)
         if local and todo:
             procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs)

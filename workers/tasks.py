@@ -60,9 +60,15 @@ def make_app(settings: Settings) -> Celery:
 
 
 def batch_time_limits(settings: Settings, documents: int) -> dict[str, float]:
-    """Celery's limits for a message of ``documents``: every document's own limit, then the hard margin."""
-    soft = settings.soft_time_limit * documents + (settings.hard_time_limit - settings.soft_time_limit)
-    return {"soft_time_limit": soft, "time_limit": soft + settings.hard_time_limit}
+    """Celery's limits for a message of ``documents``, as if each document but the last used its soft limit.
+
+    Hard: the last document still gets the whole hard limit before the pool
+    process is killed (a document stuck where no alarm reaches).  Soft: half-way
+    from there, a backstop for the documents' own alarms.
+    """
+    hard = settings.soft_time_limit * (documents - 1) + settings.hard_time_limit
+    margin = settings.hard_time_limit - settings.soft_time_limit
+    return {"soft_time_limit": hard - margin / 2, "time_limit": hard}
 
 
 def audit_took_too_long(seconds: float) -> BaseException:
