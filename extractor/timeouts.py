@@ -35,8 +35,8 @@ def can_use_alarm() -> bool:
 @contextmanager
 def time_limit(seconds: float, expired: Callable[[float], BaseException] = parse_took_too_long) -> Iterator[None]:
     """Raise ``expired(seconds)`` inside the block once it has run ``seconds`` of wall time."""
-    outer_left, _ = signal.getitimer(signal.ITIMER_REAL) if can_use_alarm() else (0.0, 0.0)
-    if not can_use_alarm() or 0 < outer_left <= seconds:
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0] if can_use_alarm() else None
+    if outer_left is None or 0 < outer_left <= seconds:  # no alarm here, or the outer deadline comes first
         yield
         return
 
