@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.runner import BATCHES_PER_PROCESS, MAX_RESENDS, batch_sizes, resend_or_give_up
+from workers.runner import BATCHES_PER_PROCESS, MAX_RESENDS, POLL_SECONDS, batch_sizes, poll_interval, resend_or_give_up
 from workers.settings import Settings
 from workers.storage import ClaimRow, Result, content_hash, session_scope
 from workers.tasks import batch_summary, batch_time_limits, make_app, run_batch
@@ -140,3 +140,14 @@ def test_a_document_no_worker_finishes_is_recorded_as_failed_after_its_resends(t
     errors = {error for _, error in stored(db_url).values()}
     assert errors == {f"no worker finished auditing it in {MAX_RESENDS + 1} tries (a crash, or the hard time limit)"}
     app.close()
+
+
+def test_progress_is_read_often_near_the_end_and_seldom_before() -> None:
+    shortest, longest = POLL_SECONDS
+    assert poll_interval(0, 1000, 5.0) == shortest  # no rate yet
+    assert poll_interval(100, 10_000, 10.0) == longest  # 100 s to go
+    assert poll_interval(100, 1, 10.0) == shortest  # the last document: the end is seen at once
+    middle = poll_interval(100, 40, 10.0)  # 4 s to go: a read every 0.4 s
+    assert middle == pytest.approx(0.4)
+    waits = [poll_interval(100, left, 10.0) for left in range(1000, 0, -10)]
+    assert waits == sorted(waits, reverse=True)  # never longer as the audit nears its end

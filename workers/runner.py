@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from celery import Celery
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from workers.corpus_checks import run_corpus_checks
 from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
@@ -43,7 +43,10 @@ from workers.tasks import TASK_NAME, batch_time_limits, make_app
 
 # Files taken from a folder; a file named on the command line is always taken.
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm"})
-POLL_SECONDS = 0.1
+# Progress is read often near the end (the audit ends at most this late) and less often before: each read
+# costs the database a query and this process CPU that two busy workers on two cores would otherwise use.
+POLL_SECONDS = (0.05, 1.0)
+POLLS_PER_REMAINING = 10  # a read at least every tenth of the time the documents left should take
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
 BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
@@ -132,9 +135,9 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[i
         audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
         session.add(audit)
         session.flush()
-        session.add_all(
-            AuditDocument(audit_id=audit.id, path=e.path, content_hash=e.content_hash, size=e.size) for e in entries
-        )
+        rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
+        if rows:
+            session.execute(insert(AuditDocument), rows)  # a bulk insert: no object per document
         cached = cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
         return audit.id, cached
 
@@ -222,7 +225,9 @@ def send(
             batch = todo[start : start + size]
             start += size
             limits = batch_time_limits(settings, len(batch))
-            app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, **limits)
+            # argsrepr: Celery would otherwise write out the batch's paths and hashes for its logs, per message.
+            argsrepr = f"({db_url!r}, <{len(batch)} documents>)"
+            app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, argsrepr=argsrepr, **limits)
     return len(todo)
 
 
@@ -366,6 +371,17 @@ def run_audit(
     return summarize(db_url, audit_id, cached)
 
 
+def poll_interval(finished: int, remaining: int, elapsed: float) -> float:
+    """Seconds until the next read: a tenth of the time the ``remaining`` documents should take, within bounds.
+
+    The rate is what the ``elapsed`` seconds of waiting finished; nothing finished yet: the shortest wait.
+    """
+    shortest, longest = POLL_SECONDS
+    if finished <= 0:
+        return shortest
+    return min(longest, max(shortest, elapsed / finished * remaining / POLLS_PER_REMAINING))
+
+
 def wait_for_audit(
     app: Celery,
     db_url: str,
@@ -377,9 +393,12 @@ def wait_for_audit(
     """Poll until every content has a result; re-send what is missing when progress stalls."""
     progress = read_progress(db_url, audit_id)
     last_change, last_finished = time.monotonic(), progress.finished
+    waiting_since, finished_before = last_change, progress.finished
     resent: Counter[str] = Counter()
     while progress.finished < progress.contents:
-        time.sleep(POLL_SECONDS)
+        finished = progress.finished - finished_before
+        remaining = progress.contents - progress.finished
+        time.sleep(poll_interval(finished, remaining, time.monotonic() - waiting_since))
         progress = read_progress(db_url, audit_id)
         if on_progress:
             on_progress(progress)

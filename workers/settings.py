@@ -18,6 +18,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_STATE_DIR = Path(".gkaudit")
 # kombu's virtual transports poll once a second by default: too slow for documents that take milliseconds.
 EMBEDDED_POLL_SECONDS = 0.01
+EMBEDDED_TRANSPORT = "workers.fs_transport:Transport"
 
 
 class Settings(BaseSettings):
@@ -58,6 +59,10 @@ class Settings(BaseSettings):
 
     def broker(self) -> str:
         return self.broker_url or "filesystem://"
+
+    def broker_transport(self) -> str | None:
+        """The embedded transport's class: kombu's filesystem transport, its messages written atomically."""
+        return None if self.broker_url else EMBEDDED_TRANSPORT
 
     def broker_transport_options(self) -> dict[str, object]:
         if not self.embedded:

@@ -42,6 +42,7 @@ Item = tuple[str, str]  # a document to audit: (path, content hash)
 def make_app(settings: Settings) -> Celery:
     app = Celery("gkaudit", broker=settings.broker(), set_as_current=False)
     app.conf.update(
+        broker_transport=settings.broker_transport(),
         broker_transport_options=settings.broker_transport_options(),
         broker_connection_retry_on_startup=True,
         task_acks_late=True,

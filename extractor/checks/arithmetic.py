@@ -207,6 +207,11 @@ def missing_totals(report: Report, relations: list[Relation]) -> set[str]:
     return {r.left[0].key for r in relations if is_missing_total(report, r)}
 
 
+def relations_and_missing_totals(report: Report) -> tuple[list[Relation], set[str]]:
+    relations = all_relations(report)
+    return relations, missing_totals(report, relations)
+
+
 def can_evaluate(report: Report, relation: Relation, missing: set[str]) -> bool:
     left, right = _values(report, relation.left), _values(report, relation.right)
     if all(v is None for v in left + right):
@@ -263,8 +268,7 @@ def relation_hit(report: Report, relation: Relation, actual: Value, expected: Va
 def wrong_sums(data: AuditInput, family: str) -> Iterator[Hit]:
     """Every relation of one family that the report's numbers break."""
     report = data.report
-    relations = all_relations(report)
-    missing = missing_totals(report, relations)
+    relations, missing = data.once(relations_and_missing_totals)
     for relation in relations:
         if relation.family != family or not can_evaluate(report, relation, missing):
             continue

@@ -12,10 +12,12 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from extractor.checks.keys import keys_by_table
 from extractor.model import Report
+
+T = TypeVar("T")
 
 # Plausibility rules (GK5xx) report under kind "structure": the output contract has four kinds.
 KINDS = ("narrative_mismatch", "table_arithmetic", "narrative_arithmetic", "structure")
@@ -65,6 +67,13 @@ class AuditInput:
     def table_keys(self) -> dict[str, list[str]]:
         """Each standard table's keys in the report, grouped once for every rule that asks."""
         return keys_by_table(self.report)
+
+    def once(self, compute: Callable[[Report], T]) -> T:
+        """``compute(report)``, worked out once for every rule that asks (the function is the key)."""
+        cache: dict[Callable[[Report], Any], Any] = self.__dict__.setdefault("_once", {})
+        if compute not in cache:
+            cache[compute] = compute(self.report)
+        return cache[compute]
 
 
 RuleFunc = Callable[[AuditInput], Iterator[Hit]]

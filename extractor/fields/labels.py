@@ -14,8 +14,11 @@ import re
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Label:
+    """A canonical key and the pattern of the cell texts that name it (hashed by identity: tables of labels
+    are module constants, and the mapping caches its answers per table and text)."""
+
     key: str
     pattern: re.Pattern[str]
 

@@ -69,7 +69,9 @@ class Columns:
     units: dict[str, str] = field(default_factory=dict)
 
 
-def first_match(labels: Iterable[Label], text: str) -> str | None:
+@lru_cache(maxsize=16384)
+def first_match(labels: tuple[Label, ...], text: str) -> str | None:
+    """The key of the first label whose pattern the text matches (cached: reports repeat the same labels)."""
     return next((label.key for label in labels if label.pattern.search(text)), None)
 
 

@@ -13,8 +13,10 @@ boundaries a number must start on and the clause a claim is read in.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from extractor.nlp.numbers import ARABIC, CHINESE, percent_to_number, to_number
@@ -114,10 +116,19 @@ class Claim:
         return asdict(self)
 
 
+@lru_cache(maxsize=64)
+def break_positions(text: str, breaks: re.Pattern[str]) -> tuple[list[int], list[int]]:
+    """Starts and ends of the text's breaks, found once: every claim of a section asks for them."""
+    found = [(m.start(), m.end()) for m in breaks.finditer(text)]
+    return [s for s, _ in found], [e for _, e in found]
+
+
 def span_around(text: str, start: int, end: int, breaks: re.Pattern[str]) -> tuple[int, int]:
-    left = max((m.end() for m in breaks.finditer(text, 0, start)), default=0)
-    right_match = breaks.search(text, end)
-    return left, right_match.start() if right_match else len(text)
+    """From the end of the last break before ``start`` to the first break at or after ``end``."""
+    starts, ends = break_positions(text, breaks)
+    before = bisect_right(ends, start)
+    after = bisect_left(starts, end)
+    return ends[before - 1] if before else 0, starts[after] if after < len(starts) else len(text)
 
 
 def claim_sentences(text: str) -> list[tuple[int, int]]:

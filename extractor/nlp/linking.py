@@ -13,9 +13,11 @@ A claim's status is one of:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Any
 
 from extractor.model import Report
@@ -117,9 +119,17 @@ class Span:
     start: int
     token_starts: frozenset[int]
     joined: str  # the tokens joined by NUL: a term found in it lies inside one token
+    # Answers so far: every link asks its terms of the same span (the dict is filled, never replaced).
+    seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     def has(self, term: str) -> bool:
         """The term lies inside one token, or starts on a token boundary (不存在 = 不 + 存在)."""
+        found = self.seen.get(term)
+        if found is None:
+            found = self.seen[term] = self._find(term)
+        return found
+
+    def _find(self, term: str) -> bool:
         if term in self.joined:
             return True
         at = self.text.find(term)
@@ -134,8 +144,13 @@ class Span:
 
 
 def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, end: int) -> Span:
-    inside = [(t, i) for t, i in tokens if start <= i < end]
+    """``tokens`` in reading order, as the segmenter gives them."""
+    inside = tokens[bisect_left(tokens, start, key=_offset) : bisect_left(tokens, end, key=_offset)]
     return Span(section_text[start:end], start, frozenset(i for _, i in inside), "\0".join(t for t, _ in inside))
+
+
+def _offset(token: tuple[str, int]) -> int:
+    return token[1]
 
 
 # What may stand between a trigger and its number: "申请共154件", "申请数为12件".
@@ -163,6 +178,12 @@ def _ends_with(text: str, group: Sequence[str]) -> bool:
     return any(stem.endswith(term) for term in group)
 
 
+@lru_cache(maxsize=32)
+def links_counting(unit: str | None) -> tuple[Link, ...]:
+    """The links a claim in this unit can take, in the lexicon's order (most claims rule most links out)."""
+    return tuple(link for link in LINKS if unit in link.units)
+
+
 def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str) -> Link | None:
     """The first link that fits the claim's clause, read left of the number."""
     if claim.change or claim.previous or claim.unit == "%":
@@ -177,10 +198,11 @@ def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str
     part_end = next_part if next_part != -1 else clause_end
     near = make_span(section_text, tokens, part_start, claim.start)
     before = make_span(section_text, tokens, claim.sentence_start, part_start)
-    found = next((lk for lk in LINKS if _fits(lk, claim, near, before)), None)
+    links = links_counting(claim.unit)
+    found = next((lk for lk in links if _fits(lk, claim, near, before)), None)
     if found is None:  # the trigger after the number: "共收到70件申请", "103件顺延到下年度"
         whole = make_span(section_text, tokens, part_start, part_end)
-        found = next((lk for lk in LINKS if not lk.adjacent and _fits(lk, claim, whole, before)), None)
+        found = next((lk for lk in links if not lk.adjacent and _fits(lk, claim, whole, before)), None)
     return found
 
 

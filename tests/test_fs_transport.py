@@ -1,0 +1,59 @@
+"""The embedded broker's messages appear whole, even to a consumer polling while they are written."""
+
+from __future__ import annotations
+
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+from kombu import Connection
+from kombu.transport import resolve_transport
+
+from workers.fs_transport import Transport
+from workers.settings import Settings
+
+MESSAGES = 1000
+PAYLOAD = "文" * 50_000  # big enough that writing a file takes a while
+
+
+def consume(transport: type, options: dict[str, Any], results: Any) -> None:
+    """In its own process, as a worker is: every message's number, or the error that stopped it."""
+    seen: list[int] = []
+    try:
+        with Connection(transport=transport, transport_options=options) as conn:
+            queue = conn.SimpleQueue("race")
+            while len(seen) < MESSAGES:
+                message = queue.get(timeout=20)
+                number, _, body = message.payload.partition(":")
+                assert body == PAYLOAD, f"message {number} came {len(body)} characters long"
+                seen.append(int(number))
+                message.ack()
+        results.put(seen)
+    except BaseException as exc:  # any failure is the outcome the test reads
+        results.put(f"{type(exc).__name__}: {exc}")
+
+
+def audit_race(transport: type, options: dict[str, Any]) -> list[int] | str:
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    consumer = context.Process(target=consume, args=(transport, options, results))
+    consumer.start()
+    with Connection(transport=transport, transport_options=options) as conn:
+        queue = conn.SimpleQueue("race")
+        for i in range(MESSAGES):
+            queue.put(f"{i}:{PAYLOAD}")
+    outcome = results.get(timeout=60)
+    consumer.join(timeout=10)
+    return outcome
+
+
+def test_embedded_settings_name_the_atomic_transport(tmp_path: Path) -> None:
+    assert resolve_transport(Settings(state_dir=tmp_path).broker_transport()) is Transport
+    assert Settings(broker_url="redis://localhost:6379/0").broker_transport() is None
+
+
+def test_a_consumer_polling_while_messages_are_written_reads_each_whole(tmp_path: Path) -> None:
+    options = Settings(state_dir=tmp_path).broker_transport_options()
+    outcome = audit_race(Transport, options)
+    assert sorted(outcome) == list(range(MESSAGES)), outcome  # kombu orders by the millisecond only
+    assert not list(Path(options["data_folder_in"]).iterdir())  # no partial file left behind
