@@ -24,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from celery import Celery
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 import workers.runner
 from tests.services import (
@@ -48,7 +48,15 @@ from tests.services import (
 from workers.pipeline import PIPELINE_VERSION
 from workers.runner import AuditSummary, run_audit
 from workers.settings import Settings
-from workers.storage import AuditDocument, Result, get_engine, session_scope
+from workers.storage import (
+    COLUMN_COMPRESSION,
+    LZ4_AVAILABLE,
+    AuditDocument,
+    Result,
+    compress_payloads_with_lz4,
+    get_engine,
+    session_scope,
+)
 from workers.tasks import make_app
 
 DOCUMENTS = 1_000
@@ -263,3 +271,19 @@ def test_concurrent_first_use_of_a_fresh_database_creates_the_tables_once() -> N
             t.join()
         if errors:
             raise errors[0]
+
+
+def test_postgresql_compresses_result_payloads_with_lz4_once_per_database() -> None:
+    require(POSTGRES)
+    with postgres_database() as db_url:
+        engine = get_engine(db_url)
+        with engine.connect() as conn:
+            if not conn.scalar(LZ4_AVAILABLE):
+                pytest.skip("this PostgreSQL was built without lz4")
+            assert conn.scalar(COLUMN_COMPRESSION, {"table": "results", "column": "payload"}) == "l"
+        # Another process's first use finds it done: no ALTER TABLE, which would wait for every writer.
+        with engine.connect() as writer, writer.begin():
+            writer.execute(text("LOCK TABLE results IN ROW EXCLUSIVE MODE"))  # as an INSERT holds it
+            with engine.begin() as conn:
+                conn.execute(text("SET LOCAL lock_timeout = '200ms'"))
+                compress_payloads_with_lz4(conn)

@@ -19,7 +19,15 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.runner import BATCHES_PER_PROCESS, MAX_RESENDS, POLL_SECONDS, batch_sizes, poll_interval, resend_or_give_up
+from workers.runner import (
+    BATCHES_PER_PROCESS,
+    MAX_RESENDS,
+    POLL_SECONDS,
+    SMALLEST_BATCH,
+    batch_sizes,
+    poll_interval,
+    resend_or_give_up,
+)
 from workers.settings import Settings
 from workers.storage import ClaimRow, Result, content_hash, session_scope
 from workers.tasks import batch_summary, batch_time_limits, make_app, run_batch
@@ -92,8 +100,14 @@ def test_batches_cover_every_document_and_shrink_as_the_queue_drains(documents: 
     assert sum(sizes) == documents
     assert max(sizes) <= most and min(sizes) >= 1
     assert sizes == sorted(sizes, reverse=True), "never a bigger batch after a smaller one"
-    assert sizes[-processes:] == [1] * min(processes, len(sizes)), "the last messages hold a document each"
-    assert len(sizes) >= min(documents, BATCHES_PER_PROCESS * processes), "every process gets several"
+    assert all(size <= SMALLEST_BATCH for size in sizes[-processes:]), "the last messages are small"
+    assert len(sizes) >= min(documents // SMALLEST_BATCH, BATCHES_PER_PROCESS * processes), "every process gets several"
+
+
+def test_a_message_holds_a_few_documents_at_least() -> None:
+    assert list(batch_sizes(10, 2, 16)) == [SMALLEST_BATCH, SMALLEST_BATCH, 10 - 2 * SMALLEST_BATCH]
+    assert list(batch_sizes(3, 2, 16)) == [3]
+    assert list(batch_sizes(5, 1, 1)) == [1] * 5  # a batch size of one is kept
 
 
 def test_no_document_no_batch() -> None:

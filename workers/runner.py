@@ -50,6 +50,7 @@ POLLS_PER_REMAINING = 10  # a read at least every tenth of the time the document
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
 BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
+SMALLEST_BATCH = 4  # ... but no smaller: each message costs a delivery, an acknowledgement and a commit
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
 
@@ -204,12 +205,12 @@ def batch_sizes(documents: int, processes: int, most: int) -> Iterator[int]:
     """Documents per message, shrinking as the queue drains (guided self-scheduling).
 
     Each batch is at most ``most`` and a ``BATCHES_PER_PROCESS``-th of what is
-    left per process, so the last messages hold a document or two and no
-    process waits long for another's last batch.
+    left per process, but at least ``SMALLEST_BATCH`` (or what is left), so the
+    last messages are small and no process waits long for another's last batch.
     """
     left = documents
     while left > 0:
-        size = max(1, min(most, left // (BATCHES_PER_PROCESS * processes)))
+        size = min(left, max(min(SMALLEST_BATCH, most), min(most, left // (BATCHES_PER_PROCESS * processes))))
         yield size
         left -= size
 

@@ -35,7 +35,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -205,11 +205,30 @@ def create_tables(engine: Engine) -> None:
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
             Base.metadata.create_all(conn)
+            compress_payloads_with_lz4(conn)
         return
     try:
         Base.metadata.create_all(engine)
     except OperationalError:  # another process created them between the check and the CREATE
         Base.metadata.create_all(engine)
+
+
+# PostgreSQL compresses a large value (a result's payload: some 20 KB of JSON) with pglz unless told
+# otherwise; lz4 does it several times faster, which made storing a batch about a third cheaper here.
+LZ4_COLUMNS = (("results", "payload"),)
+LZ4_AVAILABLE = text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+COLUMN_COMPRESSION = text(
+    "SELECT attcompression FROM pg_attribute WHERE attrelid = CAST(:table AS regclass) AND attname = :column"
+)
+
+
+def compress_payloads_with_lz4(conn: Connection) -> None:
+    """Switch the large columns to lz4 where the server has it and they are not on it yet (new rows only)."""
+    if not conn.scalar(LZ4_AVAILABLE):
+        return
+    for table, column in LZ4_COLUMNS:
+        if conn.scalar(COLUMN_COMPRESSION, {"table": table, "column": column}) != "l":
+            conn.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION lz4"))
 
 
 @cache
