@@ -226,8 +226,9 @@ def send(
             batch = todo[start : start + size]
             start += size
             limits = batch_time_limits(settings, len(batch))
-            # argsrepr: Celery would otherwise write out the batch's paths and hashes for its logs, per message.
-            argsrepr = f"({db_url!r}, <{len(batch)} documents>)"
+            # argsrepr: Celery would otherwise write out the batch's paths and hashes (and the database URL,
+            # with any password in it) for its logs, at some cost per message.
+            argsrepr = f"(<database>, <{len(batch)} documents>)"
             app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, argsrepr=argsrepr, **limits)
     return len(todo)
 
