@@ -75,7 +75,9 @@ def first_match(labels: tuple[Label, ...], text: str) -> str | None:
     return next((label.key for label in labels if label.pattern.search(text)), None)
 
 
+@lru_cache(maxsize=256)
 def table_text(table: Table) -> str:
+    """All the table's cell texts, normalised and joined (cached: the table's kind and format both read it)."""
     return "".join(normalise_cell_text(c) for row in table.rows for c in row)
 
 

@@ -42,11 +42,13 @@ class NotANumber(ValueError):
     """The cell holds words, not a value."""
 
 
+SPACES = re.compile(r"\s+")
+
+
 @lru_cache(maxsize=16384)
 def normalise_cell_text(text: str) -> str:
-    """Full-width forms to ASCII, all kinds of space removed."""
-    text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    """Full-width forms to ASCII, all kinds of space removed (cached: tables repeat their labels)."""
+    return SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def parse_cell(text: str) -> CellValue:

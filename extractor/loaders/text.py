@@ -186,7 +186,7 @@ def _read_tab_table(lines: list[str], start: int) -> tuple[Table, int]:
         i += 1
     if row:
         rows.append(row)
-    grid = tuple(tuple(_clean_cell(c) for c in r) for r in rows)
+    grid = tuple(tuple(map(_clean_cell, r)) for r in rows)
     return Table(rows=grid, aligned=False), i
 
 
