@@ -34,7 +34,8 @@ def consume(transport: type, options: dict[str, Any], results: Any) -> None:
         results.put(f"{type(exc).__name__}: {exc}")
 
 
-def audit_race(transport: type, options: dict[str, Any]) -> list[int] | str:
+def race_one_consumer(transport: type, options: dict[str, Any]) -> list[int] | str:
+    """Publish every message while one consumer polls in another process; what it received, or its error."""
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     consumer = context.Process(target=consume, args=(transport, options, results))
@@ -55,7 +56,7 @@ def test_embedded_settings_name_the_atomic_transport(tmp_path: Path) -> None:
 
 def test_a_consumer_polling_while_messages_are_written_reads_each_whole(tmp_path: Path) -> None:
     options = Settings(state_dir=tmp_path).broker_transport_options()
-    outcome = audit_race(Transport, options)
+    outcome = race_one_consumer(Transport, options)
     assert sorted(outcome) == list(range(MESSAGES)), outcome  # kombu orders by the millisecond only
     assert not list(Path(options["data_folder_in"]).iterdir())  # no partial file left behind
 
