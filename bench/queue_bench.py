@@ -11,7 +11,10 @@ for N workers also in a pool of N processes forked from it (the wall time the
 machine needs to run the pure function N-wide: two processes on two cores are
 often each slower than one alone, which is the machine, not the queue); both
 passes right before each timed queue run, so that a noisy neighbour slows all
-alike.
+alike, and the N-wide pass once more right after it over as many other new
+documents: the baseline is the mean of the two, so that a machine whose speed
+drifts at a steady pace during the run (seen here: ±20 % within minutes) moves
+the baseline with it.
 
 Queue time: ``run_audit(paths, settings, workers=0)`` against one ``celery
 worker`` started beforehand with ``--concurrency`` 1 or 2 (what ``gkaudit
@@ -36,7 +39,7 @@ overhead ≤ 15 %.  Then where the time goes: the span from
 the first to the last stored result and the runner's share outside it; the CPU
 per document of the celery main process, of its pool children (of which
 ``audit_bytes``: the results' ``seconds``), of the runner (this process) and of
-the Redis server; and storing results timed alone in this process, one
+the Redis and PostgreSQL servers; and storing results timed alone in this process, one
 document a transaction and one batch a transaction.
 """
 
@@ -51,7 +54,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from multiprocessing.pool import Pool
 from pathlib import Path
@@ -95,13 +98,14 @@ WORKER_COUNTS = (1, 2)
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 Files = list[tuple[str, bytes]]
 
-HEADER = ("backend", "workers", "docs", "wall s", "doc/s", "ms/doc", "pure ms/doc", "pure N-wide s", "pure speedup")
+HEADER = ("backend", "workers", "docs", "wall s", "doc/s", "ms/doc", "pure ms/doc", "pure N-wide s", "pure drift")
+HEADER += ("pure speedup",)
 HEADER += ("speedup", "drift-corrected speedup", "corpus checks ms/doc", "overhead ms/doc", "overhead %")
 HEADER += ("with corpus checks %", "vs 1-process pure %", "vs in-worker audit %", "speedup >= 1.7", "overhead <= 15%")
 WHERE_HEADER = ("backend", "workers", "before 1st result s", "1st→last s", "after last s")
 WHERE_HEADER += ("1st→last × workers ms/doc", "audit_bytes in worker ms/doc", "rest of a task ms/doc")
 CPU_HEADER = ("backend", "workers", "celery main", "pool children", "of which audit_bytes", "runner", "Redis")
-CPU_HEADER += ("CPU total", "CPU total / 2 cores", "wall", "queue CPU / audit_bytes")
+CPU_HEADER += ("PostgreSQL", "CPU total", "CPU total / 2 cores", "wall", "queue CPU / audit_bytes")
 
 
 # ---- backends ------------------------------------------------------------------------------
@@ -148,20 +152,19 @@ def backends() -> list[Backend]:
 
 @dataclass(frozen=True)
 class Cpu:
-    """CPU seconds so far: the worker's main process, its pool children, this process, Redis."""
+    """CPU seconds so far: the worker's main process, its pool children, this process, Redis, PostgreSQL."""
 
     main: float
     children: float
     runner: float
     redis: float
+    postgres: float
 
     def __sub__(self, other: Cpu) -> Cpu:
-        return Cpu(
-            self.main - other.main,
-            self.children - other.children,
-            self.runner - other.runner,
-            self.redis - other.redis,
-        )
+        return Cpu(*(mine - theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True)))
+
+    def total(self) -> float:
+        return sum(astuple(self))
 
 
 def _stat(pid: str) -> list[str] | None:
@@ -198,9 +201,25 @@ def redis_cpu(settings: Settings) -> float:
     return float(info["used_cpu_user"]) + float(info["used_cpu_sys"])
 
 
+def postgres_cpu(settings: Settings) -> float:
+    """The PostgreSQL server's CPU seconds: its processes by name, ended backends through the postmaster's reaped
+    children (a local server, as the integration tests use)."""
+    if not settings.database_url().startswith("postgresql"):
+        return 0.0
+    seconds = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        except OSError:
+            continue
+        if name == "postgres" and (fields := _stat(pid)) is not None:
+            seconds += sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
+    return seconds
+
+
 def read_cpu(worker: Worker, settings: Settings) -> Cpu:
     main, children = worker_cpu(worker.proc.pid)
-    return Cpu(main, children, time.process_time(), redis_cpu(settings))
+    return Cpu(main, children, time.process_time(), redis_cpu(settings), postgres_cpu(settings))
 
 
 # ---- timings -------------------------------------------------------------------------------
@@ -211,7 +230,8 @@ class Run:
     """One timed queue run with its paired pure pass, split at the first and the last stored result."""
 
     pure: float
-    pure_parallel: float  # the same pure pass in as many processes as the worker has, wall seconds
+    pure_before: float  # the same pure pass in as many processes as the worker has, wall seconds, right before
+    pure_after: float  # ... and right after the run, over as many other new documents
     wall: float
     before_first: float
     span: float
@@ -219,6 +239,15 @@ class Run:
     worker_audit: float  # sum of the results' audit_bytes seconds, measured in the workers
     cpu: Cpu
     corpus_checks: float  # GK6xx across the audit's documents, once all have a result: not the queue
+
+    @property
+    def pure_parallel(self) -> float:
+        """The pure function N-wide, bracketing the run: a machine drifting at a steady pace drifts out."""
+        return (self.pure_before + self.pure_after) / 2
+
+    @property
+    def drift(self) -> float:
+        return self.pure_after / self.pure_before - 1
 
 
 @dataclass(frozen=True)
@@ -283,6 +312,8 @@ def audit_quietly(item: tuple[str, bytes]) -> None:
 
 def time_pure_parallel(files: Files, pools: dict[int, Pool], processes: int) -> float:
     """Wall seconds of one pass of audit_bytes over every document in ``processes`` processes."""
+    if processes == 1:
+        return time_pure(files)
     start = time.perf_counter()
     for _ in pools[processes].imap_unordered(audit_quietly, files, chunksize=PURE_CHUNK):
         pass
@@ -341,7 +372,7 @@ def timed_run(inputs: Inputs, settings: Settings, worker: Worker, processes: int
     clear_results(db_url)
     corpus, files = inputs.fresh_corpus()
     pure = time_pure(files)
-    pure_parallel = pure if processes == 1 else time_pure_parallel(files, inputs.pools, processes)
+    pure_before = pure if processes == 1 else time_pure_parallel(files, inputs.pools, processes)
     cpu_before = read_cpu(worker, settings)
     started = datetime.now(UTC)
     summary = run_audit(corpus, settings, workers=0, label="queue-bench")
@@ -352,9 +383,13 @@ def timed_run(inputs: Inputs, settings: Settings, worker: Worker, processes: int
     stamps = stored_stamps(db_url)
     first, last = min(s for s, _ in stamps), max(s for s, _ in stamps)
     corpus_checks = time_corpus_checks(db_url, summary.audit)
+    # Other new documents: this process and the pool's have seen these, and caches keyed by a section's text
+    # would favour a second pass over them.
+    pure_after = time_pure_parallel(inputs.fresh_corpus()[1], inputs.pools, processes)
     return Run(
         pure=pure,
-        pure_parallel=pure_parallel,
+        pure_before=pure_before,
+        pure_after=pure_after,
         wall=(ended - started).total_seconds(),
         before_first=(first - started).total_seconds(),
         span=(last - first).total_seconds(),
@@ -420,7 +455,8 @@ def throughput_row(m: Measured, one_worker: Measured | None) -> list[str]:
         ms(wall / n),
         ms(m.median(lambda r: r.pure) / n),
         f"{m.median(lambda r: r.pure_parallel):.2f}",
-        f"{m.median(lambda r: r.pure / r.pure_parallel):.2f}×" if m.workers > 1 else "",
+        f"{100 * m.median(lambda r: r.drift):+.0f}%",
+        f"{m.median(lambda r: r.pure / r.pure_before):.2f}×" if m.workers > 1 else "",
         f"{speedup:.2f}×" if speedup else "",
         f"{corrected:.2f}×" if corrected else "",
         ms(m.median(lambda r: r.corpus_checks) / n),
@@ -457,7 +493,7 @@ def cpu_row(m: Measured) -> list[str]:
         return ms(m.median(value) / n)
 
     def total(r: Run) -> float:
-        return r.cpu.main + r.cpu.children + r.cpu.runner + r.cpu.redis
+        return r.cpu.total()
 
     return [
         m.backend,
@@ -467,6 +503,7 @@ def cpu_row(m: Measured) -> list[str]:
         each(lambda r: r.worker_audit),
         each(lambda r: r.cpu.runner),
         each(lambda r: r.cpu.redis),
+        each(lambda r: r.cpu.postgres),
         each(total),
         each(lambda r: total(r) / 2),
         each(lambda r: r.wall),
@@ -478,8 +515,10 @@ def print_results(measured: list[Measured], repeats: int) -> None:
     ones = {m.backend: m for m in measured if m.workers == 1}
     title = f"Corpus audit through the queue (median of {repeats} runs; worker start-up and warm-up not timed)"
     print_table(title, HEADER, [throughput_row(m, ones.get(m.backend)) for m in measured])
-    print("pure = audit_bytes in this process; pure N-wide = the same in a pool of as many processes as workers;")
-    print("pure speedup = pure / pure N-wide: what the machine gives two processes; both right before each run")
+    print("pure = audit_bytes in this process, right before each run; pure N-wide = the same in a pool of as many")
+    print("processes as workers, the mean of a pass right before and one right after each run (other new documents)")
+    print("pure drift = the pass after over the pass before − 1: how far the machine moved during the run")
+    print("pure speedup = pure / pure N-wide before the run: what the machine gives two processes")
     print("overhead % = (wall − corpus checks) / pure N-wide − 1; overhead ms/doc = that difference × workers / docs")
     print("vs 1-process pure = (wall − corpus checks) × workers / pure − 1")
     print("drift-corrected speedup = the same ratio of walls, each wall (less corpus checks) over its run's pure pass")

@@ -9,11 +9,13 @@ kept when it reaches the threshold.
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from models.normalize import normalize_text
@@ -56,6 +58,21 @@ def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
     return minhash
 
 
+def stored_signature(text: str, num_perm: int = NUM_PERM) -> str | None:
+    """A section's signature as text to store with its document (base64 of its 32-bit hash values), so that
+    comparing a corpus needs no second pass over every text; None for a section too short to compare."""
+    if not _long_enough(text):
+        return None
+    return base64.b64encode(signature(text, num_perm).hashvalues.astype("<u4").tobytes()).decode("ascii")
+
+
+def read_signature(stored: str) -> MinHash:
+    """The MinHash of :func:`stored_signature`'s text."""
+    values = np.frombuffer(base64.b64decode(stored), dtype="<u4")
+    prototype = _prototype(len(values))
+    return MinHash(seed=MINHASH_SEED, hashvalues=values, permutations=prototype.permutations, scheme=prototype.scheme)
+
+
 def _long_enough(text: str) -> bool:
     return len(NOT_CONTENT.sub("", normalize_text(text))) >= MIN_CHARS
 
@@ -63,9 +80,16 @@ def _long_enough(text: str) -> bool:
 def build_index(
     sections: Mapping[str, str], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
 ) -> SimilarityIndex:
+    signatures = {key: signature(text, num_perm) for key, text in sections.items() if _long_enough(text)}
+    return index_signatures(signatures, threshold, num_perm)
+
+
+def index_signatures(
+    signatures: Mapping[str, MinHash], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
+) -> SimilarityIndex:
     if not 0 < threshold <= 1:
         raise ValueError(f"threshold must be in (0, 1], got {threshold!r}")
-    signatures = {key: signature(text, num_perm) for key, text in sections.items() if _long_enough(text)}
+    signatures = dict(signatures)
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     for key, minhash in signatures.items():
         lsh.insert(key, minhash)
@@ -90,6 +114,10 @@ def find_similar(
     sections: Mapping[str, str], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
 ) -> dict[str, list[tuple[str, float]]]:
     """For each section of the set, the other sections it nearly copies (or is copied by)."""
-    index = build_index(sections, threshold, num_perm)
+    return similar_pairs(build_index(sections, threshold, num_perm))
+
+
+def similar_pairs(index: SimilarityIndex) -> dict[str, list[tuple[str, float]]]:
+    """For each indexed section, the others at or above the index's threshold."""
     found = {key: _similar(index, minhash, exclude=key) for key, minhash in index.signatures.items()}
     return {key: pairs for key, pairs in found.items() if pairs}

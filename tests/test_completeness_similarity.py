@@ -8,7 +8,17 @@ import random
 import pytest
 
 from corpus.problems_gen import DEFAULT_OUT
-from models.similarity import DEFAULT_THRESHOLD, build_index, find_similar, similar_to
+from models.similarity import (
+    DEFAULT_THRESHOLD,
+    build_index,
+    find_similar,
+    index_signatures,
+    read_signature,
+    signature,
+    similar_pairs,
+    similar_to,
+    stored_signature,
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +84,21 @@ def test_traditional_copy_is_a_copy(rows: list[dict]) -> None:
 def test_threshold_is_validated() -> None:
     with pytest.raises(ValueError, match="threshold"):
         build_index({"a": "一" * 40}, threshold=0)
+
+
+def test_a_stored_signature_reads_back_as_the_same_minhash(rows: list[dict]) -> None:
+    text = long_sections(rows, 1).popitem()[1]
+    stored = stored_signature(text)
+    assert stored is not None and len(stored) < 700  # 128 hash values of 32 bits, in base64
+    read = read_signature(stored)
+    assert (read.hashvalues == signature(text).hashvalues).all()
+    assert read.jaccard(signature(text)) == 1.0
+    assert stored_signature("本年度无此类情况。") is None
+
+
+def test_stored_signatures_find_what_the_texts_find(rows: list[dict]) -> None:
+    rng = random.Random(7)
+    originals = long_sections(rows, 30)
+    sections = dict(originals) | {f"{key}/copy": near_copy(text, rng) for key, text in list(originals.items())[:5]}
+    stored = {key: read_signature(s) for key, text in sections.items() if (s := stored_signature(text))}
+    assert similar_pairs(index_signatures(stored)) == find_similar(sections)

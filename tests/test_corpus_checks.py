@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from models.similarity import stored_signature
 from tests.conftest import REALDOCS
 from workers.corpus_checks import Doc, body_key, carried_over_mismatches, copied_sections
-from workers.pipeline import audit_bytes
+from workers.pipeline import audit_bytes, section_text
 
 
 def doc(name: str, agency: str, year: int, carried_in: int | None, carried_out: int | None) -> Doc:
@@ -72,3 +73,25 @@ def test_copied_problems_section_is_a_finding_on_the_later_report() -> None:
     findings = list(copied_sections(docs))
     assert [(f["content_hash"], f["rule"]) for f in findings] == [("a2023", "GK602")]
     assert "本机关2022年报告" in findings[0]["message_zh"]
+
+
+def test_copies_are_found_by_the_signatures_the_workers_stored() -> None:
+    """The runner compares the stored signatures, not the texts again: two texts that differ, stored with one
+    text's signature, are a copy."""
+    text = "一是政务公开目录更新不及时，部分栏目超过三个月未更新；二是政策解读形式单一，图解和视频较少。" * 2
+    other = "本机关本年度依申请公开答复期限偏长，个别答复说理不充分；下一步将修订答复模板，每月抽查答复质量。" * 2
+    docs = [
+        Doc("a2022", "a2022.txt", "青川区某局", 2022, {}, {}, text, stored_signature(text)),
+        Doc("a2023", "a2023.txt", "青川区某局", 2023, {}, {}, other, stored_signature(text)),
+    ]
+    assert [f["content_hash"] for f in copied_sections(docs)] == ["a2023"]
+    docs[1] = Doc("a2023", "a2023.txt", "青川区某局", 2023, {}, {}, other, stored_signature(other))
+    assert list(copied_sections(docs)) == []
+
+
+def test_the_pipeline_stores_the_problems_signature() -> None:
+    sample = sorted(Path(__file__).resolve().parents[1].joinpath("corpus", "sample").rglob("*.txt"))[0]
+    result = audit_bytes(sample.read_bytes(), str(sample)).result
+    problems = section_text(result, "problems")
+    assert len(problems) >= 30
+    assert result["problems_signature"] == stored_signature(problems) is not None

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from models.similarity import find_similar
-from workers.pipeline import PIPELINE_VERSION
+from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
+from workers.pipeline import PIPELINE_VERSION, section_text
 from workers.storage import AuditDocument, CorpusFinding, Result, insert_statement
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
@@ -47,6 +47,7 @@ class Doc:
     tables: dict[str, Any]
     raw_cells: dict[str, str]
     problems: str
+    problems_signature: str | None = None  # models.similarity.stored_signature, made by the pipeline's workers
 
 
 def body_key(agency: str | None) -> str | None:
@@ -71,7 +72,8 @@ def load_docs(session: Session, audit_id: int) -> list[Doc]:
             r.year,
             r.payload.get("tables", {}),
             r.payload.get("raw_cells", {}),
-            next((s["text"] for s in r.payload.get("sections", []) if s["id"] == "problems"), ""),
+            section_text(r.payload, "problems"),
+            r.payload.get("problems_signature"),
         )
         for r in results
     ]
@@ -112,9 +114,11 @@ def carried_over_mismatches(docs: list[Doc]) -> Iterator[dict[str, Any]]:
 
 def copied_sections(docs: list[Doc]) -> Iterator[dict[str, Any]]:
     """GK602 on the later of two reports whose problems sections are near copies."""
-    texts = {d.content_hash: d.problems for d in docs if len(d.problems) >= MIN_COPY_CHARS}
+    long_enough = [d for d in docs if len(d.problems) >= MIN_COPY_CHARS]
+    stored = {d.content_hash: d.problems_signature or stored_signature(d.problems) for d in long_enough}
+    signatures = {key: read_signature(signature) for key, signature in stored.items() if signature}
     by_hash = {d.content_hash: d for d in docs}
-    for doc_hash, matches in find_similar(texts, threshold=COPY_THRESHOLD).items():
+    for doc_hash, matches in similar_pairs(index_signatures(signatures, COPY_THRESHOLD)).items():
         doc = by_hash[doc_hash]
         for other_hash, similarity in matches:
             other = by_hash[other_hash]

@@ -17,10 +17,12 @@ from extractor import DEFAULT_LIMITS, ExtractError, Limits, parse_bytes
 from extractor.audit import audit_report
 from models.artifact import load_model
 from models.completeness import score_report
+from models.similarity import stored_signature
 from workers.quality import quality_components, quality_score
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
-PIPELINE_VERSION = "gkaudit-0.1.0+p2"  # p2: jieba-rs segments (a number range is one word)
+# p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature.
+PIPELINE_VERSION = "gkaudit-0.1.0+p3"
 
 State = dict[str, Any]
 Stage = Callable[[State], None]
@@ -38,12 +40,22 @@ def completeness_stage(state: State) -> None:
     state["result"]["completeness"] = score_report(state["report"], load_model()).to_dict()
 
 
+def signature_stage(state: State) -> None:
+    """The problems section's MinHash signature (GK602, copies across a corpus), made here, where documents are
+    audited side by side, rather than for every document by the runner once the last has its result."""
+    state["result"]["problems_signature"] = stored_signature(section_text(state["result"], "problems"))
+
+
+def section_text(result: dict[str, Any], section_id: str) -> str:
+    return next((s["text"] for s in result.get("sections", []) if s["id"] == section_id), "")
+
+
 def quality_stage(state: State) -> None:
     state["result"]["quality"] = quality_score(state["result"])
     state["result"]["quality_components"] = quality_components(state["result"])
 
 
-STAGES: list[Stage] = [check_stage, completeness_stage, quality_stage]
+STAGES: list[Stage] = [check_stage, completeness_stage, signature_stage, quality_stage]
 
 
 @dataclass

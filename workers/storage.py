@@ -10,6 +10,7 @@ PostgreSQL at scale.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import orjson
 from sqlalchemy import (
     JSON,
     DateTime,
@@ -189,11 +191,24 @@ def sqlite_file(url: str) -> Path | None:
     return Path(parsed.database)
 
 
+def dump_json(value: Any) -> str:
+    """A JSON column's text, written by orjson: some 5× faster than json on a result's payload.
+
+    json writes what orjson refuses (an integer beyond 64 bits); orjson writes NaN as null, which
+    PostgreSQL accepts (json's NaN it does not).  Read back with json (SQLAlchemy's default): orjson's
+    reader would turn such an integer into a float.
+    """
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:  # orjson.JSONEncodeError
+        return json.dumps(value, ensure_ascii=False)
+
+
 @cache
 def _engine(url: str) -> Engine:
     if (path := sqlite_file(url)) is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, json_serializer=dump_json)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
     create_tables(engine)
@@ -313,16 +328,23 @@ def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[
 
 
 def audit_progress(session: Session, audit_id: int, version: str) -> dict[str, int]:
-    """Documents of the audit by status: done, failed, and how many distinct contents."""
+    """Documents of the audit by status: done, failed, and how many distinct contents.
+
+    Each of the audit's contents looks its result up by the index (a subquery per content, which no planner
+    turns into a join): what a poll costs grows with the audit, never with its square.  As a join, PostgreSQL
+    planned a nested loop over both sides while the new tables had no statistics: 20 ms of server CPU per
+    poll at 300 of 1,000 results, and quadratic beyond.
+    """
     docs = select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id).distinct().subquery()
-    rows = session.execute(
-        select(Result.status, func.count())
-        .where(Result.pipeline_version == version, Result.content_hash.in_(select(docs.c.content_hash)))
-        .group_by(Result.status)
-    ).all()
-    counts = {status: n for status, n in rows}
-    total = session.scalar(select(func.count()).select_from(docs)) or 0
-    return {"contents": total, "done": counts.get("done", 0), "failed": counts.get("failed", 0)}
+    status = (
+        select(Result.status)
+        .where(Result.content_hash == docs.c.content_hash, Result.pipeline_version == version)
+        .correlate(docs)
+        .scalar_subquery()
+        .label("status")
+    )
+    counts = dict(session.execute(select(status, func.count()).select_from(docs).group_by(status)).all())
+    return {"contents": sum(counts.values()), "done": counts.get("done", 0), "failed": counts.get("failed", 0)}
 
 
 def find_result(session: Session, doc: str) -> Result | None:

@@ -1,0 +1,71 @@
+"""Storage on SQLite and PostgreSQL: JSON columns written by orjson and read back whole; progress per content."""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from tests.services import POSTGRES, postgres_database, require
+from workers.pipeline import Outcome, result_row
+from workers.storage import Audit, AuditDocument, Result, audit_progress, dump_json, session_scope, store_result
+
+# Beyond 64 bits: orjson refuses to write it and its reader would make it a float.
+HUGE = 123_456_789_012_345_678_901_234_567_890
+PAYLOAD = {"agency": "青川区某局", "tables": {"applications.received.total": HUGE, "share": 0.25}, "list": [1, "二"]}
+
+
+def test_chinese_is_written_as_utf8_not_escapes() -> None:
+    written = dump_json({"agency": "青川区某局"})
+    assert "青川区某局" in written and "\\u" not in written
+
+
+def test_a_huge_integer_round_trips() -> None:
+    assert json.loads(dump_json(PAYLOAD)) == PAYLOAD
+
+
+def test_nan_is_written_as_null_which_any_json_reader_accepts() -> None:
+    assert json.loads(dump_json({"quality": math.nan})) == {"quality": None}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'json.db'}"
+        return
+    require(POSTGRES)
+    with postgres_database() as url:
+        yield url
+
+
+def test_a_payload_reads_back_equal_and_the_database_can_query_it(db_url: str) -> None:
+    outcome = Outcome("done", "a.txt", result=dict(PAYLOAD))
+    assert store_result(db_url, result_row(outcome, "ab" * 32), [], [])
+    with session_scope(db_url) as session:
+        assert session.scalars(select(Result.payload)).one() == PAYLOAD
+        # Stored as JSON the database itself reads, not as an opaque string.
+        extract = "json_extract(payload, '$.agency')" if "sqlite" in db_url else "payload->>'agency'"
+        assert session.scalar(text(f"SELECT {extract} FROM results")) == "青川区某局"
+
+
+def test_audit_progress_counts_each_content_once_by_its_result_of_this_version(db_url: str) -> None:
+    contents = {name: name * 64 for name in "abcd"}
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version="v2", label="progress")
+        session.add(audit)
+        session.flush()
+        paths = [("a", "a.txt"), ("a", "copy-of-a.txt"), ("b", "b.txt"), ("c", "c.txt"), ("d", "d.txt")]
+        for name, path in paths:
+            session.add(AuditDocument(audit_id=audit.id, path=path, content_hash=contents[name], size=1))
+        audit_id = audit.id
+    stored = [("a", "done", "v2"), ("b", "failed", "v2"), ("d", "done", "v1")]  # d: only an older version's
+    for name, status, version in stored:
+        outcome = Outcome(status, f"{name}.txt", error=None if status == "done" else "bad")
+        assert store_result(db_url, result_row(outcome, contents[name], version), [], [])
+    with session_scope(db_url) as session:
+        assert audit_progress(session, audit_id, "v2") == {"contents": 4, "done": 1, "failed": 1}
+        assert audit_progress(session, audit_id, "v1") == {"contents": 4, "done": 1, "failed": 0}
