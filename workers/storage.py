@@ -297,9 +297,9 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
         return 0
     with session_scope(url) as session:
         stmt = (
-            insert_statement(session, Result)
+            insert_statement(session, Result.__table__)  # the table, not the class: Core, not the ORM's bulk path
             .on_conflict_do_nothing(index_elements=["content_hash", "pipeline_version"])
-            .returning(Result.content_hash, Result.id)
+            .returning(Result.__table__.c.content_hash, Result.__table__.c.id)
         )
         new_ids = dict(session.execute(stmt, [row for row, _, _ in batch]).all())
         for table, part in ((FindingRow, 1), (ClaimRow, 2)):
