@@ -6,13 +6,24 @@ import json
 import math
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
 from tests.services import POSTGRES, postgres_database, require
 from workers.pipeline import Outcome, result_row
-from workers.storage import Audit, AuditDocument, Result, audit_progress, dump_json, session_scope, store_result
+from workers.storage import (
+    Audit,
+    AuditDocument,
+    Result,
+    audit_progress,
+    dump_json,
+    progress_statement,
+    session_scope,
+    store_result,
+    store_results,
+)
 
 # Beyond 64 bits: orjson refuses to write it and its reader would make it a float.
 HUGE = 123_456_789_012_345_678_901_234_567_890
@@ -69,3 +80,39 @@ def test_audit_progress_counts_each_content_once_by_its_result_of_this_version(d
     with session_scope(db_url) as session:
         assert audit_progress(session, audit_id, "v2") == {"contents": 4, "done": 1, "failed": 1}
         assert audit_progress(session, audit_id, "v1") == {"contents": 4, "done": 1, "failed": 0}
+
+
+def rows_touched(plan: dict[str, Any]) -> float:
+    """Rows a PostgreSQL plan node and those below it produced or threw away, over all their loops."""
+    here = (plan.get("Actual Rows", 0) + plan.get("Rows Removed by Filter", 0)) * plan.get("Actual Loops", 1)
+    here += plan.get("Rows Removed by Join Filter", 0) * plan.get("Actual Loops", 1)
+    return here + sum(rows_touched(child) for child in plan.get("Plans", []))
+
+
+def test_a_progress_poll_on_postgresql_touches_rows_in_proportion_to_the_audit() -> None:
+    """On new tables (no statistics yet, as in any audit shorter than autovacuum's minute) the poll must not
+    become a nested loop over the audit's documents and the results: that was 1,000 × 1,000 rows a poll."""
+    require(POSTGRES)
+    documents = 1_000
+    with postgres_database() as db_url:
+        with session_scope(db_url) as session:
+            audit = Audit(pipeline_version="v1", label="scale")
+            session.add(audit)
+            session.flush()
+            audit_id = audit.id
+            digests = [f"{i:064x}" for i in range(documents)]
+            session.execute(
+                insert(AuditDocument),
+                [{"audit_id": audit_id, "path": f"{d}.txt", "content_hash": d, "size": 1} for d in digests],
+            )
+        rows = [result_row(Outcome("done", f"{d}.txt"), d, "v1") for d in digests[: documents // 2]]
+        store_results(db_url, [(row, [], []) for row in rows])
+        with session_scope(db_url) as session:
+            statement = progress_statement(audit_id, "v1").compile(session.bind, compile_kwargs={"literal_binds": True})
+            (plan,) = session.scalar(text(f"EXPLAIN (ANALYZE, FORMAT JSON) {statement}"))
+            assert rows_touched(plan["Plan"]) <= 20 * documents
+            assert audit_progress(session, audit_id, "v1") == {
+                "contents": documents,
+                "done": documents // 2,
+                "failed": 0,
+            }
