@@ -54,6 +54,11 @@ class CheckResult(BaseModel):
     warnings: list[str]
     claims: list[dict[str, Any]]
     findings: list[Finding]
+    problems_signature: str | None = Field(
+        None,
+        description="the 存在的主要问题及改进情况 section's MinHash signature (base64 of 128 32-bit hash values; "
+        "null when the section is too short to compare): what GK602 compares across a corpus",
+    )
 
 
 class QueuedCheck(BaseModel):
