@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
-from workers.pipeline import PIPELINE_VERSION, section_text
+from workers.pipeline import PIPELINE_VERSION
 from workers.storage import AuditDocument, CorpusFinding, Result, insert_statement
 
 APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
@@ -55,6 +55,11 @@ def body_key(agency: str | None) -> str | None:
     if not agency:
         return None
     return re.sub(r"[（(][^）)]*[）)]|\s", "", agency)
+
+
+def section_text(payload: dict[str, Any], section_id: str) -> str:
+    """A section's text in a stored result ("" when the report has no such section)."""
+    return next((s["text"] for s in payload.get("sections", []) if s["id"] == section_id), "")
 
 
 def load_docs(session: Session, audit_id: int) -> list[Doc]:

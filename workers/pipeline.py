@@ -43,11 +43,8 @@ def completeness_stage(state: State) -> None:
 def signature_stage(state: State) -> None:
     """The problems section's MinHash signature (GK602, copies across a corpus), made here, where documents are
     audited side by side, rather than for every document by the runner once the last has its result."""
-    state["result"]["problems_signature"] = stored_signature(section_text(state["result"], "problems"))
-
-
-def section_text(result: dict[str, Any], section_id: str) -> str:
-    return next((s["text"] for s in result.get("sections", []) if s["id"] == section_id), "")
+    problems = state["report"].section("problems")
+    state["result"]["problems_signature"] = stored_signature(problems.text if problems else "")
 
 
 def quality_stage(state: State) -> None:
