@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from tests.test_cli_bad_input import BAD_INPUTS
 from workers.pipeline import PIPELINE_VERSION
 from workers.runner import REPORT_SUFFIXES, discover, run_audit
 from workers.settings import Settings
-from workers.storage import FindingRow, Result, session_scope
+from workers.storage import Audit, FindingRow, Result, session_scope
 
 GOOD = 12
 
@@ -109,3 +110,20 @@ def test_cli_audit_json_summary(corpus, tmp_path: Path) -> None:
     )
     assert show.returncode == 0, show.stderr
     assert "年度报告" in show.stdout
+
+
+def test_cli_audit_progress_shows_the_rate_over_the_run(corpus, tmp_path: Path) -> None:
+    """The bar's documents per second is what finished over the time the audit has run: at most the documents
+    over the span from the audit's start to its last result (it once divided by the time since the last poll)."""
+    root, _ = corpus
+    env = {"GKAUDIT_STATE_DIR": str(tmp_path / "state"), "PATH": "/usr/bin:/bin", "COLUMNS": "200"}
+    args = [sys.executable, "-m", "workers.cli", "audit", str(root / "report_03.txt"), str(root / "report_04.txt")]
+    proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300, check=False)
+    assert proc.returncode == 0, proc.stderr
+    rates = [float(rate) for rate in re.findall(r"([\d.]+) 份/秒", proc.stdout + proc.stderr)]
+    assert rates, proc.stdout + proc.stderr
+    with session_scope(Settings(state_dir=tmp_path / "state").database_url()) as session:
+        audit_started = session.scalar(select(Audit.created_at))
+        last_result = session.scalar(select(func.max(Result.created_at)))
+    span = (last_result - audit_started).total_seconds()
+    assert 0 < rates[-1] <= 2 / span + 0.05  # the bar rounds to a tenth

@@ -200,11 +200,12 @@ def audit_with_progress(paths: list[Path], settings: Settings, workers: int | No
         TextColumn("{task.fields[rate]:.1f} 份/秒"),
         TimeRemainingColumn(),
     )
+    started = time.monotonic()
     with RichProgress(*columns, transient=False) as bar:
         task = bar.add_task("audit", total=None, failed=0, rate=0.0)
 
         def update(p: RunProgress) -> None:
-            elapsed = max(time.monotonic() - p.started, 1e-6)
+            elapsed = max(time.monotonic() - started, 1e-6)
             bar.update(task, total=p.contents, completed=p.finished, failed=p.failed, rate=p.finished / elapsed)
 
         return run_audit(paths, settings, workers=workers, on_progress=update)

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
@@ -67,7 +67,6 @@ class Progress:
     contents: int
     done: int
     failed: int
-    started: float = field(default_factory=time.monotonic)
 
     @property
     def finished(self) -> int:
