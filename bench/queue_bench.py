@@ -39,8 +39,10 @@ overhead ≤ 15 %.  Then where the time goes: the span from
 the first to the last stored result and the runner's share outside it; the CPU
 per document of the celery main process, of its pool children (of which
 ``audit_bytes``: the results' ``seconds``), of the runner (this process) and of
-the Redis and PostgreSQL servers; and storing results timed alone in this process, one
-document a transaction and one batch a transaction.
+the Redis and PostgreSQL servers; the whole machine's idle and stolen time during each
+run and its pure passes (this machine is a virtual one: time the hypervisor gives to
+another guest slows a run for reasons that are not the queue's); and storing results
+timed alone in this process, one document a transaction and one batch a transaction.
 """
 
 from __future__ import annotations
@@ -106,6 +108,8 @@ WHERE_HEADER = ("backend", "workers", "before 1st result s", "1st→last s", "af
 WHERE_HEADER += ("1st→last × workers ms/doc", "audit_bytes in worker ms/doc", "rest of a task ms/doc")
 CPU_HEADER = ("backend", "workers", "celery main", "pool children", "of which audit_bytes", "runner", "Redis")
 CPU_HEADER += ("PostgreSQL", "CPU total", "CPU total / 2 cores", "wall", "queue CPU / audit_bytes")
+MACHINE_HEADER = ("backend", "workers", "wall s", "idle % in the run", "steal % in the run")
+MACHINE_HEADER += ("steal % in the pure passes",)
 
 
 # ---- backends ------------------------------------------------------------------------------
@@ -217,6 +221,36 @@ def postgres_cpu(settings: Settings) -> float:
     return seconds
 
 
+@dataclass(frozen=True)
+class Machine:
+    """The machine's CPU time by state so far, in clock ticks summed over its cores (``/proc/stat``).
+
+    Steal: time the hypervisor gave this virtual machine's cores to another guest.  It
+    slows whatever runs at the time, so a run with much of it is slower for reasons
+    that are not the queue's.
+    """
+
+    busy: int
+    idle: int
+    steal: int
+
+    def __sub__(self, other: Machine) -> Machine:
+        return Machine(self.busy - other.busy, self.idle - other.idle, self.steal - other.steal)
+
+    def __add__(self, other: Machine) -> Machine:
+        return Machine(self.busy + other.busy, self.idle + other.idle, self.steal + other.steal)
+
+    def share(self, ticks: int) -> float:
+        return ticks / max(1, self.busy + self.idle + self.steal)
+
+
+def machine_times() -> Machine:
+    """/proc/stat's first line: user nice system idle iowait irq softirq steal … (ticks, all cores)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, idle, iowait, irq, softirq, steal = fields
+    return Machine(user + nice + system + irq + softirq, idle + iowait, steal)
+
+
 def read_cpu(worker: Worker, settings: Settings) -> Cpu:
     main, children = worker_cpu(worker.proc.pid)
     return Cpu(main, children, time.process_time(), redis_cpu(settings), postgres_cpu(settings))
@@ -239,6 +273,8 @@ class Run:
     worker_audit: float  # sum of the results' audit_bytes seconds, measured in the workers
     cpu: Cpu
     corpus_checks: float  # GK6xx across the audit's documents, once all have a result: not the queue
+    machine: Machine  # the whole machine during the queue run
+    pure_machine: Machine  # ... and during the pure passes before and after it
 
     @property
     def pure_parallel(self) -> float:
@@ -371,12 +407,15 @@ def timed_run(inputs: Inputs, settings: Settings, worker: Worker, processes: int
     db_url = settings.database_url()
     clear_results(db_url)
     corpus, files = inputs.fresh_corpus()
+    machine_before_pure = machine_times()
     pure = time_pure(files)
     pure_before = pure if processes == 1 else time_pure_parallel(files, inputs.pools, processes)
     cpu_before = read_cpu(worker, settings)
+    machine_before = machine_times()
     started = datetime.now(UTC)
     summary = run_audit(corpus, settings, workers=0, label="queue-bench")
     ended = datetime.now(UTC)
+    machine = machine_times() - machine_before
     cpu = read_cpu(worker, settings) - cpu_before
     if summary.done != len(corpus):
         raise RuntimeError(f"{summary.done} of {len(corpus)} documents done: {summary}")
@@ -385,7 +424,10 @@ def timed_run(inputs: Inputs, settings: Settings, worker: Worker, processes: int
     corpus_checks = time_corpus_checks(db_url, summary.audit)
     # Other new documents: this process and the pool's have seen these, and caches keyed by a section's text
     # would favour a second pass over them.
-    pure_after = time_pure_parallel(inputs.fresh_corpus()[1], inputs.pools, processes)
+    after_files = inputs.fresh_corpus()[1]
+    machine_before_after = machine_times()
+    pure_after = time_pure_parallel(after_files, inputs.pools, processes)
+    pure_machine = (machine_before - machine_before_pure) + (machine_times() - machine_before_after)
     return Run(
         pure=pure,
         pure_before=pure_before,
@@ -397,6 +439,8 @@ def timed_run(inputs: Inputs, settings: Settings, worker: Worker, processes: int
         worker_audit=sum(seconds for _, seconds in stamps),
         cpu=cpu,
         corpus_checks=corpus_checks,
+        machine=machine,
+        pure_machine=pure_machine,
     )
 
 
@@ -511,6 +555,22 @@ def cpu_row(m: Measured) -> list[str]:
     ]
 
 
+def machine_row(m: Measured) -> list[str]:
+    """Each run's figures, in the order of its walls: a run the hypervisor slowed stands out."""
+
+    def each(value: Callable[[Run], float], form: str = "{:.0f}") -> str:
+        return ", ".join(form.format(value(run)) for run in m.runs)
+
+    return [
+        m.backend,
+        str(m.workers),
+        each(lambda r: r.wall, "{:.2f}"),
+        each(lambda r: 100 * r.machine.share(r.machine.idle)),
+        each(lambda r: 100 * r.machine.share(r.machine.steal)),
+        each(lambda r: 100 * r.pure_machine.share(r.pure_machine.steal)),
+    ]
+
+
 def print_results(measured: list[Measured], repeats: int) -> None:
     ones = {m.backend: m for m in measured if m.workers == 1}
     title = f"Corpus audit through the queue (median of {repeats} runs; worker start-up and warm-up not timed)"
@@ -531,6 +591,10 @@ def print_results(measured: list[Measured], repeats: int) -> None:
     print_table(title, CPU_HEADER, [cpu_row(m) for m in measured])
     print("queue CPU = CPU total − corpus checks − audit_bytes, all measured in the same run: steadier than wall")
     print("time on a noisy machine, whose speed drifts between the pure pass and the queue run")
+    title = "The machine during each run (/proc/stat, all cores; per run, not medians)"
+    print_table(title, MACHINE_HEADER, [machine_row(m) for m in measured])
+    print("idle = cores with nothing to run (1 worker on 2 cores: about half); steal = cores the hypervisor gave to")
+    print("another guest: a run with more steal than its pure passes was slowed by the machine, not by the queue")
 
 
 def store_row(name: str, files: Files, db_url: str) -> list[str]:
