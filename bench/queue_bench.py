@@ -556,7 +556,7 @@ def cpu_row(m: Measured) -> list[str]:
 
 
 def machine_row(m: Measured) -> list[str]:
-    """Each run's figures, in the order of its walls: a run the hypervisor slowed stands out."""
+    """Each run's figures beside its wall, run by run: a run the hypervisor slowed stands out."""
 
     def each(value: Callable[[Run], float], form: str = "{:.0f}") -> str:
         return ", ".join(form.format(value(run)) for run in m.runs)
