@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import operator
 import os
 import statistics
 import sys
@@ -60,6 +61,7 @@ from dataclasses import astuple, dataclass
 from datetime import UTC, datetime
 from multiprocessing.pool import Pool
 from pathlib import Path
+from typing import Any, TypeVar
 
 import redis
 
@@ -153,6 +155,13 @@ def backends() -> list[Backend]:
 
 # ---- CPU accounting ------------------------------------------------------------------------
 
+Counters = TypeVar("Counters")
+
+
+def fieldwise(op: Callable[[Any, Any], Any], mine: Counters, theirs: Counters) -> Counters:
+    """A dataclass of counters combined field by field (two readings subtracted, two spans added)."""
+    return type(mine)(*(op(a, b) for a, b in zip(astuple(mine), astuple(theirs), strict=True)))
+
 
 @dataclass(frozen=True)
 class Cpu:
@@ -165,7 +174,7 @@ class Cpu:
     postgres: float
 
     def __sub__(self, other: Cpu) -> Cpu:
-        return Cpu(*(mine - theirs for mine, theirs in zip(astuple(self), astuple(other), strict=True)))
+        return fieldwise(operator.sub, self, other)
 
     def total(self) -> float:
         return sum(astuple(self))
@@ -235,13 +244,13 @@ class Machine:
     steal: int
 
     def __sub__(self, other: Machine) -> Machine:
-        return Machine(self.busy - other.busy, self.idle - other.idle, self.steal - other.steal)
+        return fieldwise(operator.sub, self, other)
 
     def __add__(self, other: Machine) -> Machine:
-        return Machine(self.busy + other.busy, self.idle + other.idle, self.steal + other.steal)
+        return fieldwise(operator.add, self, other)
 
     def share(self, ticks: int) -> float:
-        return ticks / max(1, self.busy + self.idle + self.steal)
+        return ticks / max(1, sum(astuple(self)))
 
 
 def machine_times() -> Machine:
