@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from celery import Celery
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from workers.corpus_checks import run_corpus_checks
 from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
@@ -35,6 +35,7 @@ from workers.storage import (
     Result,
     audit_progress,
     cached_hashes,
+    insert_rows,
     now,
     session_scope,
     store_results,
@@ -137,7 +138,7 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[i
         session.flush()
         rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
         if rows:
-            session.execute(insert(AuditDocument), rows)  # a bulk insert: no object per document
+            insert_rows(session, AuditDocument.__table__, rows)  # a bulk insert: no object per document
         cached = cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
         return audit.id, cached
 
