@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import insert, select, text
 
 from tests.services import POSTGRES, postgres_database, require
-from workers.pipeline import Outcome, result_row
+from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
+from workers.runner import Progress, ProgressReader, read_progress
 from workers.storage import (
     Audit,
     AuditDocument,
@@ -20,6 +21,7 @@ from workers.storage import (
     FindingRow,
     Result,
     audit_progress,
+    cached_hashes,
     dump_json,
     progress_statement,
     session_scope,
@@ -82,6 +84,29 @@ def test_audit_progress_counts_each_content_once_by_its_result_of_this_version(d
     with session_scope(db_url) as session:
         assert audit_progress(session, audit_id, "v2") == {"contents": 4, "done": 1, "failed": 1}
         assert audit_progress(session, audit_id, "v1") == {"contents": 4, "done": 1, "failed": 0}
+
+
+def test_the_runner_s_reader_counts_as_the_whole_audit_read_while_asking_only_about_what_is_left(db_url: str) -> None:
+    contents = {name: name * 64 for name in "abcde"}
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="reader")
+        session.add(audit)
+        session.flush()
+        for path in ("a.txt", "copy-of-a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
+            session.add(AuditDocument(audit_id=audit.id, path=path, content_hash=contents[path[-5]], size=1))
+        audit_id = audit.id
+    reader = ProgressReader.of_audit(db_url, audit_id)
+    arrivals = [[], [("a", "done"), ("b", "failed")], [("c", "done"), ("d", "done")], [("e", "failed")]]
+    for arrived in arrivals:
+        for name, status in arrived:
+            outcome = Outcome(status, f"{name}.txt", error=None if status == "done" else "bad")
+            assert store_result(db_url, result_row(outcome, contents[name]), [], [])
+        assert reader.read() == read_progress(db_url, audit_id)
+        with session_scope(db_url) as session:
+            assert reader.pending == set(contents.values()) - cached_hashes(
+                session, contents.values(), PIPELINE_VERSION
+            )
+    assert reader.read() == Progress(contents=5, done=3, failed=2)
 
 
 # What COPY's text format escapes (tab, newline, backslash, "\\N") and what it must leave alone (Chinese, None).

@@ -20,7 +20,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from celery import Celery
@@ -37,6 +37,7 @@ from workers.storage import (
     cached_hashes,
     insert_rows,
     now,
+    result_statuses,
     session_scope,
     store_results,
 )
@@ -168,6 +169,37 @@ def read_progress(db_url: str, audit_id: int) -> Progress:
     with session_scope(db_url) as session:
         counts = audit_progress(session, audit_id, PIPELINE_VERSION)
     return Progress(counts["contents"], counts["done"], counts["failed"])
+
+
+@dataclass
+class ProgressReader:
+    """An audit's progress, polled again and again: each read asks only about the contents still without a result.
+
+    A result is never taken back, so a content found finished stays finished.
+    The polls come closest together at the end of an audit (:func:`poll_interval`),
+    when few contents are left: its reads cost some ten lookups a content in all,
+    not one a content a read (:func:`read_progress`, 4.5 ms of PostgreSQL's CPU a
+    read at 1,000 documents, some fifty reads an audit).
+    """
+
+    db_url: str
+    contents: int
+    pending: set[str]
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def of_audit(cls, db_url: str, audit_id: int) -> ProgressReader:
+        with session_scope(db_url) as session:
+            hashes = set(session.scalars(select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id)))
+        return cls(db_url, len(hashes), hashes)
+
+    def read(self) -> Progress:
+        if self.pending:
+            with session_scope(self.db_url) as session:
+                found = result_statuses(session, self.pending, PIPELINE_VERSION)
+            self.pending -= found.keys()
+            self.statuses.update(found.values())
+        return Progress(self.contents, self.statuses["done"], self.statuses["failed"])
 
 
 def finish_audit(db_url: str, audit_id: int) -> None:
@@ -393,7 +425,8 @@ def wait_for_audit(
     procs: list[subprocess.Popen[bytes]],
 ) -> None:
     """Poll until every content has a result; re-send what is missing when progress stalls."""
-    progress = read_progress(db_url, audit_id)
+    reader = ProgressReader.of_audit(db_url, audit_id)
+    progress = reader.read()
     last_change, last_finished = time.monotonic(), progress.finished
     waiting_since, finished_before = last_change, progress.finished
     resent: Counter[str] = Counter()
@@ -401,7 +434,7 @@ def wait_for_audit(
         finished = progress.finished - finished_before
         remaining = progress.contents - progress.finished
         time.sleep(poll_interval(finished, remaining, time.monotonic() - waiting_since))
-        progress = read_progress(db_url, audit_id)
+        progress = reader.read()
         if on_progress:
             on_progress(progress)
         if progress.finished != last_finished:

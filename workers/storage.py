@@ -353,17 +353,21 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     ROW_WRITERS.get(session.bind.dialect.name, execute_many)(session, table, rows)
 
 
-def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:
+def result_statuses(session: Session, hashes: Iterable[str], version: str) -> dict[str, str]:
+    """The status ("done" or "failed") of each of these contents that has a result of ``version``."""
     wanted = list(set(hashes))
-    found: set[str] = set()
+    found: dict[str, str] = {}
     for i in range(0, len(wanted), 500):
         chunk = wanted[i : i + 500]
-        found.update(
-            session.scalars(
-                select(Result.content_hash).where(Result.pipeline_version == version, Result.content_hash.in_(chunk))
-            )
+        query = select(Result.content_hash, Result.status).where(
+            Result.pipeline_version == version, Result.content_hash.in_(chunk)
         )
+        found.update(session.execute(query).tuples().all())
     return found
+
+
+def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:
+    return set(result_statuses(session, hashes, version))
 
 
 def audit_progress(session: Session, audit_id: int, version: str) -> dict[str, int]:
