@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import insert, select, text
+from sqlalchemy.orm import Session
 
 from tests.services import POSTGRES, postgres_database, require
 from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
@@ -23,11 +24,14 @@ from workers.storage import (
     audit_progress,
     cached_hashes,
     dump_json,
+    get_engine,
+    insert_rows,
     progress_statement,
     session_scope,
     store_result,
     store_results,
 )
+from workers.tasks import TRANSIENT_ERRORS
 
 # Beyond 64 bits: orjson refuses to write it and its reader would make it a float.
 HUGE = 123_456_789_012_345_678_901_234_567_890
@@ -148,6 +152,22 @@ def test_findings_and_claims_read_back_equal_and_once_however_often_stored(db_ur
         assert set(session.scalars(select(ClaimRow.result_id))) == {result_id}
     assert findings == FINDINGS
     assert claims == [{**c, "value": float(c["value"])} for c in CLAIMS]
+
+
+def test_a_connection_lost_while_copying_rows_is_an_error_the_task_retries() -> None:
+    """COPY runs on psycopg's connection, past SQLAlchemy: its errors are psycopg's, and must still be transient."""
+    require(POSTGRES)
+    with postgres_database() as db_url, Session(get_engine(db_url)) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="lost")
+        session.add(audit)
+        session.flush()
+        backend = session.scalar(text("SELECT pg_backend_pid()"))
+        with get_engine(db_url).connect() as other:
+            assert other.scalar(text("SELECT pg_terminate_backend(:pid, 5000)"), {"pid": backend})
+        row = {"audit_id": audit.id, "path": "a.txt", "content_hash": "ab" * 32, "size": 1}
+        with pytest.raises(TRANSIENT_ERRORS):
+            insert_rows(session, AuditDocument.__table__, [row])
+        session.invalidate()  # the connection is gone: no rollback to send on it
 
 
 def rows_touched(plan: dict[str, Any]) -> float:

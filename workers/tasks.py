@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from celery import Celery, Task, signals
 from sqlalchemy.exc import OperationalError
 
@@ -34,7 +35,8 @@ from workers.storage import cached_hashes, session_scope, store_results
 
 log = logging.getLogger(__name__)
 TASK_NAME = "gkaudit.audit_batch"
-TRANSIENT_ERRORS = (OperationalError, ConnectionError)
+# psycopg's own: PostgreSQL's COPY (workers.storage.copy_rows) runs on the driver's connection, past SQLAlchemy.
+TRANSIENT_ERRORS = (OperationalError, psycopg.OperationalError, ConnectionError)
 
 Item = tuple[str, str]  # a document to audit: (path, content hash)
 # Messages a pool process holds: the one it audits and the next, so that it never waits for the broker
