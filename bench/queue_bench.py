@@ -39,8 +39,8 @@ overhead ≤ 15 %.  Then where the time goes: the span from
 the first to the last stored result and the runner's share outside it; the CPU
 per document of the celery main process, of its pool children (of which
 ``audit_bytes``: the results' ``seconds``), of the runner (this process) and of
-the Redis and PostgreSQL servers; the whole machine's idle and stolen time during each
-run and its pure passes (this machine is a virtual one: time the hypervisor gives to
+the Redis and PostgreSQL servers; each run's overhead and drift, and the whole machine's idle
+and stolen time during it and its pure passes (this machine is a virtual one: time the hypervisor gives to
 another guest slows a run for reasons that are not the queue's); and storing results
 timed alone in this process, one document a transaction and one batch a transaction.
 """
@@ -110,7 +110,8 @@ WHERE_HEADER = ("backend", "workers", "before 1st result s", "1st→last s", "af
 WHERE_HEADER += ("1st→last × workers ms/doc", "audit_bytes in worker ms/doc", "rest of a task ms/doc")
 CPU_HEADER = ("backend", "workers", "celery main", "pool children", "of which audit_bytes", "runner", "Redis")
 CPU_HEADER += ("PostgreSQL", "CPU total", "CPU total / 2 cores", "wall", "queue CPU / audit_bytes")
-MACHINE_HEADER = ("backend", "workers", "wall s", "idle % in the run", "steal % in the run")
+MACHINE_HEADER = ("backend", "workers", "wall s", "overhead %", "pure drift %", "idle % in the run")
+MACHINE_HEADER += ("steal % in the run",)
 MACHINE_HEADER += ("steal % in the pure passes",)
 
 
@@ -565,7 +566,7 @@ def cpu_row(m: Measured) -> list[str]:
 
 
 def machine_row(m: Measured) -> list[str]:
-    """Each run's figures beside its wall, run by run: a run the hypervisor slowed stands out."""
+    """Each run's figures beside its wall, run by run: the spread behind a median, and a run the machine slowed."""
 
     def each(value: Callable[[Run], float], form: str = "{:.0f}") -> str:
         return ", ".join(form.format(value(run)) for run in m.runs)
@@ -574,6 +575,8 @@ def machine_row(m: Measured) -> list[str]:
         m.backend,
         str(m.workers),
         each(lambda r: r.wall, "{:.2f}"),
+        each(lambda r: 100 * m.overhead_share(r)),
+        each(lambda r: 100 * r.drift, "{:+.0f}"),
         each(lambda r: 100 * r.machine.share(r.machine.idle)),
         each(lambda r: 100 * r.machine.share(r.machine.steal)),
         each(lambda r: 100 * r.pure_machine.share(r.pure_machine.steal)),
@@ -600,8 +603,9 @@ def print_results(measured: list[Measured], repeats: int) -> None:
     print_table(title, CPU_HEADER, [cpu_row(m) for m in measured])
     print("queue CPU = CPU total − corpus checks − audit_bytes, all measured in the same run: steadier than wall")
     print("time on a noisy machine, whose speed drifts between the pure pass and the queue run")
-    title = "The machine during each run (/proc/stat, all cores; per run, not medians)"
+    title = "Each run and the machine during it (/proc/stat, all cores; per run, not medians)"
     print_table(title, MACHINE_HEADER, [machine_row(m) for m in measured])
+    print("overhead and pure drift as in the first table, run by run: how far one run's verdict can move")
     print("idle = cores with nothing to run (1 worker on 2 cores: about half); steal = cores the hypervisor gave to")
     print("another guest: a run with more steal than its pure passes was slowed by the machine, not by the queue")
 
