@@ -111,8 +111,7 @@ WHERE_HEADER += ("1st→last × workers ms/doc", "audit_bytes in worker ms/doc",
 CPU_HEADER = ("backend", "workers", "celery main", "pool children", "of which audit_bytes", "runner", "Redis")
 CPU_HEADER += ("PostgreSQL", "CPU total", "CPU total / 2 cores", "wall", "queue CPU / audit_bytes")
 MACHINE_HEADER = ("backend", "workers", "wall s", "overhead %", "pure drift %", "idle % in the run")
-MACHINE_HEADER += ("steal % in the run",)
-MACHINE_HEADER += ("steal % in the pure passes",)
+MACHINE_HEADER += ("steal % in the run", "steal % in the pure passes")
 
 
 # ---- backends ------------------------------------------------------------------------------

@@ -92,12 +92,13 @@ def test_audit_progress_counts_each_content_once_by_its_result_of_this_version(d
 
 def test_the_runner_s_reader_counts_as_the_whole_audit_read_while_asking_only_about_what_is_left(db_url: str) -> None:
     contents = {name: name * 64 for name in "abcde"}
+    documents = {"a.txt": "a", "copy-of-a.txt": "a", "b.txt": "b", "c.txt": "c", "d.txt": "d", "e.txt": "e"}
     with session_scope(db_url) as session:
         audit = Audit(pipeline_version=PIPELINE_VERSION, label="reader")
         session.add(audit)
         session.flush()
-        for path in ("a.txt", "copy-of-a.txt", "b.txt", "c.txt", "d.txt", "e.txt"):
-            session.add(AuditDocument(audit_id=audit.id, path=path, content_hash=contents[path[-5]], size=1))
+        for path, name in documents.items():
+            session.add(AuditDocument(audit_id=audit.id, path=path, content_hash=contents[name], size=1))
         audit_id = audit.id
     reader = ProgressReader.of_audit(db_url, audit_id)
     arrivals = [[], [("a", "done"), ("b", "failed")], [("c", "done"), ("d", "done")], [("e", "failed")]]
@@ -134,7 +135,7 @@ CLAIMS = [
 ]  # fmt: skip
 
 
-def stored_children(session: Any) -> tuple[list[dict], list[dict]]:
+def stored_children(session: Session) -> tuple[list[dict], list[dict]]:
     findings = [dict(r._mapping) for r in session.execute(select(*(FindingRow.__table__.c[k] for k in FINDINGS[0])))]
     claims = session.execute(select(*(ClaimRow.__table__.c[k] for k in CLAIMS[0])).order_by(ClaimRow.id))
     return findings, [dict(r._mapping) for r in claims]
