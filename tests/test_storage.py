@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import create_engine, insert, select, text
 from sqlalchemy.orm import Session
 
 from tests.services import POSTGRES, postgres_database, require
@@ -18,6 +18,7 @@ from workers.runner import Progress, ProgressReader, read_progress
 from workers.storage import (
     Audit,
     AuditDocument,
+    Base,
     ClaimRow,
     FindingRow,
     Result,
@@ -69,6 +70,22 @@ def test_a_payload_reads_back_equal_and_the_database_can_query_it(db_url: str) -
         # Stored as JSON the database itself reads, not as an opaque string.
         extract = "json_extract(payload, '$.agency')" if "sqlite" in db_url else "payload->>'agency'"
         assert session.scalar(text(f"SELECT {extract} FROM results")) == "青川区某局"
+
+
+def test_a_database_from_before_a_column_existed_gains_it_and_its_older_rows_read_null(db_url: str) -> None:
+    older = create_engine(db_url)  # not get_engine: the database as an earlier gkaudit left it
+    Base.metadata.create_all(older)
+    with older.begin() as conn:
+        conn.execute(text("ALTER TABLE results DROP COLUMN cpu_seconds"))
+        row = result_row(Outcome("done", "old.txt"), "ab" * 32)
+        conn.execute(insert(Result).values({k: v for k, v in row.items() if k != "cpu_seconds"}))
+    older.dispose()
+    assert store_result(db_url, result_row(Outcome("done", "new.txt", cpu_seconds=0.25), "cd" * 32), [], [])
+    with session_scope(db_url) as session:
+        assert dict(session.execute(select(Result.path, Result.cpu_seconds)).all()) == {
+            "old.txt": None,
+            "new.txt": 0.25,
+        }
 
 
 def test_audit_progress_counts_each_content_once_by_its_result_of_this_version(db_url: str) -> None:

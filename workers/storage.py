@@ -36,6 +36,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    inspect,
     select,
     text,
 )
@@ -43,6 +44,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
+from sqlalchemy.schema import CreateColumn
 
 SQLITE_BUSY_MS = 30_000
 
@@ -102,6 +104,7 @@ class Result(Base):
     claims_total: Mapped[int] = mapped_column(Integer, default=0)
     claims_verified: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    cpu_seconds: Mapped[float | None] = mapped_column(Float)  # in audit_bytes; NULL in rows stored before it existed
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     findings: Mapped[list[FindingRow]] = relationship(back_populates="result", cascade="all, delete-orphan")
@@ -222,13 +225,38 @@ def create_tables(engine: Engine) -> None:
     if engine.dialect.name == "postgresql":
         with engine.begin() as conn:
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _SCHEMA_LOCK_KEY})
-            Base.metadata.create_all(conn)
+            build_schema(conn)
             compress_payloads_with_lz4(conn)
         return
     try:
-        Base.metadata.create_all(engine)
-    except OperationalError:  # another process created them between the check and the CREATE
-        Base.metadata.create_all(engine)
+        with engine.begin() as conn:
+            build_schema(conn)
+    except OperationalError:  # another process created a table or a column between the check and the DDL
+        with engine.begin() as conn:
+            build_schema(conn)
+
+
+def build_schema(conn: Connection) -> None:
+    Base.metadata.create_all(conn)
+    add_missing_columns(conn)
+
+
+def add_missing_columns(conn: Connection) -> None:
+    """Add the columns a newer gkaudit gave a table that an older one created (create_all only adds tables).
+
+    Such columns are nullable: the rows already there read NULL in them.
+    """
+    present = inspect(conn)
+    quote = conn.dialect.identifier_preparer
+    for table in Base.metadata.sorted_tables:
+        if not present.has_table(table.name):
+            continue
+        have = {column["name"] for column in present.get_columns(table.name)}
+        for column in (c for c in table.columns if c.name not in have):
+            if not column.nullable:
+                raise RuntimeError(f"{table.name}.{column.name} is missing and cannot be added: it is NOT NULL")
+            definition = CreateColumn(column).compile(dialect=conn.dialect)
+            conn.execute(text(f"ALTER TABLE {quote.format_table(table)} ADD COLUMN {definition}"))
 
 
 # PostgreSQL compresses a large value (a result's payload: some 20 KB of JSON) with pglz unless told
