@@ -23,6 +23,7 @@ import orjson
 from psycopg import sql
 from sqlalchemy import (
     JSON,
+    BindParameter,
     DateTime,
     Float,
     ForeignKey,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     create_engine,
     event,
     func,
@@ -385,13 +387,25 @@ def result_statuses(session: Session, hashes: Iterable[str], version: str) -> di
     """The status ("done" or "failed") of each of these contents that has a result of ``version``."""
     wanted = list(set(hashes))
     found: dict[str, str] = {}
-    for i in range(0, len(wanted), 500):
-        chunk = wanted[i : i + 500]
-        query = select(Result.content_hash, Result.status).where(
-            Result.pipeline_version == version, Result.content_hash.in_(chunk)
-        )
-        found.update(session.execute(query).tuples().all())
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Result.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
+        query = select(Result.content_hash, Result.status).where(Result.pipeline_version == version, among)
+        found.update(session.execute(query).all())
     return found
+
+
+IN_LIST_MOST = 500  # values in one IN list
+
+
+def literal_list(values: list[str]) -> BindParameter[list[str]]:
+    """An IN list written into the statement's text rather than sent as one parameter a value.
+
+    A runner's progress read asks about up to every content of an audit: 500 parameters cost
+    SQLAlchemy and psycopg some 6 ms of CPU a statement here, the same values as literals 2 to 3 ms,
+    and PostgreSQL plans constants no slower (an array parameter instead: a generic plan that
+    compared each row with every value, several times slower).
+    """
+    return bindparam("values", values, expanding=True, literal_execute=True)
 
 
 def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:
