@@ -68,7 +68,7 @@ class Outcome:
 
 def audit_bytes(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> Outcome:
     """Run every stage; a bad document becomes a failed outcome with its reason.  Timed in wall and CPU time:
-    the CPU time leaves out what a process preempting this one ran meanwhile (the queue bench's measure)."""
+    the CPU time leaves out what other threads and processes ran meanwhile (the queue bench's measure)."""
     wall, cpu = time.perf_counter(), time.thread_time()
     outcome = run_stages({"data": data, "name": name, "limits": limits})
     outcome.seconds = time.perf_counter() - wall
