@@ -30,8 +30,8 @@ with PostgreSQL when both answer (to tell the SQLite write lock from the rest).
 per run, then the median; beside it the same against the one-process pure time
 (× workers), as earlier versions of this bench reported it.  The corpus
 checks (GK601/GK602, run once every document has its result) are a stage of
-the audit, not a cost of the queue: they are timed on their own and shown
-beside it, with the overhead they would add.  The same overhead is also
+the audit, not a cost of the queue: they are timed apart, as the runner runs
+them, and shown beside it, with the overhead they would add.  The same overhead is also
 shown against ``audit_bytes`` as timed inside the workers during the run, in
 wall time and in the CPU time of its thread:
 
