@@ -244,15 +244,14 @@ def build_schema(conn: Connection) -> None:
 
 
 def add_missing_columns(conn: Connection) -> None:
-    """Add the columns a newer gkaudit gave a table that an older one created (create_all only adds tables).
+    """Add the columns a newer gkaudit gave a table that an older one created (create_all only adds tables,
+    and has made every table by now).
 
     Such columns are nullable: the rows already there read NULL in them.
     """
     present = inspect(conn)
     quote = conn.dialect.identifier_preparer
     for table in Base.metadata.sorted_tables:
-        if not present.has_table(table.name):
-            continue
         have = {column["name"] for column in present.get_columns(table.name)}
         for column in (c for c in table.columns if c.name not in have):
             if not column.nullable:
