@@ -28,6 +28,7 @@ from workers.runner import (
     batch_sizes,
     poll_interval,
     resend_or_give_up,
+    send,
 )
 from workers.settings import Settings
 from workers.storage import ClaimRow, Result, content_hash, session_scope
@@ -127,9 +128,18 @@ def test_celery_limits_of_a_message_grow_with_its_documents() -> None:
     assert sixteen == {"soft_time_limit": 15 * 60 + 75, "time_limit": 15 * 60 + 90}
 
 
-@pytest.mark.parametrize(("documents", "processes", "most"), [(1000, 2, 16), (40, 2, 16), (3, 2, 16), (1000, 64, 16)])
+TEXT_REPORT = 10_000  # bytes: a text report, about as the generated ones
+
+
+def text_reports(documents: int) -> list[int]:
+    return [TEXT_REPORT] * documents
+
+
+@pytest.mark.parametrize(
+    ("documents", "processes", "most"), [(1000, 2, 16), (1000, 2, 64), (40, 2, 16), (3, 2, 16), (1000, 64, 16)]
+)
 def test_batches_cover_every_document_and_shrink_as_the_queue_drains(documents: int, processes: int, most: int) -> None:
-    sizes = list(batch_sizes(documents, processes, most))
+    sizes = list(batch_sizes(text_reports(documents), processes, most, 1 << 20))
     assert sum(sizes) == documents
     assert max(sizes) <= most and min(sizes) >= 1
     assert sizes == sorted(sizes, reverse=True), "never a bigger batch after a smaller one"
@@ -138,13 +148,31 @@ def test_batches_cover_every_document_and_shrink_as_the_queue_drains(documents: 
 
 
 def test_a_message_holds_a_few_documents_at_least() -> None:
-    assert list(batch_sizes(10, 2, 16)) == [SMALLEST_BATCH, SMALLEST_BATCH, 10 - 2 * SMALLEST_BATCH]
-    assert list(batch_sizes(3, 2, 16)) == [3]
-    assert list(batch_sizes(5, 1, 1)) == [1] * 5  # a batch size of one is kept
+    assert list(batch_sizes(text_reports(10), 2, 16)) == [SMALLEST_BATCH, SMALLEST_BATCH, 10 - 2 * SMALLEST_BATCH]
+    assert list(batch_sizes(text_reports(3), 2, 16)) == [3]
+    assert list(batch_sizes(text_reports(5), 1, 1)) == [1] * 5  # a batch size of one is kept
 
 
 def test_no_document_no_batch() -> None:
-    assert list(batch_sizes(0, 2, 16)) == []
+    assert list(batch_sizes([], 2, 16)) == []
+
+
+def test_big_files_go_a_few_a_message_and_a_file_over_the_budget_alone() -> None:
+    pdf = 400_000
+    files = [pdf] * 10 + [3 * (1 << 20)] + text_reports(200)
+    sizes = list(batch_sizes(files, 2, 64, 1 << 20))
+    assert sum(sizes) == len(files)
+    assert sizes[:5] == [2, 2, 2, 2, 2], "two 400 KB files a message under a 1 MiB budget"
+    assert sizes[5] == 1, "a file bigger than the budget travels alone"
+    assert max(sizes) > 2 * SMALLEST_BATCH, "small files after big ones still travel many a message"
+    start = 0
+    for size in sizes:
+        assert size == 1 or sum(files[start : start + size]) <= 1 << 20
+        start += size
+
+
+def test_without_a_budget_bytes_do_not_matter() -> None:
+    assert list(batch_sizes([5 << 20] * 40, 2, 16)) == list(batch_sizes(text_reports(40), 2, 16))
 
 
 # ---- nested time limits ---------------------------------------------------------------------
@@ -170,6 +198,18 @@ def test_an_outer_deadline_that_comes_first_still_fires_inside_an_inner_limit() 
 
 def queued_messages(settings: Settings) -> int:
     return sum(1 for p in (settings.state_dir / "queue" / "in").iterdir() if p.is_file())
+
+
+def test_the_runner_sends_big_files_in_messages_of_their_own(tmp_path: Path) -> None:
+    settings = Settings(state_dir=tmp_path / "state", batch_bytes=1 << 20)
+    app = make_app(settings)
+    items = [(d, p) for p, d in write_reports(tmp_path, 4)]
+    as_pdfs = {digest: 600_000 for digest, _ in items}  # what run_audit passes: each file's size by its hash
+    send(app, settings.database_url(), items, settings, processes=2, most=64)
+    assert queued_messages(settings) == 1, "four text reports: one message"
+    send(app, settings.database_url(), items, settings, processes=2, most=64, file_sizes=as_pdfs)
+    assert queued_messages(settings) == 1 + 4, "four 600 KB files under a 1 MiB budget: one a message"
+    app.close()
 
 
 def test_a_document_no_worker_finishes_is_recorded_as_failed_after_its_resends(tmp_path: Path) -> None:

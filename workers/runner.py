@@ -19,7 +19,7 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +52,9 @@ POLLS_PER_REMAINING = 10  # a read at least every tenth of the time the document
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
 BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
+# ... ahead of ``GKAUDIT_BATCH_SIZE`` (64) and ``GKAUDIT_BATCH_BYTES`` (1 MiB): a message costs a worker some 10 ms
+# (its delivery, a lookup, a commit, its acknowledgement), which 16 text reports a message made a tenth of their
+# audit on PostgreSQL; big files (PDFs, far slower a document) go a few a message, so that progress still shows.
 SMALLEST_BATCH = 4  # ... but no smaller: each message costs a delivery, an acknowledgement and a commit
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
@@ -234,28 +237,54 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
 # ---- queue and workers ---------------------------------------------------------------------
 
 
-def batch_sizes(documents: int, processes: int, most: int) -> Iterator[int]:
-    """Documents per message, shrinking as the queue drains (guided self-scheduling).
+def batch_sizes(file_sizes: Sequence[int], processes: int, most: int, most_bytes: int | None = None) -> Iterator[int]:
+    """Documents per message, in order, shrinking as the queue drains (guided self-scheduling).
 
     Each batch is at most ``most`` and a ``BATCHES_PER_PROCESS``-th of what is
     left per process, but at least ``SMALLEST_BATCH`` (or what is left), so the
-    last messages are small and no process waits long for another's last batch.
+    last messages are small and no process waits long for another's last batch;
+    and it holds at most ``most_bytes`` of files, unless it is a single file.
     """
-    left = documents
-    while left > 0:
+    start = 0
+    while (left := len(file_sizes) - start) > 0:
         size = min(left, max(min(SMALLEST_BATCH, most), min(most, left // (BATCHES_PER_PROCESS * processes))))
+        size = files_within(file_sizes[start : start + size], most_bytes)
         yield size
-        left -= size
+        start += size
+
+
+def files_within(file_sizes: Sequence[int], most_bytes: int | None) -> int:
+    """How many of these files, from the first, hold at most ``most_bytes`` together (always the first)."""
+    if most_bytes is None:
+        return len(file_sizes)
+    total = 0
+    for count, size in enumerate(file_sizes):
+        total += size
+        if total > most_bytes and count > 0:
+            return count
+    return len(file_sizes)
 
 
 def send(
-    app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, *, processes: int, most: int
+    app: Celery,
+    db_url: str,
+    items: Iterable[tuple[str, str]],
+    settings: Settings,
+    *,
+    processes: int,
+    most: int,
+    file_sizes: Mapping[str, int] | None = None,
 ) -> int:
-    """Queue (content hash, path) pairs in batches of at most ``most`` for ``processes``; how many were sent."""
+    """Queue (content hash, path) pairs in batches for ``processes``; how many were sent.
+
+    A batch holds at most ``most`` documents, and at most ``settings.batch_bytes``
+    of files by ``file_sizes`` (bytes by content hash) when given.
+    """
     todo = [(path, digest) for digest, path in items]
+    sizes = [file_sizes.get(digest, 0) for _, digest in todo] if file_sizes else [0] * len(todo)
     start = 0
     with app.producer_or_acquire() as producer:
-        for size in batch_sizes(len(todo), processes, most):
+        for size in batch_sizes(sizes, processes, most, settings.batch_bytes if file_sizes else None):
             batch = todo[start : start + size]
             start += size
             limits = batch_time_limits(settings, len(batch))
@@ -392,7 +421,9 @@ def run_audit(
         if settings.embedded:
             app.control.purge()  # leftovers of an interrupted embedded run: their documents are re-sent below
         todo = missing_contents(db_url, audit_id)
-        send(app, db_url, todo, settings, processes=local or settings.workers, most=settings.batch_size)
+        sizes = {e.content_hash: e.size for e in entries}
+        processes = local or settings.workers
+        send(app, db_url, todo, settings, processes=processes, most=settings.batch_size, file_sizes=sizes)
         if local and todo:
             procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs)

@@ -34,7 +34,10 @@ class Settings(BaseSettings):
     visibility_timeout: float = Field(300.0, gt=0, description="Redis: seconds before an unacked task is redelivered")
     stall_seconds: float = Field(30.0, gt=0, description="no progress for this long: re-queue what has no result")
     max_retries: int = Field(3, ge=0, description="retries of a transient failure (database unreachable…)")
-    batch_size: int = Field(16, ge=1, le=1000, description="documents per queue message, at most")
+    batch_size: int = Field(64, ge=1, le=1000, description="documents per queue message, at most")
+    batch_bytes: int = Field(
+        1 << 20, ge=1, description="bytes of files per queue message, at most (a bigger file travels alone)"
+    )
     queue: str = Field(
         "gkaudit", pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="broker queue: separate audits sharing a broker"
     )
