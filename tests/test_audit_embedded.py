@@ -49,6 +49,18 @@ def settings_for(tmp_path: Path) -> Settings:
     return Settings(state_dir=tmp_path / "state", workers=2, stall_seconds=10)
 
 
+def test_a_file_named_twice_or_reached_through_a_link_is_found_once(tmp_path: Path) -> None:
+    real = tmp_path / "real" / "2020"
+    real.mkdir(parents=True)
+    for name in ("a.txt", "b.pdf", ".hidden.txt", "notes.csv"):
+        (real / name).write_text("x")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")  # the same folder under another name
+    (real / "c.txt").symlink_to(real / "a.txt")  # a link to a file: the same file
+    files = discover([tmp_path / "real", tmp_path / "linked" / "2020", real / "b.pdf", tmp_path / "none.txt"])
+    assert [p.name for p in files] == ["a.txt", "b.pdf", "none.txt"]
+    assert files[0] == real / "a.txt", "a file keeps the path it was first found by"
+
+
 def test_bad_documents_fail_with_their_reason_and_the_rest_finish(corpus, tmp_path: Path) -> None:
     root, reasons = corpus
     settings = settings_for(tmp_path)

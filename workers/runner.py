@@ -1,8 +1,9 @@
 """Run a corpus audit: find the files, skip what is cached, queue the rest, watch them finish.
 
-The runner owns nothing but bookkeeping: it hashes each file, records the audit
-and its documents, sends one task per new content, starts local workers when
-no broker is configured, and polls the database for progress.  When progress
+The runner owns nothing but bookkeeping: it hashes each file, queues the
+contents that have no result yet (in batches), records the audit and its
+documents, starts local workers when no broker is configured, and polls the
+database for progress.  When progress
 stalls while some documents still have no result (a worker was killed and its
 transport does not redeliver, a message was lost with a broker restart), it
 sends those documents again; idempotent writes make that safe.  Ctrl-C stops
@@ -102,15 +103,26 @@ class AuditSummary:
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Files named, and report files below folders named, in a stable order, each once."""
     seen: dict[str, Path] = {}
+    folders: dict[Path, Path] = {}
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for child in sorted(p.rglob("*")):
                 if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and not child.name.startswith("."):
-                    seen.setdefault(str(child.resolve()), child)
+                    seen.setdefault(resolved(child, folders), child)
         else:
             seen.setdefault(str(p.resolve()) if p.exists() else str(p), p)
     return list(seen.values())
+
+
+def resolved(path: Path, folders: dict[Path, Path]) -> str:
+    """``path.resolve()``, each folder resolved once (``folders`` keeps them): over half of finding a
+    thousand files was resolving each one's folders again; a file that is a link is resolved itself."""
+    if path.is_symlink():
+        return str(path.resolve())
+    if (folder := folders.get(path.parent)) is None:
+        folder = folders[path.parent] = path.parent.resolve()
+    return str(folder / path.name)
 
 
 def hash_file(path: Path) -> FileEntry:
@@ -134,8 +146,23 @@ def hash_file(path: Path) -> FileEntry:
 # ---- bookkeeping --------------------------------------------------------------------------
 
 
-def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[int, set[str]]:
-    """Record the audit and its documents; return its id and the contents already audited."""
+def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
+    """The contents among ``entries`` that already have a result (done or failed)."""
+    with session_scope(db_url) as session:
+        return cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
+
+
+def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
+    """(content hash, first path) of each readable content without a result, in the order found."""
+    first: dict[str, str] = {}
+    for e in entries:
+        if e.error is None and e.content_hash not in audited:
+            first.setdefault(e.content_hash, e.path)
+    return list(first.items())
+
+
+def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
+    """Record the audit and its documents; return its id."""
     with session_scope(db_url) as session:
         audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
         session.add(audit)
@@ -143,8 +170,7 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> tuple[i
         rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
         if rows:
             insert_rows(session, AuditDocument.__table__, rows)  # a bulk insert: no object per document
-        cached = cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
-        return audit.id, cached
+        return audit.id
 
 
 def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> None:
@@ -407,12 +433,14 @@ def run_audit(
     label: str = "",
     on_progress: ProgressCallback | None = None,
 ) -> AuditSummary:
-    """Audit every document under ``paths``; returns the summary once each has a result."""
+    """Audit every document under ``paths``; returns the summary once each has a result.
+
+    The documents are queued before the audit and its documents are recorded:
+    a worker needs only a file's path and hash, and starts on them at once.
+    """
     db_url = settings.database_url()
     entries = [hash_file(p) for p in discover(paths)]
-    audit_id, cached = register_audit(db_url, entries, label)
-    unreadable = (e for e in entries if e.error and e.content_hash not in cached)
-    record_failures(db_url, ((e.content_hash, e.path, e.error) for e in unreadable))
+    cached = audited_contents(db_url, entries)
     app = make_app(settings)
     local = workers if workers is not None else (settings.workers if settings.embedded else 0)
     procs: list[subprocess.Popen[bytes]] = []
@@ -420,10 +448,13 @@ def run_audit(
     try:
         if settings.embedded:
             app.control.purge()  # leftovers of an interrupted embedded run: their documents are re-sent below
-        todo = missing_contents(db_url, audit_id)
+        todo = unaudited(entries, cached)
         sizes = {e.content_hash: e.size for e in entries}
         processes = local or settings.workers
         send(app, db_url, todo, settings, processes=processes, most=settings.batch_size, file_sizes=sizes)
+        audit_id = register_audit(db_url, entries, label)
+        unreadable = (e for e in entries if e.error and e.content_hash not in cached)
+        record_failures(db_url, ((e.content_hash, e.path, e.error) for e in unreadable))
         if local and todo:
             procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs)
