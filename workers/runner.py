@@ -3,11 +3,11 @@
 The runner owns nothing but bookkeeping: it hashes each file, queues the
 contents that have no result yet (in batches), records the audit and its
 documents, starts local workers when no broker is configured, and polls the
-database for progress.  When progress
-stalls while some documents still have no result (a worker was killed and its
-transport does not redeliver, a message was lost with a broker restart), it
-sends those documents again; idempotent writes make that safe.  Ctrl-C stops
-the local workers; a re-run continues where it stopped.
+database for progress.  When progress stalls while some documents still have
+no result (a worker was killed and its transport does not redeliver, a message
+was lost with a broker restart), it sends those documents again; idempotent
+writes make that safe.  Ctrl-C stops the local workers; a re-run continues
+where it stopped.
 """
 
 from __future__ import annotations
@@ -53,9 +53,6 @@ POLLS_PER_REMAINING = 10  # a read at least every tenth of the time the document
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
 BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
-# ... ahead of ``GKAUDIT_BATCH_SIZE`` (64) and ``GKAUDIT_BATCH_BYTES`` (1 MiB): a message costs a worker some 10 ms
-# (its delivery, a lookup, a commit, its acknowledgement), which 16 text reports a message made a tenth of their
-# audit on PostgreSQL; big files (PDFs, far slower a document) go a few a message, so that progress still shows.
 SMALLEST_BATCH = 4  # ... but no smaller: each message costs a delivery, an acknowledgement and a commit
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
