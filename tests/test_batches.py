@@ -231,7 +231,9 @@ def test_a_document_no_worker_finishes_is_recorded_as_failed_after_its_resends(t
 
 def test_progress_is_read_often_near_the_end_and_seldom_before() -> None:
     shortest, longest = POLL_SECONDS
-    assert poll_interval(0, 1000, 5.0) == shortest  # no rate yet
+    assert poll_interval(0, 1000, 0.0) == shortest  # no rate yet: the first read soon ...
+    assert poll_interval(0, 1000, 0.3) == pytest.approx(0.3)  # ... then as long again as waited so far
+    assert poll_interval(0, 1000, 5.0) == longest
     assert poll_interval(100, 10_000, 10.0) == longest  # 100 s to go
     assert poll_interval(100, 1, 10.0) == shortest  # the last document: the end is seen at once
     middle = poll_interval(100, 40, 10.0)  # 4 s to go: a read every 0.4 s

@@ -468,11 +468,13 @@ def run_audit(
 def poll_interval(finished: int, remaining: int, elapsed: float) -> float:
     """Seconds until the next read: a tenth of the time the ``remaining`` documents should take, within bounds.
 
-    The rate is what the ``elapsed`` seconds of waiting finished; nothing finished yet: the shortest wait.
+    The rate is what the ``elapsed`` seconds of waiting finished.  Nothing finished yet: as long again as
+    waited so far (a first batch of 64 documents takes a worker about half a second, and each read before
+    it asks about every document of the audit: every 50 ms, that was most of what the reads cost).
     """
     shortest, longest = POLL_SECONDS
     if finished <= 0:
-        return shortest
+        return min(longest, max(shortest, elapsed))
     return min(longest, max(shortest, elapsed / finished * remaining / POLLS_PER_REMAINING))
 
 
