@@ -301,13 +301,13 @@ def send(
     """Queue (content hash, path) pairs in batches for ``processes``; how many were sent.
 
     A batch holds at most ``most`` documents, and at most ``settings.batch_bytes``
-    of files by ``file_sizes`` (bytes by content hash) when given.
+    of files by ``file_sizes`` (bytes by content hash; a file not in it counts none).
     """
     todo = [(path, digest) for digest, path in items]
-    sizes = [file_sizes.get(digest, 0) for _, digest in todo] if file_sizes else [0] * len(todo)
+    known = file_sizes or {}
     start = 0
     with app.producer_or_acquire() as producer:
-        for size in batch_sizes(sizes, processes, most, settings.batch_bytes if file_sizes else None):
+        for size in batch_sizes([known.get(digest, 0) for _, digest in todo], processes, most, settings.batch_bytes):
             batch = todo[start : start + size]
             start += size
             limits = batch_time_limits(settings, len(batch))
