@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import JSON, create_engine, insert, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from tests.services import POSTGRES, postgres_database, require
@@ -70,6 +70,24 @@ def test_a_payload_reads_back_equal_and_the_database_can_query_it(db_url: str) -
         # Stored as JSON the database itself reads, not as an opaque string.
         extract = "json_extract(payload, '$.agency')" if "sqlite" in db_url else "payload->>'agency'"
         assert session.scalar(text(f"SELECT {extract} FROM results")) == "青川区某局"
+
+
+def test_raw_cells_that_are_their_number_s_digits_are_not_stored_and_read_back_whole(db_url: str) -> None:
+    tables = {"a.total": 244, "b.total": 0, "c.total": 1234, "d.total": None, "e.amount": 1.5, "f.total": 5}
+    raw = {"a.total": "244", "b.total": "—", "c.total": "1,234", "d.total": "", "e.amount": "1.5", "f.total": "5"}
+    whole = {"agency": "某局", "tables": tables, "raw_cells": raw}
+    older = {"agency": "某局", "tables": {"a.total": 7}, "raw_cells": {"a.total": "7"}}  # as stored before
+    assert store_result(db_url, result_row(Outcome("done", "a.txt", result=whole), "ab" * 32), [], [])
+    assert store_result(db_url, result_row(Outcome("done", "old.txt"), "cd" * 32), [], [])
+    with session_scope(db_url) as session:  # written whole, as before the compact payload: plain JSON, not its type
+        session.execute(update(Result).where(Result.path == "old.txt").values(payload=type_coerce(older, JSON)))
+    with session_scope(db_url) as session:
+        payloads = dict(session.execute(select(Result.path, Result.payload)).all())
+        stored = json.loads(session.scalar(text("SELECT CAST(payload AS TEXT) FROM results WHERE path = 'a.txt'")))
+    assert payloads["a.txt"] == whole and list(payloads["a.txt"]["raw_cells"]) == list(raw), "whole, in order"
+    assert payloads["old.txt"] == older
+    assert stored["raw_cells"] == {"b.total": "—", "c.total": "1,234", "d.total": "", "e.amount": "1.5"}
+    assert stored["tables"] == tables
 
 
 def test_a_database_from_before_a_column_existed_gains_it_and_its_older_rows_read_null(db_url: str) -> None:
