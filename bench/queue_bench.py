@@ -348,7 +348,7 @@ class Measured:
         Steadier than the paired pass on a machine whose speed drifts, but blind to
         anything that slows audit_bytes itself inside a worker.
         """
-        return ((run.wall - run.corpus_checks) * self.workers - run.worker_audit) / run.worker_audit
+        return self.over_in_worker(run, run.worker_audit)
 
     def in_worker_cpu_share(self, run: Run) -> float:
         """The overhead against audit_bytes's CPU time inside the workers in the same run.
@@ -359,7 +359,11 @@ class Measured:
         in-worker wall time hid it.  Blind only to audit_bytes costing more CPU in a worker than alone,
         which the pure pass's CPU time per document, beside it in the second table, would show.
         """
-        return ((run.wall - run.corpus_checks) * self.workers - run.worker_audit_cpu) / run.worker_audit_cpu
+        return self.over_in_worker(run, run.worker_audit_cpu)
+
+    def over_in_worker(self, run: Run, audited: float) -> float:
+        """(The queue's wall time × workers − ``audited``, audit_bytes's seconds in the workers) / ``audited``."""
+        return (self.queue_wall(run) * self.workers - audited) / audited
 
 
 @dataclass
