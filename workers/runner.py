@@ -151,10 +151,14 @@ def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
     """(content hash, first path) of each readable content without a result, in the order found."""
+    return first_paths((e.content_hash, e.path) for e in entries if e.error is None and e.content_hash not in audited)
+
+
+def first_paths(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """(content hash, path) once per content, with the first path it was found at."""
     first: dict[str, str] = {}
-    for e in entries:
-        if e.error is None and e.content_hash not in audited:
-            first.setdefault(e.content_hash, e.path)
+    for digest, path in found:
+        first.setdefault(digest, path)
     return list(first.items())
 
 
@@ -185,10 +189,7 @@ def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
             .where(AuditDocument.audit_id == audit_id, AuditDocument.content_hash.not_in(done))
             .order_by(AuditDocument.id)
         ).all()
-    first: dict[str, str] = {}
-    for digest, path in rows:
-        first.setdefault(digest, path)
-    return list(first.items())
+    return first_paths(rows)
 
 
 def read_progress(db_url: str, audit_id: int) -> Progress:
