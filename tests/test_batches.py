@@ -148,7 +148,7 @@ def test_batches_cover_every_document_and_shrink_as_the_queue_drains(documents: 
 
 
 def test_a_message_holds_a_few_documents_at_least() -> None:
-    assert list(batch_sizes(text_reports(10), 2, 16)) == [SMALLEST_BATCH, SMALLEST_BATCH, 10 - 2 * SMALLEST_BATCH]
+    assert list(batch_sizes(text_reports(2 * SMALLEST_BATCH + 2), 2, 16)) == [SMALLEST_BATCH, SMALLEST_BATCH, 2]
     assert list(batch_sizes(text_reports(3), 2, 16)) == [3]
     assert list(batch_sizes(text_reports(5), 1, 1)) == [1] * 5  # a batch size of one is kept
 
@@ -236,7 +236,7 @@ def test_progress_is_read_often_near_the_end_and_seldom_before() -> None:
     assert poll_interval(0, 1000, 5.0) == longest
     assert poll_interval(100, 10_000, 10.0) == longest  # 100 s to go
     assert poll_interval(100, 1, 10.0) == shortest  # the last document: the end is seen at once
-    middle = poll_interval(100, 40, 10.0)  # 4 s to go: a read every 0.4 s
+    middle = poll_interval(100, 16, 10.0)  # 1.6 s to go: a read every 0.4 s
     assert middle == pytest.approx(0.4)
     waits = [poll_interval(100, left, 10.0) for left in range(1000, 0, -10)]
     assert waits == sorted(waits, reverse=True)  # never longer as the audit nears its end

@@ -28,6 +28,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from workers.corpus_checks import run_corpus_checks
+from workers.listen import results_listener
 from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
 from workers.settings import Settings
 from workers.storage import (
@@ -49,11 +50,16 @@ REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", "
 # Progress is read often near the end (the audit ends at most this late) and less often before: each read
 # costs the database a query and this process CPU that two busy workers on two cores would otherwise use.
 POLL_SECONDS = (0.05, 1.0)
-POLLS_PER_REMAINING = 10  # a read at least every tenth of the time the documents left should take
+POLLS_PER_REMAINING = 4  # a read at least every fourth of the time the documents left should take
 HASH_CHUNK = 1 << 20
 WORKER_STOP_SECONDS = 20
-BATCHES_PER_PROCESS = 4  # so that a slow batch at the end leaves the other processes little to wait for
-SMALLEST_BATCH = 4  # ... but no smaller: each message costs a delivery, an acknowledgement and a commit
+# A batch is at most half of what is left per process, so that a slow batch at the end leaves the other
+# processes little to wait for, but no smaller than SMALLEST_BATCH: each message costs a worker about as much
+# as auditing one text report (its delivery and acknowledgement, a lookup, a commit).  bench/batch_schedule.py
+# simulates both costs (1,000 text reports, 2 processes): waiting plus messages cost 3.7 % of the audit at a
+# quarter and 4 (38 messages of at most 64), 2.5 % at a half and 8 (24), 1.9 % with at most 128 (18).
+BATCHES_PER_PROCESS = 2
+SMALLEST_BATCH = 8
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
 
@@ -108,7 +114,7 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
                 if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and not child.name.startswith("."):
                     seen.setdefault(resolved(child, folders), child)
         else:
-            seen.setdefault(str(p.resolve()) if p.exists() else str(p), p)
+            seen.setdefault(resolved(p, folders) if p.exists() else str(p), p)
     return list(seen.values())
 
 
@@ -205,7 +211,7 @@ class ProgressReader:
     A result is never taken back, so a content found finished stays finished.
     The polls come closest together at the end of an audit (:func:`poll_interval`),
     when few contents are left: its reads cost about a dozen lookups a content in
-    all (simulated with poll_interval: 12,600 for 1,000 documents over 20 s), not
+    all (simulated with poll_interval: 11,700 for 1,000 documents over 20 s), not
     one a content a read (:func:`read_progress`, 4.5 ms of PostgreSQL's CPU a read
     at 1,000 documents, some fifty reads an audit).
     """
@@ -261,17 +267,25 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
 # ---- queue and workers ---------------------------------------------------------------------
 
 
-def batch_sizes(file_sizes: Sequence[int], processes: int, most: int, most_bytes: int | None = None) -> Iterator[int]:
+def batch_sizes(
+    file_sizes: Sequence[int],
+    processes: int,
+    most: int,
+    most_bytes: int | None = None,
+    *,
+    per_process: int = BATCHES_PER_PROCESS,
+    smallest: int = SMALLEST_BATCH,
+) -> Iterator[int]:
     """Documents per message, in order, shrinking as the queue drains (guided self-scheduling).
 
-    Each batch is at most ``most`` and a ``BATCHES_PER_PROCESS``-th of what is
-    left per process, but at least ``SMALLEST_BATCH`` (or what is left), so the
-    last messages are small and no process waits long for another's last batch;
-    and it holds at most ``most_bytes`` of files, unless it is a single file.
+    Each batch is at most ``most`` and a ``per_process``-th of what is left per
+    process, but at least ``smallest`` (or what is left), so the last messages
+    are small and no process waits long for another's last batch; and it holds
+    at most ``most_bytes`` of files, unless it is a single file.
     """
     start = 0
     while (left := len(file_sizes) - start) > 0:
-        size = min(left, max(min(SMALLEST_BATCH, most), min(most, left // (BATCHES_PER_PROCESS * processes))))
+        size = min(left, max(min(smallest, most), min(most, left // (per_process * processes))))
         size = files_within(file_sizes[start : start + size], most_bytes)
         yield size
         start += size
@@ -467,10 +481,10 @@ def run_audit(
 
 
 def poll_interval(finished: int, remaining: int, elapsed: float) -> float:
-    """Seconds until the next read: a tenth of the time the ``remaining`` documents should take, within bounds.
+    """Seconds until the next read: a fourth of the time the ``remaining`` documents should take, within bounds.
 
     The rate is what the ``elapsed`` seconds of waiting finished.  Nothing finished yet: as long again as
-    waited so far (a first batch of 64 documents takes a worker about half a second, and each read before
+    waited so far (a first batch of 128 text reports takes a worker about a second, and each read before
     it asks about every document of the audit: every 50 ms, that was most of what the reads cost).
     """
     shortest, longest = POLL_SECONDS
@@ -487,25 +501,28 @@ def wait_for_audit(
     on_progress: ProgressCallback | None,
     procs: list[subprocess.Popen[bytes]],
 ) -> None:
-    """Poll until every content has a result; re-send what is missing when progress stalls."""
+    """Read the progress until every content has a result: at the poll's interval, and on PostgreSQL as soon
+    as the workers tell of as many new results as are missing (:mod:`workers.listen`); re-send what is
+    missing when it stalls."""
     reader = ProgressReader.of_audit(db_url, audit_id)
-    progress = reader.read()
-    last_change, last_finished = time.monotonic(), progress.finished
-    waiting_since, finished_before = last_change, progress.finished
     resent: Counter[str] = Counter()
-    while progress.finished < progress.contents:
-        finished = progress.finished - finished_before
-        remaining = progress.contents - progress.finished
-        time.sleep(poll_interval(finished, remaining, time.monotonic() - waiting_since))
+    with results_listener(db_url) as listener:  # before the first read: a notice after it counts
         progress = reader.read()
-        if on_progress:
-            on_progress(progress)
-        if progress.finished != last_finished:
-            last_change, last_finished = time.monotonic(), progress.finished
-        elif time.monotonic() - last_change > settings.stall_seconds:
-            resend_or_give_up(app, db_url, missing_contents(db_url, audit_id), settings, resent)
-            last_change = time.monotonic()
-        if procs and all(p.poll() is not None for p in procs):
-            raise RuntimeError(f"the local worker stopped (see {settings.state_dir / 'worker.log'})")
+        last_change, last_finished = time.monotonic(), progress.finished
+        waiting_since, finished_before = last_change, progress.finished
+        while progress.finished < progress.contents:
+            finished = progress.finished - finished_before
+            remaining = progress.contents - progress.finished
+            listener.wait(remaining, poll_interval(finished, remaining, time.monotonic() - waiting_since))
+            progress = reader.read()
+            if on_progress:
+                on_progress(progress)
+            if progress.finished != last_finished:
+                last_change, last_finished = time.monotonic(), progress.finished
+            elif time.monotonic() - last_change > settings.stall_seconds:
+                resend_or_give_up(app, db_url, missing_contents(db_url, audit_id), settings, resent)
+                last_change = time.monotonic()
+            if procs and all(p.poll() is not None for p in procs):
+                raise RuntimeError(f"the local worker stopped (see {settings.state_dir / 'worker.log'})")
     if on_progress:
         on_progress(progress)

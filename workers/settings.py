@@ -34,10 +34,11 @@ class Settings(BaseSettings):
     visibility_timeout: float = Field(300.0, gt=0, description="Redis: seconds before an unacked task is redelivered")
     stall_seconds: float = Field(30.0, gt=0, description="no progress for this long: re-queue what has no result")
     max_retries: int = Field(3, ge=0, description="retries of a transient failure (database unreachable…)")
-    # A message costs a worker some 10 ms (its delivery, a lookup, a commit, its acknowledgement): at 16 text
-    # reports a message, a tenth of their audit on PostgreSQL.  Big files (PDFs, far slower a document) go a few
-    # a message by their bytes, so that a message stays short and progress still shows.
-    batch_size: int = Field(64, ge=1, le=1000, description="documents per queue message, at most")
+    # A message costs a worker some 8 ms (its delivery, a lookup, a commit, its acknowledgement), about one text
+    # report's audit: under 1 % of a message of 128.  The last messages are smaller (workers.runner.batch_sizes;
+    # bench/batch_schedule.py weighs both).  Big files (PDFs, far slower a document) go a few a message by their
+    # bytes, so that a message stays short and progress still shows.
+    batch_size: int = Field(128, ge=1, le=1000, description="documents per queue message, at most")
     batch_bytes: int = Field(
         1 << 20, ge=1, description="bytes of files per queue message, at most (a bigger file travels alone)"
     )

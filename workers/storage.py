@@ -392,7 +392,15 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
             ]
             if children:
                 insert_rows(session, table.__table__, children)
+        if new_ids and (notice := STORED_NOTICES.get(session.bind.dialect.name)) is not None:
+            session.execute(notice, {"channel": RESULTS_CHANNEL, "stored": str(len(new_ids))})
     return len(new_ids)
+
+
+RESULTS_CHANNEL = "gkaudit_results"
+# How each database tells a waiting runner (workers.listen) how many results were stored, at their commit;
+# any other tells nothing, and the runner polls.
+STORED_NOTICES = {"postgresql": text("SELECT pg_notify(:channel, :stored)")}
 
 
 def execute_many(session: Session, table: Table, rows: list[dict[str, Any]]) -> None:
