@@ -19,7 +19,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from typing import Any
 
 import psycopg
 from psycopg import sql
@@ -30,30 +30,20 @@ from workers.storage import RESULTS_CHANNEL
 CONNECT_SECONDS = 10
 
 
-class ResultsListener(Protocol):
-    def wait(self, results: int, seconds: float) -> None:
-        """Return once notices tell of at least ``results`` new results, or after ``seconds``."""
-
-
-class Sleeper:
-    """A database that cannot tell: the whole interval, always."""
-
-    def wait(self, results: int, seconds: float) -> None:
-        time.sleep(seconds)
-
-
 def results_told(payload: str) -> int:
     """A notice's count of stored results (one if it says none it can be read as)."""
     return int(payload) if payload.isdigit() else 1
 
 
-class PostgresListener:
-    """A connection of its own that LISTENs on the results channel; sleeps instead once it has failed."""
+class ResultsListener:
+    """A connection of its own that LISTENs on the results channel; without one (another database, or once it
+    has failed) every wait sleeps out its interval."""
 
-    def __init__(self, connection: psycopg.Connection[Any]) -> None:
-        self.connection: psycopg.Connection[Any] | None = connection
+    def __init__(self, connection: psycopg.Connection[Any] | None) -> None:
+        self.connection = connection
 
     def wait(self, results: int, seconds: float) -> None:
+        """Return once notices tell of at least ``results`` new results, or after ``seconds``."""
         deadline = time.monotonic() + seconds
         told = 0
         try:
@@ -62,7 +52,7 @@ class PostgresListener:
                     told += results_told(notice.payload)
         except psycopg.Error:  # the server went away: the rest of the audit polls
             self.close()
-        if self.connection is None:  # failed, now or before: the interval is slept out
+        if self.connection is None:
             time.sleep(max(0.0, deadline - time.monotonic()))
 
     def close(self) -> None:
@@ -71,26 +61,25 @@ class PostgresListener:
             self.connection = None
 
 
-def listen_on_postgresql(db_url: str) -> PostgresListener:
-    """A connection of its own (not the pool's: it stays in LISTEN for the whole audit)."""
-    conninfo = make_url(db_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS)
-    connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(RESULTS_CHANNEL)))
-    return PostgresListener(connection)
+def listening_connection(db_url: str) -> psycopg.Connection[Any] | None:
+    """A connection of its own (not the pool's: it stays in LISTEN for the whole audit); None for a database
+    other than PostgreSQL, or when it cannot be had (polling still finds every result)."""
+    url = make_url(db_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    conninfo = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        connection = psycopg.connect(conninfo, autocommit=True, connect_timeout=CONNECT_SECONDS)
+        connection.execute(sql.SQL("LISTEN {}").format(sql.Identifier(RESULTS_CHANNEL)))
+    except psycopg.Error:
+        return None
+    return connection
 
 
 @contextmanager
 def results_listener(db_url: str) -> Iterator[ResultsListener]:
-    """What to wait on for the results of ``db_url``'s workers: a listener on PostgreSQL, a sleeper elsewhere
-    (and on PostgreSQL when listening fails: polling still finds every result)."""
-    if make_url(db_url).get_backend_name() != "postgresql":
-        yield Sleeper()
-        return
-    try:
-        listener = listen_on_postgresql(db_url)
-    except psycopg.Error:
-        yield Sleeper()
-        return
+    """What to wait on for the results of ``db_url``'s workers, closed at the end."""
+    listener = ResultsListener(listening_connection(db_url))
     try:
         yield listener
     finally:
