@@ -29,7 +29,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -41,13 +41,15 @@ from extractor.loaders.flattened_templates import (
     Header,
     Label,
     Row,
+    SumRule,
     TableKind,
     Template,
     label_regex,
 )
+from extractor.loaders.row_cells import is_inline, read_row_text, row_end, row_values
 from extractor.model import Block, Paragraph, Table
 
-__all__ = ["looks_flattened", "split_flattened"]
+__all__ = ["has_standard_table", "looks_flattened", "split_flattened"]
 
 # --------------------------------------------------------------------------- warnings
 
@@ -90,8 +92,8 @@ def _warn(warnings: list[str], key: str, **fields: object) -> None:
 
 
 # Distances (characters) within which the next piece of a table must appear.
-ANCHOR_TO_FIRST_ROW = 400
-ROW_WINDOW = 250
+ANCHOR_TO_FIRST_ROW = 700
+ROW_WINDOW = 400
 HEADER_CELL_GAP = 30
 MAX_JOINT_COMBINATIONS = 4096
 SHOWN_CANDIDATES = 5
@@ -100,16 +102,24 @@ SHOWN_CANDIDATES = 5
 
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
 DIGIT = re.compile(r"\d")
-LEAD_NOISE = re.compile(r"[\s\u3000\xa0]*(?:[（(][^（()）\d]{0,12}[)）])?")
+# A parenthetical after a row label (规范性文件（指…）, 部分公开（区分处理的…）), on its line.
+LEAD_NOISE = re.compile(r"[ \t\u3000\xa0]*(?:[（(][^（()）\d\n|]{0,160}[)）])?")
 
 
-def _value_run(text: str, begin: int, boundary: int, *, skip_to_digit: bool = False) -> tuple[str, int]:
+def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> int:
+    """Where a row's cells start: past a parenthetical after its label, or, for a row without a
+    label (table 四), at the start of the line holding its first digit."""
+    if not unlabelled:
+        return LEAD_NOISE.match(text, begin, boundary).end()
+    found = DIGIT.search(text, begin, min(boundary, begin + ANCHOR_TO_FIRST_ROW))
+    if found is None:
+        return boundary
+    line_start = text.rfind("\n", begin, found.start()) + 1
+    return max(begin, line_start) if "|" in text[line_start : found.start()] else found.start()
+
+
+def _value_run(text: str, begin: int, boundary: int) -> tuple[str, int]:
     """The cell text right after a label: (run, end position). Stops at the first non-value char."""
-    if skip_to_digit:
-        found = DIGIT.search(text, begin, min(boundary, begin + ANCHOR_TO_FIRST_ROW))
-        begin = found.start() if found else boundary
-    else:
-        begin = LEAD_NOISE.match(text, begin, boundary).end()
     match = VALUE_RUN.match(text, begin, boundary)
     run, end = match.group(0), match.end()
     if end < len(text) and text[end] in "、.．" and re.search(r"\d$", run):
@@ -127,6 +137,8 @@ class ParsedRow:
     run: str
     candidates: list[tuple[str, ...]] = field(default_factory=list)
     chosen: tuple[str, ...] | None = None
+    laid_out: tuple[str, ...] | None = None  # cells the layout's separators gave ('' empty), not a digit run
+    guessed: bool = False  # the layout hid empty cells: which column a value is in was inferred
 
     @property
     def name(self) -> str:
@@ -150,6 +162,9 @@ def _show_many(candidates: Sequence[tuple[str, ...]], lang: str) -> str:
 
 def _split_row(parsed: ParsedRow, table: str, warnings: list[str]) -> None:
     """Fill ``candidates`` (best first) and ``chosen``; warn when the run cannot be split."""
+    if parsed.laid_out is not None:
+        _place_laid_out(parsed)
+        return
     row, tokens = parsed.row, parsed.run.split()
     where = {"table": table, "row": parsed.name, "run": parsed.run}
     if not tokens:
@@ -169,6 +184,39 @@ def _split_row(parsed: ParsedRow, table: str, warnings: list[str]) -> None:
     if not any_usual:
         _warn(warnings, "unusual", **where)
     parsed.candidates, parsed.chosen = candidates, candidates[0]
+
+
+def _place_laid_out(parsed: ParsedRow) -> None:
+    """Cells the separators gave: as they are, or, when empty cells were hidden, every placement the sums allow."""
+    cells = parsed.laid_out or ()
+    if not parsed.guessed or not parsed.row.rules.sums:
+        parsed.candidates, parsed.chosen = [cells], cells
+        return
+    values = [c for c in cells if c]
+    placements = list(_placements(values, len(cells), parsed.row.rules.sums)) or [cells]
+    parsed.candidates, parsed.chosen = placements, placements[0]
+
+
+def _placements(values: Sequence[str], ncols: int, sums: Sequence[SumRule]) -> Iterator[tuple[str, ...]]:
+    """Order-keeping placements of ``values`` in ``ncols`` columns that keep every sum, earliest columns first.
+
+    A row whose last value equals the sum of the others puts it in the total column first.
+    """
+    for positions in itertools.combinations(range(ncols), len(values)):
+        cells = [""] * ncols
+        for position, value in zip(positions, values, strict=True):
+            cells[position] = value
+        numbers = [_number_or_zero(c) for c in cells]
+        if all(abs(numbers[r.total] - sum(numbers[p] for p in r.parts)) < 1e-9 for r in sums):
+            yield tuple(cells)
+
+
+def _number_or_zero(cell: str) -> float:
+    """A cell's number for the column relations: empty or text counts as 0."""
+    try:
+        return cell_number(cell) if cell else 0.0
+    except ValueError:
+        return 0.0
 
 
 def _split_without_arithmetic(parsed: ParsedRow, tokens: list[str], where: dict[str, str], warnings: list[str]) -> None:
@@ -222,11 +270,11 @@ def _resolve_jointly(rows: list[ParsedRow], balances: Sequence[Balance], table: 
     open_rows = [p for p in rows if len(p.candidates) > 1]
     if not open_rows:
         return
-    fixed = {p.row.key: tuple(map(cell_number, p.chosen)) for p in rows if p.chosen and len(p.candidates) == 1}
+    fixed = {p.row.key: tuple(map(_number_or_zero, p.chosen)) for p in rows if p.chosen and len(p.candidates) == 1}
 
     def score(combo: Sequence[tuple[str, ...]]) -> int:
         chosen = dict(fixed)
-        chosen.update({p.row.key: tuple(map(cell_number, c)) for p, c in zip(open_rows, combo, strict=True)})
+        chosen.update({p.row.key: tuple(map(_number_or_zero, c)) for p, c in zip(open_rows, combo, strict=True)})
         return _balance_score(chosen, balances)
 
     if math.prod(len(p.candidates) for p in open_rows) <= MAX_JOINT_COMBINATIONS:
@@ -276,16 +324,23 @@ def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int,
     return first.start(), end, tuple(re.sub(r"\s+", "", t) for t in texts)
 
 
-def _first_row_label(kind: TableKind) -> Label | None:
-    return next((r.label for _, t in kind.variants for r in t.rows), None)
+# A table is found by an anchor followed closely by one of its first rows (a converter may
+# lose one row's label: an empty cell where 规章 should be).
+FIRST_ROWS_LOOKED_FOR = 3
+
+
+def _first_row_labels(kind: TableKind) -> tuple[Label, ...]:
+    labels = (r.label for _, t in kind.variants for r in t.rows[:FIRST_ROWS_LOOKED_FOR] if r.label)
+    return tuple(dict.fromkeys(labels))
 
 
 def _locate(text: str, kind: TableKind, start: int) -> int | None:
-    """Start of the table: an anchor that the table's first row follows closely."""
-    first_row = _first_row_label(kind)
+    """Start of the table: an anchor that one of the table's first rows follows closely."""
+    first_rows = _first_row_labels(kind)
     for anchor in kind.anchors:
         for match in label_regex(anchor).finditer(text, start):
-            if first_row is None or _search(first_row, text, match.start(), match.end() + ANCHOR_TO_FIRST_ROW):
+            window = match.end() + ANCHOR_TO_FIRST_ROW
+            if not first_rows or any(_search(label, text, match.start(), window) for label in first_rows):
                 return match.start()
     return None
 
@@ -317,10 +372,20 @@ class _Scan:
         if self.pending is None:
             return
         row, path, begin = self.pending
-        run, run_end = _value_run(self.text, begin, boundary, skip_to_digit=row.label is None)
+        self.pending = None
+        begin = _cells_start(self.text, begin, boundary, unlabelled=row.label is None)
+        segment = self.text[begin:boundary]
+        if not is_inline(segment):
+            laid_out = read_row_text(segment)
+            cells, guessed = row_values(laid_out, len(row.kinds))
+            end = row_end(laid_out, len(row.kinds))
+            run = " ".join(c for c in cells if c)
+            self.rows.append(ParsedRow(row, path, run, laid_out=cells, guessed=guessed))
+            self.end = max(self.end, begin + end if end is not None else begin)
+            return
+        run, run_end = _value_run(self.text, begin, boundary)
         self.rows.append(ParsedRow(row, path, run))
         self.end = max(self.end, run_end)
-        self.pending = None
 
     def header(self, header: Header) -> None:
         found = _find_header(self.text, header, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
@@ -464,23 +529,32 @@ def split_narrative(text: str) -> list[Paragraph]:
 # --------------------------------------------------------------------------- public API
 
 
-def split_flattened(text: str) -> tuple[list[Block], list[str]]:
-    """Blocks in reading order (paragraphs, and a Table for each standard table) plus warnings."""
+def narrative_lines(text: str) -> list[Block]:
+    """The text between tables, line by line, each line cut at its headings and numbered items."""
+    return [p for line in text.splitlines() for p in split_narrative(line)]
+
+
+def split_flattened(text: str, read_gap: Callable[[str], list[Block]] = narrative_lines) -> tuple[list[Block], list[str]]:
+    """Blocks in reading order (the text between tables by ``read_gap``, a Table for each standard table) plus warnings."""
     blocks: list[Block] = []
     warnings: list[str] = []
-    kinds_found: set[str] = set()
-    for line in text.splitlines():
-        cursor = 0
-        for found in _find_tables(line, warnings):
-            blocks.extend(split_narrative(line[cursor : found.start]))
-            blocks.append(found.table)
-            kinds_found.add(found.kind)
-            cursor = found.end
-        blocks.extend(split_narrative(line[cursor:]))
+    cursor = 0
+    found_tables = _find_tables(text, warnings)
+    for found in found_tables:
+        blocks.extend(read_gap(text[cursor : found.start]))
+        blocks.append(found.table)
+        cursor = found.end
+    blocks.extend(read_gap(text[cursor:]))
+    kinds_found = {found.kind for found in found_tables}
     for kind in TABLE_KINDS:
         if kind.name not in kinds_found:
             _warn(warnings, "table_not_found", table=kind.name)
     return blocks, warnings
+
+
+def has_standard_table(text: str) -> bool:
+    """True when a standard table's anchor is followed closely by its first row."""
+    return any(_locate(text, kind, 0) is not None for kind in TABLE_KINDS)
 
 
 TAB_CELL_LINE = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)

@@ -57,8 +57,13 @@ def lab(text: str, *variants: str, tail: str = "") -> Label:
     return Label(number, (text[len(number) :], *variants), tail)
 
 
+# Between two characters of a label: line breaks and spaces a converter put there, and, in a
+# header whose cells were joined (行政复议 | 行政诉讼), the pipes between them.
+LABEL_GAP = r"[\s|]*"
+
+
 def _chars_pattern(words: str) -> str:
-    return r"\s*".join(CHAR_VARIANTS.get(ch, re.escape(ch)) for ch in words)
+    return LABEL_GAP.join(CHAR_VARIANTS.get(ch, re.escape(ch)) for ch in words)
 
 
 def _number_pattern(number: str) -> str:
@@ -205,8 +210,10 @@ ITEMS = RowRules(usual=(Floor(1, 0),), small=(1,), balance=1.0)
 PROCUREMENT = RowRules(ratios=(Ratio(0, 1, 5.5),))  # about 10^5.5 元 per purchase
 
 REGULATIONS = lab("规章")
-NORMATIVE_2019 = lab("规范性文件", "行政规范性文件")
-NORMATIVE_2021 = lab("行政规范性文件", "规范性文件")
+# OpenCC's Taiwan-phrase conversion (s2twp) writes 文件 as 檔案, which t2s brings back as 档案:
+# mirrors in traditional characters name the row 規範性檔案.
+NORMATIVE_2019 = lab("规范性文件", "行政规范性文件", "行政规范性档案", "规范性档案")
+NORMATIVE_2021 = lab("行政规范性文件", "规范性文件", "行政规范性档案", "规范性档案")
 ITEM_COLUMNS = ("上一年项目数量", "本年增/减", "处理决定数量")
 
 
@@ -359,7 +366,7 @@ def _table3(other_rows: tuple[Row, ...], signature: tuple[str, ...]) -> Template
         *NOT_PROCESSED,
         *other_rows,
         _row3("results_total", lab("（七）总计"), RESULTS, result=False),
-        _row3("carried_out", lab("四、结转下年度继续办理", "结转下年度继续办理"), result=False),
+        _row3("carried_out", lab("四、结转下年度继续办理", "结转下年度继续办理", "转结下年度继续办理"), result=False),
     )
     balances = (
         Balance(("new", "carried_in"), ("results_total", "carried_out")),

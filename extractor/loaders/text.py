@@ -16,7 +16,8 @@ from collections.abc import Iterator
 import charset_normalizer
 
 from extractor.errors import ExtractError
-from extractor.loaders.flattened import looks_flattened, split_flattened
+from extractor.loaders.flattened import has_standard_table, looks_flattened, narrative_lines, split_flattened
+from extractor.loaders.script import to_simplified
 from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
@@ -39,6 +40,9 @@ MAX_SPLIT_CELL_TAIL = 8
 HEADING_PREFIX = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|（[一二三四五六七八九十]+）)")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+TAB_CELL = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)  # one cell a line; a tab-separated row has more tabs
+MIN_TAB_CELLS = 5
+LONG_LINE = 400  # a line this long holds several paragraphs: a report flattened onto one line
 
 
 def decode_text(data: bytes, limits: Limits) -> tuple[str, str]:
@@ -103,10 +107,25 @@ def load_text(data: bytes, limits: Limits) -> Document:
     if len(text) > limits.max_text_chars:
         raise ExtractError("E004", size=len(data), limit=limits.max_text_chars)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if looks_flattened(text):
-        blocks, warnings = split_flattened(text)
+    simplified = to_simplified(text)
+    text = simplified.text
+    if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
+        blocks, warnings = split_flattened(text, read_gap=gap_blocks)
         return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
     return Document(blocks=tuple(read_blocks(text.split("\n"))), kind="text", encoding=encoding)
+
+
+def has_tab_cells(text: str) -> bool:
+    """The seeds' layout (a DOCX exported as text): table cells on lines of their own that start with a tab."""
+    return len(TAB_CELL.findall(text)) >= MIN_TAB_CELLS
+
+
+def gap_blocks(text: str) -> list[Block]:
+    """The text between standard tables: lines as paragraphs (and other tables), a very long line cut at its headings."""
+    lines = text.split("\n")
+    if any(len(line) > LONG_LINE for line in lines):
+        return narrative_lines(text)
+    return list(read_blocks(lines))
 
 
 def read_blocks(lines: list[str]) -> Iterator[Block]:

@@ -1,0 +1,180 @@
+"""The cells of one table row, read from the text between its label and the next label.
+
+Page-to-text converters flatten a table in a handful of ways: pipe rows (``行政处罚 | 2 | 0 | 57 |``,
+with or without a leading pipe), one cell per line (ending `` |``, or with ``|`` on lines of its
+own), cells separated by blank lines (an empty cell as a line of spaces or extra blank lines),
+tab-separated rows, space-aligned rows, and runs of digits with no separator at all.  Each way
+has its own *separator*; what lies between two separators is one cell.  This module finds the
+separator a row's text uses (:data:`MODES`, tried in order), cuts the text into :class:`Slot`
+s, and stops at the first slot that cannot be a cell (a sentence of the narrative after the
+table).  Whether an empty cell is visible depends on the mode: between pipes, tabs or blank
+lines it is; in one-value-per-line text an empty cell leaves no trace, so its position is a
+guess (:attr:`RowText.positional` is False).
+
+Digit runs with no separator (``6233440``) are not cut here: :attr:`RowText.inline` marks a row
+whose values sit on the label's own line without pipes or tabs, and
+:mod:`extractor.loaders.flattened` splits those with the table's arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from extractor.fields.values import is_value_cell
+
+# A cell of text in a number column (本单位未制作规章, 无): short, no sentence punctuation.
+MAX_TEXT_CELL = 16
+SENTENCE_MARK = re.compile(r"[。，,；;！？!?：:《》“”]")
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+)")
+BLANK = " \t\u3000\xa0"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One cell as written: its text (stripped) and where it ends in the row's text."""
+
+    text: str
+    end: int
+
+
+@dataclass(frozen=True)
+class RowText:
+    """A row's cells as the layout shows them."""
+
+    slots: tuple[Slot, ...]
+    positional: bool  # empty cells are visible, so a slot's index is its column
+    inline: bool  # the values follow the label on its own line with no separator: a digit run
+
+
+def _pieces(text: str, separator: re.Pattern[str]) -> list[Slot]:
+    out: list[Slot] = []
+    start = 0
+    for match in separator.finditer(text):
+        out.append(Slot(text[start : match.start()], match.start()))
+        start = match.end()
+    out.append(Slot(text[start:], len(text)))
+    return out
+
+
+def _lines_within(slot: Slot) -> list[Slot]:
+    """A piece holding several non-empty lines is several cells (``|\\n0\\n0\\n0\\n|``)."""
+    lines = [line for line in slot.text.split("\n") if line.strip(BLANK)]
+    if len(lines) <= 1:
+        return [Slot(slot.text.strip(BLANK + "\n"), slot.end)]
+    out, cursor = [], slot.end - len(slot.text)
+    for line in slot.text.split("\n"):
+        cursor += len(line) + 1
+        if line.strip(BLANK):
+            out.append(Slot(line.strip(BLANK), cursor - 1))
+    return out
+
+
+PIPE = re.compile(r"\|")
+TAB_OR_NEWLINE = re.compile(r"\t|\n")
+NEWLINE = re.compile(r"\n")
+
+
+def _blank_line_slots(text: str) -> list[Slot]:
+    """Cells separated by one blank line; a line of spaces, or two more blank lines, is an empty cell."""
+    out: list[Slot] = []
+    cursor = 0
+    blanks = 0
+    for line in text.split("\n"):
+        cursor += len(line) + 1
+        if line == "":
+            blanks += 1
+            continue
+        out.extend(Slot("", cursor) for _ in range(max(0, (blanks - 1) // 2)))
+        blanks = 0
+        out.append(Slot(line.strip(BLANK), cursor - 1))
+    return out
+
+
+def _split_by(separator: re.Pattern[str]) -> Callable[[str], list[Slot]]:
+    return lambda text: [s for piece in _pieces(text, separator) for s in _lines_within(piece)]
+
+
+def _has_blank_lines(text: str) -> bool:
+    return "\n\n" in text
+
+
+# (test on the row's text, how it is cut, whether empty cells are visible), first match wins.
+MODES: tuple[tuple[Callable[[str], bool], Callable[[str], list[Slot]], bool], ...] = (
+    (lambda t: "|" in t, _split_by(PIPE), True),
+    (lambda t: "\t" in t, _split_by(TAB_OR_NEWLINE), True),
+    (_has_blank_lines, _blank_line_slots, True),
+    (lambda t: True, _split_by(NEWLINE), False),
+)
+
+
+def could_be_cell(text: str) -> bool:
+    """A value, a dash, nothing, or a short note such as 本单位未制作规章; not a sentence."""
+    if text == "" or is_value_cell(text):
+        return True
+    return (
+        len(text) <= MAX_TEXT_CELL
+        and not SENTENCE_MARK.search(text)
+        and not HEADING_START.match(text)
+        and not any(c.isdigit() for c in text)
+    )
+
+
+def _first_line(text: str) -> str:
+    return text.split("\n", 1)[0]
+
+
+def is_inline(text: str) -> bool:
+    """Values on the label's own line with no pipe or tab: a flattened digit run, or spaced values."""
+    first = _first_line(text)
+    return "|" not in first and "\t" not in first and any(c.isdigit() for c in first)
+
+
+def read_row_text(text: str) -> RowText:
+    """Cut a row's text into slots; drop the separator right after the label; stop at prose."""
+    if is_inline(text):
+        return RowText((), positional=False, inline=True)
+    for applies, cut, positional in MODES:
+        if applies(text):
+            slots = cut(text)
+            break
+    if slots and slots[0].text == "":
+        slots = slots[1:]
+    kept: list[Slot] = []
+    for slot in slots:
+        if not could_be_cell(slot.text):
+            break
+        kept.append(slot)
+    return RowText(tuple(kept), positional=positional, inline=False)
+
+
+def row_values(row: RowText, ncols: int) -> tuple[tuple[str, ...], bool]:
+    """The row's ``ncols`` cell texts ('' for empty) and whether their columns are a guess.
+
+    As many non-empty cells as columns (or more: stray separators, a converter's extra empty
+    cells) are taken in order.  Fewer: where empty cells are visible the first ``ncols`` slots
+    are the columns; where they are not, the values are left-aligned and marked guessed.
+    """
+    filled = [s.text for s in row.slots if s.text]
+    if len(filled) >= ncols:
+        return tuple(filled[:ncols]), False
+    if row.positional and all(not s.text for s in row.slots[ncols:]):
+        cells = [s.text for s in row.slots[:ncols]]
+        return tuple(cells + [""] * (ncols - len(cells))), False
+    return tuple(filled + [""] * (ncols - len(filled))), bool(filled)
+
+
+def row_end(row: RowText, ncols: int) -> int | None:
+    """Where the row's last cell that belongs to it ends (None when it has none)."""
+    filled = 0
+    end = None
+    for i, slot in enumerate(row.slots):
+        if slot.text:
+            filled += 1
+        if row.positional and i >= ncols and filled >= 1 and not slot.text:
+            break
+        end = slot.end
+        if filled >= ncols:
+            break
+    return end
