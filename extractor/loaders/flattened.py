@@ -46,7 +46,7 @@ from extractor.loaders.flattened_templates import (
     Template,
     label_regex,
 )
-from extractor.loaders.row_cells import is_inline, read_row_text, row_end, row_values
+from extractor.loaders.row_cells import is_inline, read_row_text, row_end, row_values, rows_open_with_pipe
 from extractor.model import Block, Paragraph, Table
 
 __all__ = ["has_standard_table", "looks_flattened", "split_flattened"]
@@ -101,9 +101,10 @@ SHOWN_CANDIDATES = 5
 # --------------------------------------------------------------------------- digit runs
 
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
-DIGIT = re.compile(r"\d")
+LETTER = re.compile(r"[^\W\d_]")
+VALUE_START = re.compile(r"\d|[—－/-]")  # a number or a dash: where a row without a label (四) starts
 # A parenthetical after a row label (规范性文件（指…）, 部分公开（区分处理的…）), on its line.
-LEAD_NOISE = re.compile(r"[ \t\u3000\xa0]*(?:[（(][^（()）\d\n|]{0,160}[)）])?")
+LEAD_NOISE = re.compile(r"(?:[ \u3000\xa0]*[（(][^（()）\d\n|]{0,160}[)）])?")
 
 
 def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> int:
@@ -111,11 +112,19 @@ def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> i
     label (table 四), at the start of the line holding its first digit."""
     if not unlabelled:
         return LEAD_NOISE.match(text, begin, boundary).end()
-    found = DIGIT.search(text, begin, min(boundary, begin + ANCHOR_TO_FIRST_ROW))
+    found = VALUE_START.search(text, begin, min(boundary, begin + ANCHOR_TO_FIRST_ROW))
     if found is None:
         return boundary
+    if not LETTER.search(text, begin, found.start()):
+        return begin  # only separators since the header: empty cells may lead the row
     line_start = text.rfind("\n", begin, found.start()) + 1
-    return max(begin, line_start) if "|" in text[line_start : found.start()] else found.start()
+    line_end = text.find("\n", found.start(), boundary)
+    rest_of_line = text[found.end() : line_end if line_end >= 0 else boundary]
+    if "|" in text[line_start : found.start()]:
+        return max(begin, line_start)
+    if rest_of_line.strip(" \t\u3000\xa0") or line_start <= begin:
+        return found.start()  # a digit run, or values side by side on one line
+    return line_start - 1  # one value a line: from the line break before the first
 
 
 def _value_run(text: str, begin: int, boundary: int) -> tuple[str, int]:
@@ -367,6 +376,7 @@ class _Scan:
     seen_parents: set[Label] = field(default_factory=set)
     pending: tuple[Row, tuple[str, ...], int] | None = None
     header_texts: dict[Header, tuple[str, ...]] = field(default_factory=dict)
+    lead_pipes: bool = True  # the table's rows open with a pipe
 
     def close(self, boundary: int) -> None:
         if self.pending is None:
@@ -376,7 +386,7 @@ class _Scan:
         begin = _cells_start(self.text, begin, boundary, unlabelled=row.label is None)
         segment = self.text[begin:boundary]
         if not is_inline(segment):
-            laid_out = read_row_text(segment)
+            laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
             cells, guessed = row_values(laid_out, len(row.kinds))
             end = row_end(laid_out, len(row.kinds))
             run = " ".join(c for c in cells if c)
@@ -415,7 +425,8 @@ class _Scan:
 
 
 def _scan_table(text: str, template: Template, start: int, stop: int, warnings: list[str]) -> _Scan:
-    scan = _Scan(text, template.name, stop, warnings, cursor=start, end=start)
+    lead_pipes = rows_open_with_pipe(text[text.rfind("\n", 0, start) + 1 : stop])
+    scan = _Scan(text, template.name, stop, warnings, cursor=start, end=start, lead_pipes=lead_pipes)
     for item in template.items:
         if isinstance(item, Header):
             scan.header(item)

@@ -59,6 +59,7 @@ OUTER_TOL = 6.0  # a continuation's outer edges may differ this much from the pr
 MIN_RULE_LENGTH = 5.0  # shorter vertical strokes are not table rules
 MAX_RULE_THICKNESS = 3.0  # a filled rectangle this thin is drawn as a rule
 MARGIN_ZONE = 0.12  # top/bottom fraction of a page where page numbers and running heads live
+MAX_CELL_PADDING = 6.0  # a cell's inner left/right margin is at most this (Word and LibreOffice: 5.4)
 
 _PAGE_NUMBER = re.compile(
     r"^(?:[-—–－·•\s]*\d{1,4}[-—–－·•\s]*"
@@ -136,6 +137,7 @@ class _Cell:
     text: str
     open_top: bool = False  # no ruling drawn along its top (continues from the page before?)
     open_bottom: bool = False
+    full_last_line: bool = False  # its last text line fills the cell: the text may go on below
 
 
 @dataclass
@@ -302,12 +304,67 @@ def _table_part(table: PlumberTable, page: int, h_edges: list[dict[str, Any]]) -
     if len(col_edges) < 3:  # one column: a framed block of prose
         return None
     row_edges = _cluster([y for c in cells for y in (c.top, c.bottom)], ROW_TOL)
-    for cell in cells:
+    lines = _cell_lines(cells, table.page.chars)
+    padding = _cell_padding(cells, lines)
+    for cell, cell_lines in zip(cells, lines, strict=True):
         if abs(cell.top - row_edges[0]) <= ROW_TOL:
             cell.open_top = _coverage(h_edges, cell.top, cell.x0, cell.x1) < 0.5
         if abs(cell.bottom - row_edges[-1]) <= ROW_TOL:
             cell.open_bottom = _coverage(h_edges, cell.bottom, cell.x0, cell.x1) < 0.5
+            cell.full_last_line = bool(cell_lines) and _fills(cell, cell_lines[-1], padding)
     return _Part(page, cells, col_edges, row_edges)
+
+
+@dataclass(frozen=True)
+class _TextLine:
+    """Where one line of a cell's text sits."""
+
+    x0: float
+    x1: float
+    size: float
+
+
+def _cell_lines(cells: Sequence[_Cell], chars: Sequence[dict[str, Any]]) -> list[list[_TextLine]]:
+    """Each cell's text lines, top to bottom (parallel to ``cells``)."""
+    inside: list[list[dict[str, Any]]] = [[] for _ in cells]
+    box = (min(c.x0 for c in cells), min(c.top for c in cells), max(c.x1 for c in cells), max(c.bottom for c in cells))
+    for char in chars:
+        if char["text"].isspace() or not _inside_any(char, [box]):
+            continue
+        cx, cy = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
+        for i, cell in enumerate(cells):
+            if cell.x0 <= cx <= cell.x1 and cell.top <= cy <= cell.bottom:
+                inside[i].append(char)
+                break
+    return [_text_lines(cell_chars) for cell_chars in inside]
+
+
+def _text_lines(chars: list[dict[str, Any]]) -> list[_TextLine]:
+    lines: list[_TextLine] = []
+    for group in _group_by(chars, "bottom", EDGE_TOL):
+        sizes = [c["size"] for c in group]
+        lines.append(_TextLine(min(c["x0"] for c in group), max(c["x1"] for c in group), max(sizes)))
+    return lines
+
+
+def _cell_padding(cells: Sequence[_Cell], lines: Sequence[list[_TextLine]]) -> float:
+    """The cells' inner left/right margin: the narrowest gap between text and cell side.
+
+    Capped at MAX_CELL_PADDING, so that a table whose lines are all short does
+    not make a short line look full.
+    """
+    gaps = [
+        min(ln.x0 - cell.x0, cell.x1 - ln.x1)
+        for cell, cell_lines in zip(cells, lines, strict=True)
+        for ln in cell_lines
+    ]
+    return min(max(min(gaps, default=0.0), 0.0), MAX_CELL_PADDING)
+
+
+def _fills(cell: _Cell, line: _TextLine, padding: float) -> bool:
+    """Does ``line`` fill the cell's width, so that one more character would have wrapped?"""
+    room = (cell.x1 - cell.x0) - 2 * padding - (line.x1 - line.x0)
+    return room < line.size
 
 
 def _cluster(values: Iterable[float], tol: float) -> list[float]:
@@ -505,37 +562,80 @@ def _drop_repeated_header(first: _Grid, grid: _Grid) -> bool:
 def _mend_seam(prev: _Grid, grid: _Grid) -> None:
     """Mend cells cut by the page break between ``prev`` and ``grid``.
 
-    A merged cell cut by the break shows up as a cell in the first row of the new
-    page with the same columns as one in the last row before it.  It is taken
-    as a continuation when its top has no ruling while other cells of the row
-    have one, or when it is an empty label cell spanning several rows: an empty
-    one takes the text above, a non-empty one is the rest of it ("（四）无" +
-    "法提供").  When every cell on both sides of the break is open, one row was
-    split by the break and its halves are joined, unless numbers on both sides
-    say these are two rows.
+    When one row was cut by the break (:func:`_row_cut`), its halves become one
+    row.  Otherwise a merged cell cut by the break shows up as a cell in the
+    first row of the new page with the same columns as one in the last row
+    before it.  It is taken as a continuation when its top has no ruling while
+    other cells of the row have one, or when it is an empty label cell under a
+    cell spanning several rows: an empty one takes the text above, a non-empty
+    one is the rest of it ("（四）无" + "法提供").
     """
     if not prev.owner or not grid.owner:
         return
-    firsts = list(dict.fromkeys(c for c in grid.owner[0] if c >= 0))
-    lasts = list(dict.fromkeys(p for p in prev.owner[-1] if p >= 0))
     pairs = [
         (p, c)
         for p, c in dict.fromkeys(zip(prev.owner[-1], grid.owner[0], strict=True))
         if p >= 0 and c >= 0 and _same_columns(prev.spans[p], grid.spans[c])
     ]
-    all_open = all(grid.cells[c].open_top for c in firsts) and all(prev.cells[p].open_bottom for p in lasts)
-    numbers_meet = any(_both_numbers(prev.spans[p], grid.spans[c]) for p, c in pairs)
-    if all_open and len(pairs) == len(firsts) and not numbers_meet:
-        for p, c in pairs:  # one row split by the break: its halves become one row
+    if _row_cut(prev, grid, pairs):
+        for p, c in pairs:
             above, below = prev.spans[p], grid.spans[c]
             above.text = below.text = _joined(above.text, below.text)
         grid.skip_rows.add(0)
         return
+    firsts = _first_row_cells(grid)
     some_ruled = not all(grid.cells[c].open_top for c in firsts)
     for p, c in pairs:
         above, below = prev.spans[p], grid.spans[c]
-        if (some_ruled and grid.cells[c].open_top) or max(above.rowspan, below.rowspan) > 1:
+        if (some_ruled and grid.cells[c].open_top) or (
+            max(above.rowspan, below.rowspan) > 1 and _is_label_cell(grid, c)
+        ):
             _join_cell(above, below)
+
+
+def _first_row_cells(grid: _Grid) -> list[int]:
+    return list(dict.fromkeys(c for c in grid.owner[0] if c >= 0))
+
+
+def _row_cut(prev: _Grid, grid: _Grid, pairs: list[tuple[int, int]]) -> bool:
+    """Was the last row before the break and the first row after it one row cut in two?
+
+    Each cell of the first row must sit under a cell of the same columns, and no
+    column may hold a number on both sides (two rows of figures).  Word and WPS
+    draw no ruling along the cut, so a seam open on both sides is a cut row.
+    LibreOffice rules the cut like any row edge; there the text must say it:
+    some cell's text runs on across the break (its last line above is full)
+    and every cell with text on both sides reads as one text going on, not as
+    a number or a new label ("2.…").
+    """
+    firsts = _first_row_cells(grid)
+    if len(pairs) != len(firsts) or any(_both_numbers(prev.spans[p], grid.spans[c]) for p, c in pairs):
+        return False
+    lasts = {p for p in prev.owner[-1] if p >= 0}
+    if all(prev.cells[p].open_bottom for p in lasts) and all(grid.cells[c].open_top for c in firsts):
+        return True
+    both = [(p, c) for p, c in pairs if prev.spans[p].text and grid.spans[c].text]
+    return bool(both) and all(_runs_on(prev.cells[p], grid.spans[c].text) for p, c in both)
+
+
+def _runs_on(above: _Cell, below: str) -> bool:
+    """Is ``below`` the rest of the text of ``above``, cut by a page break?"""
+    return above.full_last_line and not _NUMBER.fullmatch(below) and not _LABEL_START.match(below)
+
+
+def _is_label_cell(grid: _Grid, index: int) -> bool:
+    """Does cell ``index`` of the first row label its row (a merged label going on)?
+
+    It does when it spans several rows itself, or when some text that is not a
+    number stands right of it in the row.  An empty value cell under a header
+    spanning two rows (table 四's 结果维持) is no label and takes no text.
+    """
+    span = grid.spans[index]
+    if span.rowspan > 1:
+        return True
+    row = grid.owner[0]
+    right = {c for c in row[span.col + span.colspan :] if c >= 0 and c != index}
+    return any(grid.spans[c].text and not _NUMBER.fullmatch(grid.spans[c].text) for c in right)
 
 
 def _same_columns(a: Span, b: Span) -> bool:

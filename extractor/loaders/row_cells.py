@@ -77,11 +77,15 @@ NEWLINE = re.compile(r"\n")
 
 
 def _blank_line_slots(text: str) -> list[Slot]:
-    """Cells separated by one blank line; a line of spaces, or two more blank lines, is an empty cell."""
-    out: list[Slot] = []
-    cursor = 0
+    """Cells separated by one blank line; a line of spaces, or two more blank lines, is an empty cell.
+
+    The first line is the rest of the label's line: a cell only when something is written there.
+    """
+    first, _, rest = text.partition("\n")
+    out: list[Slot] = [Slot(first.strip(BLANK), len(first))] if first.strip(BLANK) else []
+    cursor = len(first) + 1
     blanks = 0
-    for line in text.split("\n"):
+    for line in rest.split("\n"):
         cursor += len(line) + 1
         if line == "":
             blanks += 1
@@ -96,16 +100,55 @@ def _split_by(separator: re.Pattern[str]) -> Callable[[str], list[Slot]]:
     return lambda text: [s for piece in _pieces(text, separator) for s in _lines_within(piece)]
 
 
+PIPE_ONLY_LINE = re.compile(r"^([ \t]*\|)([| \t]*)$", re.MULTILINE)
+
+
+def _one_separator(match: re.Match[str]) -> str:
+    """A line of pipes only (``|||``) separates once: the other pipes become spaces, offsets kept."""
+    return match.group(1) + re.sub(r"[^\n]", " ", match.group(2))
+
+
+def _split_by_pipes(text: str, *, rows_open_with_pipe: bool) -> list[Slot]:
+    """Cells between pipes.
+
+    Where rows open with a pipe (``| a | b |``), a bare line break between one row's closing pipe
+    and the next row's opening one is no cell; where they do not (``a | b |``), a line that starts
+    with a pipe starts with an empty cell, unless it holds only pipes (a row's end).  The first piece, up to the first pipe, is kept for
+    :func:`read_row_text` to judge.
+    """
+    text = PIPE_ONLY_LINE.sub(_one_separator, text)
+    row_ends = {m.end(1) - 1 for m in PIPE_ONLY_LINE.finditer(text)}  # the pipe of each pipe-only line
+    pieces = _pieces(text, PIPE)
+    kept = pieces[:1] + [p for p in pieces[1:] if not (p.text == "\n" and (rows_open_with_pipe or p.end in row_ends))]
+    return [s for piece in kept for s in _lines_within(piece)]
+
+
+def rows_open_with_pipe(text: str) -> bool:
+    """Most lines that hold a pipe start with one: a markdown-style table, or one pipe a line."""
+    lines = [line.strip() for line in text.split("\n") if "|" in line]
+    return sum(line.startswith("|") for line in lines) * 2 > len(lines)
+
+
 def _has_blank_lines(text: str) -> bool:
     return "\n\n" in text
 
 
 # (test on the row's text, how it is cut, whether empty cells are visible), first match wins.
-MODES: tuple[tuple[Callable[[str], bool], Callable[[str], list[Slot]], bool], ...] = (
-    (lambda t: "|" in t, _split_by(PIPE), True),
-    (lambda t: "\t" in t, _split_by(TAB_OR_NEWLINE), True),
-    (_has_blank_lines, _blank_line_slots, True),
-    (lambda t: True, _split_by(NEWLINE), False),
+@dataclass(frozen=True)
+class Mode:
+    """One way a converter separates cells."""
+
+    applies: Callable[[str], bool]
+    cut: Callable[[str, bool], list[Slot]]  # (row text, rows open with a pipe) → slots
+    positional: bool  # an empty cell is visible
+    label_separator: bool  # the first piece is what lies between the label and the first separator
+
+
+MODES: tuple[Mode, ...] = (
+    Mode(lambda t: "|" in t, lambda t, lead: _split_by_pipes(t, rows_open_with_pipe=lead), True, True),
+    Mode(lambda t: "\t" in t, lambda t, _: _split_by(TAB_OR_NEWLINE)(t), True, True),
+    Mode(_has_blank_lines, lambda t, _: _blank_line_slots(t), positional=True, label_separator=False),
+    Mode(lambda t: True, lambda t, _: _split_by(NEWLINE)(t), positional=False, label_separator=True),
 )
 
 
@@ -131,22 +174,23 @@ def is_inline(text: str) -> bool:
     return "|" not in first and "\t" not in first and any(c.isdigit() for c in first)
 
 
-def read_row_text(text: str) -> RowText:
-    """Cut a row's text into slots; drop the separator right after the label; stop at prose."""
+def read_row_text(text: str, *, lead_pipes: bool = True) -> RowText:
+    """Cut a row's text into slots; drop the separator right after the label; stop at prose.
+
+    ``lead_pipes``: whether the table's rows open with a pipe (:func:`rows_open_with_pipe`).
+    """
     if is_inline(text):
         return RowText((), positional=False, inline=True)
-    for applies, cut, positional in MODES:
-        if applies(text):
-            slots = cut(text)
-            break
-    if slots and slots[0].text == "":
+    mode = next(m for m in MODES if m.applies(text))
+    slots = mode.cut(text, lead_pipes)
+    if mode.label_separator and slots and slots[0].text == "":
         slots = slots[1:]
     kept: list[Slot] = []
     for slot in slots:
         if not could_be_cell(slot.text):
             break
         kept.append(slot)
-    return RowText(tuple(kept), positional=positional, inline=False)
+    return RowText(tuple(kept), positional=mode.positional, inline=False)
 
 
 def row_values(row: RowText, ncols: int) -> tuple[tuple[str, ...], bool]:

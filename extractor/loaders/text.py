@@ -40,6 +40,7 @@ MAX_SPLIT_CELL_TAIL = 8
 HEADING_PREFIX = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|（[一二三四五六七八九十]+）)")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+PIPE_RULE_LINE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
 TAB_CELL = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)  # one cell a line; a tab-separated row has more tabs
 MIN_TAB_CELLS = 5
 LONG_LINE = 400  # a line this long holds several paragraphs: a report flattened onto one line
@@ -108,7 +109,7 @@ def load_text(data: bytes, limits: Limits) -> Document:
         raise ExtractError("E004", size=len(data), limit=limits.max_text_chars)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     simplified = to_simplified(text)
-    text = simplified.text
+    text = PIPE_RULE_LINE.sub("", simplified.text)
     if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
         blocks, warnings = split_flattened(text, read_gap=gap_blocks)
         return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
