@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 TITLE_WORDS = r"(政府信息公开|政务公开|信息公开)(工作)?(年度)?(工作)?报告"
 YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年度?")
@@ -49,6 +49,7 @@ def most_mentioned_year(text: str) -> int | None:
 
 MAX_AGENCY_CHARS = 30
 HEAD_LINES = 16  # titles sit below a few lines of site chrome and crawler fields
+SENTENCE_SCAN_LINES = 40  # the first sentences, past chrome, title and metadata lines
 PROSE_LINES = 3  # "the first sentence": the first few prose paragraphs
 TAIL_LINES = 3  # the signature: the last lines, past a date
 # Traditional forms too: some pages are served converted (辦事處, 區, 鎮).
@@ -68,6 +69,7 @@ NOT_NAME_WORDS = re.compile(
     r"我|根据|根據|依据|依據|现将|現將|按照|关于|關於|报告|報告|信息公[开開]|首页|首頁|位置|当前|當前|\d"
     r"|^本(?:报告|年|单位|機關|机关|级|部门|局|镇|乡|委|办|街道|区|县|市|院|厅|中心)"
 )
+NEVER_IN_NAME = re.compile(r"[《》<>〈〉|]")  # not even within brackets
 BRACKETED = re.compile(r"[（(][^（）()]*[）)]")
 BRACKETED_LINE = re.compile(r"^[（(](.{2,40})[）)]$")
 CHROME = re.compile(r">|»|›|首页|首頁|位置|当前页面|您的位置|字号|字体|打印|分享|访问量|浏览")
@@ -126,6 +128,7 @@ def is_body_name(name: str) -> bool:
         and not AGENCY_SUFFIX.fullmatch(bare)
         and not SENTENCE_PUNCT.search(bare)
         and not NOT_NAME_WORDS.search(name)
+        and not NEVER_IN_NAME.search(name)
         and not CHROME.search(name)
     )
 
@@ -136,31 +139,29 @@ def find_agency(preamble: Sequence[str]) -> str | None:
     When the preamble holds no prose, the first sentence opens the first section: the metadata
     lines are then left to find_agency_in_text, which reads that sentence first.
     """
-    lines = _clean_lines(preamble[:HEAD_LINES])
-    found = agency_from_title(lines) or agency_from_sentences(lines)
-    if found or not any(_is_prose(line) for line in lines):
-        return found
-    return agency_from_metadata(lines)
+    sources = PREAMBLE_SOURCES if any(_is_prose(line) for line in preamble[:HEAD_LINES]) else PREAMBLE_SOURCES[:2]
+    found = agency_and_source(list(preamble), sources)
+    return found[0] if found else None
 
 
 def find_agency_in_text(text: str) -> str | None:
     """The body from the whole text, when the preamble did not name it."""
-    all_lines = text.splitlines()
-    head = _clean_lines(all_lines[:HEAD_LINES])
-    return (
-        agency_from_title(head)
-        or agency_from_sentences(_clean_lines(all_lines))
-        or agency_from_metadata(head)
-        or agency_from_signature(all_lines)
-        or agency_from_contact(text)
-        or agency_from_guide(text)
-    )
+    found = agency_and_source(text.splitlines(), SOURCES)
+    return found[0] if found else None
+
+
+def agency_and_source(lines: Sequence[str], sources: Sequence[Source]) -> tuple[str, str] | None:
+    """The name the most trusted source gives, and that source's name."""
+    for source, find in sources:
+        if name := find(lines):
+            return name, source
+    return None
 
 
 def agency_from_title(lines: Sequence[str]) -> str | None:
     """XX局2023年政府信息公开工作年度报告, XX人民政府 关于…的报告, or a title line with the name
     on the line above it or in brackets below it."""
-    lines = [line for line in lines if not CHROME.search(line)]
+    lines = [line for line in _clean_lines(lines[:HEAD_LINES]) if not CHROME.search(line)]
     candidates = [*lines, *(a + b for a, b in itertools.pairwise(lines) if not IS_REPORT_TITLE.search(a))]
     for i, line in enumerate(candidates):
         if not _is_title(line):
@@ -189,7 +190,8 @@ def name_in_title(title: str) -> str | None:
 
 def agency_from_sentences(lines: Sequence[str]) -> str | None:
     """The body the first sentences name: 现公布XX2023年…, 本报告由XX编制, 2021年，XX认真…"""
-    for line in [line for line in lines if _is_prose(line)][:PROSE_LINES]:
+    prose = [line for line in _clean_lines(lines[:SENTENCE_SCAN_LINES]) if _is_prose(line)]
+    for line in prose[:PROSE_LINES]:
         for pattern in SENTENCE_PATTERNS:
             if name := _first_body(pattern.finditer(line)):
                 return name
@@ -202,7 +204,7 @@ def agency_from_sentences(lines: Sequence[str]) -> str | None:
 
 def agency_from_metadata(lines: Sequence[str]) -> str | None:
     """发布机构: / 来源: fields of the page."""
-    for line in lines:
+    for line in _clean_lines(lines[:HEAD_LINES]):
         if _is_prose(line):
             continue
         if name := _first_body(METADATA_FIELD.finditer(line)):
@@ -220,9 +222,9 @@ def agency_from_signature(lines: Sequence[str]) -> str | None:
     return None
 
 
-def agency_from_contact(text: str) -> str | None:
+def agency_from_contact(lines: Sequence[str]) -> str | None:
     """如对本报告有疑问，请与XX（党政）办公室联系: XX, the office's body."""
-    for m in CONTACT.finditer(text[:YEAR_SCAN_CHARS]):
+    for m in CONTACT.finditer("\n".join(lines[:SENTENCE_SCAN_LINES])):
         if name := body_of_office(m.group("name")):
             return name
     return None
@@ -236,9 +238,22 @@ def body_of_office(name: str) -> str | None:
     return name if is_body_name(name) else None
 
 
-def agency_from_guide(text: str) -> str | None:
+def agency_from_guide(lines: Sequence[str]) -> str | None:
     """The body named in 《…政府信息公开指南》 (its own guide)."""
-    return next((m.group(1) for m in OWN_GUIDE.finditer(text) if is_body_name(m.group(1))), None)
+    return next((m.group(1) for m in OWN_GUIDE.finditer("\n".join(lines)) if is_body_name(m.group(1))), None)
+
+
+Source = tuple[str, Callable[[Sequence[str]], str | None]]
+# The sources of the name, most trusted first.
+SOURCES: tuple[Source, ...] = (
+    ("title", agency_from_title),
+    ("first sentence", agency_from_sentences),
+    ("metadata", agency_from_metadata),
+    ("signature", agency_from_signature),
+    ("contact", agency_from_contact),
+    ("own guide", agency_from_guide),
+)
+PREAMBLE_SOURCES = SOURCES[:3]
 
 
 def _first_body(matches: Iterable[re.Match[str]]) -> str | None:

@@ -31,6 +31,9 @@ class Table:
 
     rows: tuple[tuple[str, ...], ...]
     aligned: bool = True
+    # Rows whose cells a reader placed by inference (a layout that hid empty cells, a digit run
+    # with several splits): their values are the likeliest reading, not a certain one.
+    guessed_rows: tuple[int, ...] = ()
 
     @property
     def width(self) -> int:
@@ -91,12 +94,15 @@ class Report:
     extra_tables: list[ExtraTable] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     document_kind: str | None = None
+    guessed: list[str] = field(default_factory=list)  # keys whose cell position was inferred, not read
+    # Where a cut-off document ends (extractor.truncation.Truncation as a dict); None when it reads as whole.
+    truncation: dict[str, Any] | None = None
 
     def section(self, section_id: str) -> Section | None:
         return next((s for s in self.sections if s.id == section_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "file": self.file,
             "format_version": self.format_version,
             "agency": self.agency,
@@ -107,4 +113,8 @@ class Report:
             "raw_cells": self.raw_cells,
             "extra_tables": [{"title": t.title, "rows": [list(r) for r in t.rows]} for t in self.extra_tables],
             "warnings": self.warnings,
+            "guessed": self.guessed,
         }
+        if self.truncation is not None:  # only for a cut-off document: whole documents' outputs stay as they were
+            out["truncation"] = self.truncation
+        return out

@@ -7,6 +7,7 @@ from extractor.fields.mapping import STANDARD_KINDS, map_tables
 from extractor.metadata import find_agency, find_agency_in_text, find_year
 from extractor.model import Document, ExtraTable, Paragraph, Report, Table
 from extractor.sections import split_sections
+from extractor.truncation import truncation_dict
 
 NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
 
@@ -22,7 +23,7 @@ def build_report(document: Document, file: str) -> Report:
     warnings = list(document.warnings) + mapped.warnings
     if not has_standard_tables:
         warnings.append(NO_STANDARD_TABLES)
-    return Report(
+    report = Report(
         file=file,
         format_version=mapped.format_version,
         agency=find_agency(preamble) or find_agency_in_text("\n".join(paragraphs)),
@@ -31,10 +32,13 @@ def build_report(document: Document, file: str) -> Report:
         tables={c.key: c.value for c in mapped.cells},
         units={c.key: c.unit for c in mapped.cells if c.unit},
         raw_cells={c.key: c.raw for c in mapped.cells},
+        guessed=[c.key for c in mapped.cells if c.guessed],
         extra_tables=extra_tables(document, mapped.kinds),
         warnings=warnings,
         document_kind=document.kind,
     )
+    report.truncation = truncation_dict(report)
+    return report
 
 
 def extra_tables(document: Document, kinds: list[str | None]) -> list[ExtraTable]:

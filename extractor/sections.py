@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from extractor.model import Section
 
 SECTION_TITLES: tuple[tuple[str, str], ...] = (
-    ("overview", r"总体情况|工作概况|基本情况"),
+    ("overview", r"总体(?:公开|工作)?情况|总体概述|^概述$|工作概况|基本情况"),
     ("active", r"主动公开"),
     ("applications", r"收到和处理政府信息公开申请|依申请公开|政府信息公开申请"),
     ("review", r"行政复议|行政诉讼"),

@@ -52,6 +52,11 @@ class CheckResult(BaseModel):
     raw_cells: dict[str, Any]
     extra_tables: list[dict[str, Any]]
     warnings: list[str]
+    guessed: list[str] = Field(
+        default_factory=list,
+        description="keys whose column the reader inferred (a layout that hid empty cells, a digit run with "
+        "several splits); findings citing them are one step less severe and name them in evidence.guessed_cells",
+    )
     claims: list[dict[str, Any]]
     findings: list[Finding]
     problems_signature: str | None = Field(

@@ -14,6 +14,10 @@ Blank cells:
 * a blank total whose parts hold values other than 0 is a *missing total* (GK205, a warning),
   never a wrong total; a relation that uses a missing total as one of its terms
   is not evaluated, so the same gap is not reported again as a wrong sum.
+
+A truncated document (:mod:`extractor.truncation`, reported once by GK407): a relation
+with any cell at or after the cut is not evaluated, whether that cell is absent or
+read from a row the cut went through.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ from extractor.checks.keys import (
 )
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
+from extractor.truncation import report_cut_keys
 
 # Sums of money could carry float noise; counts are integers.
 TOLERANCE = 1e-6
@@ -269,8 +274,13 @@ def wrong_sums(data: AuditInput, family: str) -> Iterator[Hit]:
     """Every relation of one family that the report's numbers break."""
     report = data.report
     relations, missing = data.once(relations_and_missing_totals)
+    cut_off = data.once(report_cut_keys)
     for relation in relations:
-        if relation.family != family or not can_evaluate(report, relation, missing):
+        if (
+            relation.family != family
+            or not can_evaluate(report, relation, missing)
+            or cut_off.intersection(relation.keys)
+        ):
             continue
         left = _sum(_values(report, relation.left))
         right = _sum(_values(report, relation.right))
@@ -337,7 +347,10 @@ def total_left_blank(data: AuditInput) -> Iterator[Hit]:
     """One finding per blank total (a total can close a row and a column: reported once)."""
     report = data.report
     seen: set[str] = set()
+    cut_off = data.once(report_cut_keys)
     for relation in all_relations(report):
+        if cut_off.intersection(relation.keys):
+            continue  # a total after the cut of a truncated document is not missing, only cut off
         if is_missing_total(report, relation) and relation.metric not in seen:
             seen.add(relation.metric)
             yield relation_hit(report, relation, None, _sum(_values(report, relation.right)))

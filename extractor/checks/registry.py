@@ -90,15 +90,29 @@ class Rule:
 
     def findings(self, data: AuditInput) -> Iterator[Finding]:
         for hit in self.func(data):
+            severity, evidence = on_guessed_cells(hit.severity or self.severity, hit.evidence, data.report)
             yield Finding(
                 rule=self.id,
                 kind=self.kind,
-                severity=hit.severity or self.severity,
+                severity=severity,
                 metric=hit.metric,
                 message_zh=self.message_zh.format(**hit.params),
                 message_en=self.message_en.format(**hit.params),
-                evidence=hit.evidence,
+                evidence=evidence,
             )
+
+
+# A finding that rests on a cell whose column the reader inferred is one step less severe.
+LESS_SEVERE = {"error": "warning", "warning": "info", "info": "info"}
+
+
+def on_guessed_cells(severity: str, evidence: dict[str, Any], report: Report) -> tuple[str, dict[str, Any]]:
+    """Severity and evidence of a finding, lowered and annotated when a cell it cites was guessed."""
+    cells = evidence.get("cells")
+    guessed = sorted(set(cells) & set(report.guessed)) if isinstance(cells, dict) and report.guessed else []
+    if not guessed:
+        return severity, evidence
+    return LESS_SEVERE[severity], {**evidence, "guessed_cells": guessed}
 
 
 RULES: dict[str, Rule] = {}

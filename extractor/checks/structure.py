@@ -15,6 +15,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from extractor.checks.keys import (
+    ACTIVE_COLUMN_LABELS,
+    ACTIVE_ROW_LABELS,
+    APPLICATION_COLUMN_LABELS,
+    APPLICATION_ROW_LABELS,
+    REVIEW_BLOCK_LABELS,
+    REVIEW_PART_LABELS,
     STANDARD_TABLES,
     StandardTable,
     cell_evidence,
@@ -23,6 +29,7 @@ from extractor.checks.keys import (
 )
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
+from extractor.truncation import Truncation, find_truncation, sections_after, tables_after
 
 
 @dataclass(frozen=True)
@@ -64,8 +71,9 @@ def _table_evidence(report: Report, keys: list[str]) -> dict[str, object]:
 )
 def required_section_missing(data: AuditInput) -> Iterator[Hit]:
     present = {s.id for s in data.report.sections}
+    cut_off = sections_after(data.once(find_truncation))  # GK407 reports the cut once
     for section in REQUIRED_SECTIONS:
-        if section.id not in present:
+        if section.id not in present and section.id not in cut_off:
             yield Hit(
                 f"sections.{section.id}",
                 {"section_zh": section.zh, "section_en": section.en},
@@ -89,9 +97,16 @@ def standard_table_missing(data: AuditInput) -> Iterator[Hit]:
     report = data.report
     if not _requires_standard_tables(report):
         return
+    cut_off = tables_after(data.once(find_truncation))  # GK407 reports the cut once
     for table in STANDARD_TABLES:
-        if not data.table_keys[table.id]:
+        if not data.table_keys[table.id] and table.id not in cut_off:
             yield Hit(table.pattern, _table_params(table), {"cells": {}, "expected": table.pattern, "actual": None})
+
+
+def _cut_table(data: AuditInput) -> str | None:
+    """The table a truncated document ends in: what is left of it says nothing about the whole table."""
+    cut = data.once(find_truncation)
+    return cut.table if cut is not None and cut.where == "table" else None
 
 
 def _table_params(table: StandardTable) -> dict[str, str]:
@@ -108,6 +123,8 @@ def _table_params(table: StandardTable) -> dict[str, str]:
 def table_wholly_blank(data: AuditInput) -> Iterator[Hit]:
     report = data.report
     for table in STANDARD_TABLES:
+        if table.id == _cut_table(data):
+            continue
         keys = data.table_keys[table.id]
         if keys and all(report.tables[k] is None for k in keys):
             yield Hit(table.pattern, {**_table_params(table), "n": len(keys)}, _table_evidence(report, keys))
@@ -124,7 +141,7 @@ def table_wholly_blank(data: AuditInput) -> Iterator[Hit]:
 def table_blank_but_totals(data: AuditInput) -> Iterator[Hit]:
     report = data.report
     for table in STANDARD_TABLES:
-        if table.id not in TABLES_WITH_TOTALS:
+        if table.id not in TABLES_WITH_TOTALS or table.id == _cut_table(data):
             continue
         keys = data.table_keys[table.id]
         parts = [k for k in keys if not is_total_key(k)]
@@ -189,3 +206,79 @@ def new_format_before_2021(data: AuditInput) -> Iterator[Hit]:
     report = data.report
     if used_before_its_years(report, "2021") and report.year is not None:
         yield _format_hit("2021", report.year)
+
+
+# ---- GK407: a document cut off -------------------------------------------------------------
+
+# How the place of a cut is named, per table: its short name, the word for a template row, and
+# the row and column labels (zh, en) of :mod:`extractor.checks.keys`.
+TABLE_NAMES = {"active": ("表二", "Table 2"), "applications": ("表三", "Table 3"), "review": ("表四", "Table 4")}
+ROW_WORDS = {"active": ("行", "row"), "applications": ("行", "row"), "review": ("栏", "block")}
+ROW_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "active": ACTIVE_ROW_LABELS,
+    "applications": APPLICATION_ROW_LABELS,
+    "review": REVIEW_BLOCK_LABELS,
+}
+COLUMN_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "active": ACTIVE_COLUMN_LABELS,
+    "applications": APPLICATION_COLUMN_LABELS,
+    "review": REVIEW_PART_LABELS,
+}
+TAIL_SHOWN = 12
+
+
+def _label(labels: dict[str, tuple[str, str]], key: str) -> tuple[str, str]:
+    return labels.get(key, (key, key))
+
+
+def place_in_table(cut: Truncation) -> tuple[str, str]:
+    """表三“上年结转”行后 / inside Table 3 after row “carried over from last year” (carried_in)."""
+    table, row, last_key = cut.table or "", cut.row or "", cut.last_key or ""
+    (table_zh, table_en), (word_zh, word_en) = TABLE_NAMES[table], ROW_WORDS[table]
+    row_zh, row_en = _label(ROW_LABELS[table], row)
+    if not cut.row_cut:
+        return f"{table_zh}“{row_zh}”{word_zh}后", f"inside {table_en} after {word_en} “{row_en}” ({row})"
+    column = last_key.rpartition(".")[2]
+    col_zh, col_en = _label(COLUMN_LABELS[table], column)
+    return (
+        f"{table_zh}“{row_zh}”{word_zh}中（“{col_zh}”列后）",
+        f"inside {table_en}, in {word_en} “{row_en}” ({row}) after column “{col_en}”",
+    )
+
+
+def place_in_text(cut: Truncation) -> tuple[str, str]:
+    """“五、存在的主要问题及改进情况”部分的正文中（“…规范化”之后） / inside the text of section “…”, after “…”."""
+    title = cut.title or ""
+    if not cut.tail:
+        return f"“{title}”标题后", f"right after the heading “{title}”"
+    tail = cut.tail[-TAIL_SHOWN:].replace("\n", " ")
+    return f"“{title}”部分的正文中（“…{tail}”之后）", f"inside the text of section “{title}”, after “…{tail}”"
+
+
+def _truncation_metric(cut: Truncation) -> str:
+    if cut.where == "table" and cut.table:
+        return next(t.pattern for t in STANDARD_TABLES if t.id == cut.table)
+    return f"sections.{cut.section}" if cut.section else "sections"
+
+
+@rule(
+    "GK407",
+    kind="structure",
+    severity="warning",
+    zh="文档在{place_zh}截断；其后应有的章节和表格不作缺失报告，需要截断处之后数据的勾稽关系不予核对",
+    en="The document ends {place_en}; the sections and tables that would follow are not reported missing, "
+    "and sums that need cells after the cut are not checked",
+)
+def document_truncated(data: AuditInput) -> Iterator[Hit]:
+    cut = data.once(find_truncation)
+    if cut is None:
+        return
+    place_zh, place_en = place_in_table(cut) if cut.where == "table" else place_in_text(cut)
+    report = data.report
+    evidence = {
+        "cells": cell_evidence(report, [cut.last_key]) if cut.last_key else {},
+        "truncation": cut.to_dict(),
+        "sections": [s.id for s in report.sections],
+        "not_reported": {"sections": sorted(sections_after(cut)), "tables": sorted(tables_after(cut))},
+    }
+    yield Hit(_truncation_metric(cut), {"place_zh": place_zh, "place_en": place_en}, evidence)

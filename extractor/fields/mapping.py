@@ -51,6 +51,7 @@ class MappedCell:
     value: int | float | None
     raw: str
     unit: str | None = None
+    guessed: bool = False
 
 
 @dataclass
@@ -247,7 +248,7 @@ def map_grid_table(
         columns = Columns(keys=list(order))
         result.warnings.append(f"{prefix}{HEADER_NOT_RECOGNISED}")
     group: str | None = None
-    for row in table.rows[first_data:]:
+    for i, row in enumerate(table.rows[first_data:], start=first_data):
         found = row_values(row, columns)
         if found is None:
             group = _update_group(label_cells(row, 0), group)
@@ -261,7 +262,7 @@ def map_grid_table(
             continue
         for col_key, raw in zip(columns.keys, values, strict=True):
             key = f"applications.{row_key}.{col_key}" if kind == "applications" else col_key
-            _add(result, key, raw)
+            _add(result, key, raw, guessed=i in table.guessed_rows)
     return columns
 
 
@@ -293,7 +294,7 @@ def _row_key(kind: str, labels: Sequence[str], group: str | None) -> str | None:
     return None
 
 
-def _add(result: MappingResult, key: str, raw: str, unit: str | None = None) -> None:
+def _add(result: MappingResult, key: str, raw: str, unit: str | None = None, *, guessed: bool = False) -> None:
     parsed = try_parse(raw)
     if parsed is None:
         result.warnings.append(f"{key}: 单元格不是数值 / cell is not a number: {raw!r}")
@@ -302,7 +303,7 @@ def _add(result: MappingResult, key: str, raw: str, unit: str | None = None) -> 
         result.warnings.append(f"{key}: 重复出现，保留第一次的值 / repeated, first value kept")
         return
     result.keys.add(key)
-    result.cells.append(MappedCell(key, parsed.value, raw.strip(), parsed.unit or unit))
+    result.cells.append(MappedCell(key, parsed.value, raw.strip(), parsed.unit or unit, guessed))
 
 
 # ---- table 二 -----------------------------------------------------------------------
@@ -310,7 +311,7 @@ def _add(result: MappingResult, key: str, raw: str, unit: str | None = None) -> 
 
 def map_active_table(table: Table, result: MappingResult, prefix: str) -> None:
     columns: Columns | None = None
-    for row in table.rows:
+    for i, row in enumerate(table.rows):
         texts = [normalise_cell_text(c) for c in row]
         header = _active_header(row, table.aligned)
         if header is not None:
@@ -327,7 +328,8 @@ def map_active_table(table: Table, result: MappingResult, prefix: str) -> None:
             result.warnings.append(f"{prefix}active.{row_key}: 数值个数与表头不符 / values do not match the header")
             continue
         for col_key, raw in zip(columns.keys, found[1], strict=True):
-            _add(result, f"active.{row_key}.{col_key}", raw, columns.units.get(col_key))
+            unit = columns.units.get(col_key)
+            _add(result, f"active.{row_key}.{col_key}", raw, unit, guessed=i in table.guessed_rows)
 
 
 def _active_header(row: Sequence[str], aligned: bool) -> Columns | None:

@@ -45,8 +45,16 @@ from extractor.loaders.flattened_templates import (
     TableKind,
     Template,
     label_regex,
+    misspelt_label_regex,
 )
-from extractor.loaders.row_cells import is_inline, read_row_text, row_end, row_values, rows_open_with_pipe
+from extractor.loaders.row_cells import (
+    is_inline,
+    is_number_cell,
+    read_row_text,
+    row_end,
+    row_values,
+    rows_open_with_pipe,
+)
 from extractor.model import Block, Paragraph, Table
 
 __all__ = ["has_standard_table", "looks_flattened", "split_flattened"]
@@ -204,6 +212,7 @@ def _place_laid_out(parsed: ParsedRow) -> None:
     values = [c for c in cells if c]
     placements = list(_placements(values, len(cells), parsed.row.rules.sums)) or [cells]
     parsed.candidates, parsed.chosen = placements, placements[0]
+    parsed.guessed = len(placements) > 1
 
 
 def _placements(values: Sequence[str], ncols: int, sums: Sequence[SumRule]) -> Iterator[tuple[str, ...]]:
@@ -241,6 +250,7 @@ def _split_without_arithmetic(parsed: ParsedRow, tokens: list[str], where: dict[
 
 
 def _warn_ambiguous(parsed: ParsedRow, table: str, options: Sequence[tuple[str, ...]], warnings: list[str]) -> None:
+    parsed.guessed = True
     chosen = parsed.chosen or options[0]
     others = [c for c in options if c != chosen]
     _warn(
@@ -315,6 +325,12 @@ def _search(label: Label, text: str, start: int, stop: int) -> re.Match[str] | N
     return label_regex(label).search(text, start, max(start, stop))
 
 
+def _search_misspelt(label: Label, text: str, start: int, stop: int) -> re.Match[str] | None:
+    """A long row label with one character miswritten (行政事业型收费), where the exact one is absent."""
+    pattern = misspelt_label_regex(label)
+    return pattern.search(text, start, max(start, stop)) if pattern else None
+
+
 def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int, int, tuple[str, ...]] | None:
     """(start, end, cell texts) of a header row whose cells follow one another closely.
 
@@ -322,15 +338,28 @@ def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int,
     written there (whitespace removed, so ``社会公益 组织`` → ``社会公益组织`` and a
     unit such as ``（单位：万元）`` is kept); a cell not found is given as in the template.
     """
-    first = _search(header.cells[0], text, start, stop)
-    if first is None:
+    read = None
+    for first in label_regex(header.cells[0]).finditer(text, start, max(start, stop)):
+        read = _header_from(text, header, first, stop)
+        if read[1] or len(header.cells) == 1:
+            break  # the first of its cells that the others follow (信息内容 may open a sentence too)
+    if read is None:
         return None
-    end, texts = first.end(), [first.group(0)]
+    (begin, end, texts), _ = read
+    return begin, end, texts
+
+
+def _header_from(
+    text: str, header: Header, first: re.Match[str], stop: int
+) -> tuple[tuple[int, int, tuple[str, ...]], int]:
+    """The header read from its first cell's match, and how many of its other cells were found."""
+    end, texts, found_cells = first.end(), [first.group(0)], 0
     for cell in header.cells[1:]:
         found = _search(cell, text, end, min(stop, end + HEADER_CELL_GAP))
         texts.append(found.group(0) if found else cell.text)
         end = found.end() if found else end
-    return first.start(), end, tuple(re.sub(r"\s+", "", t) for t in texts)
+        found_cells += found is not None
+    return (first.start(), end, tuple(re.sub(r"\s+", "", t) for t in texts)), found_cells
 
 
 # A table is found by an anchor followed closely by one of its first rows (a converter may
@@ -377,6 +406,22 @@ class _Scan:
     pending: tuple[Row, tuple[str, ...], int] | None = None
     header_texts: dict[Header, tuple[str, ...]] = field(default_factory=dict)
     lead_pipes: bool = True  # the table's rows open with a pipe
+    unlabelled: list[Row] = field(default_factory=list)  # rows not found since the last one found
+
+    def _read_unlabelled(self, boundary: int) -> None:
+        """One row not found by its label, and only numbers before the next row found: the template's
+        row there, its label lost by the converter (an empty cell where 规章 should be); marked guessed.
+        Words there (a row the format does not have, 其他主动公开文件) leave the row out."""
+        missing, self.unlabelled = self.unlabelled, []
+        segment = self.text[self.end : boundary]
+        if len(missing) != 1 or is_inline(segment):
+            return
+        laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
+        cells, _ = row_values(laid_out, len(missing[0].kinds))
+        only_numbers = all(is_number_cell(s.text) or not s.text for s in laid_out.slots)
+        if only_numbers and any(is_number_cell(c) for c in cells):
+            path = tuple(p.text for p in missing[0].parents if p in self.seen_parents) + (missing[0].label.text,)
+            self.rows.append(ParsedRow(missing[0], path, " ".join(cells), laid_out=cells, guessed=True))
 
     def close(self, boundary: int) -> None:
         if self.pending is None:
@@ -387,6 +432,8 @@ class _Scan:
         segment = self.text[begin:boundary]
         if not is_inline(segment):
             laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
+            if not laid_out.slots:  # blank cells a converter dropped: the keys stay, as null
+                _warn(self.warnings, "no_values", table=self.table, row="/".join(path) or row.key, run="")
             cells, guessed = row_values(laid_out, len(row.kinds))
             end = row_end(laid_out, len(row.kinds))
             run = " ".join(c for c in cells if c)
@@ -409,9 +456,12 @@ class _Scan:
             self.close(self.cursor)
             self.pending = (row, (), self.cursor)
             return
-        leaf = _search(row.label, self.text, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
+        window = min(self.stop, self.cursor + ROW_WINDOW)
+        leaf = _search(row.label, self.text, self.cursor, window)
+        leaf = leaf or _search_misspelt(row.label, self.text, self.cursor, window)
         if leaf is None:
             _warn(self.warnings, "row_not_found", table=self.table, row=row.label.text)
+            self.unlabelled.append(row)
             return
         boundary = leaf.start()
         for parent in row.parents:
@@ -419,6 +469,7 @@ class _Scan:
                 self.seen_parents.add(parent)
                 boundary = min(boundary, found.start())
         self.close(boundary)
+        self._read_unlabelled(boundary)
         path = tuple(p.text for p in row.parents if p in self.seen_parents) + (row.label.text,)
         self.pending = (row, path, leaf.end())
         self.cursor = self.end = max(self.end, leaf.end())
@@ -436,15 +487,19 @@ def _scan_table(text: str, template: Template, start: int, stop: int, warnings: 
     return scan
 
 
-def _table_rows(template: Template, scan: _Scan) -> tuple[tuple[str, ...], ...]:
+def _table(template: Template, scan: _Scan) -> Table:
+    """The table as a grid in the template's order; rows whose columns were inferred are marked guessed."""
     by_key = {p.row.key: p for p in scan.rows}
     rows: list[tuple[str, ...]] = []
+    guessed: list[int] = []
     for item in template.items:
         if isinstance(item, Header):
             rows.append(scan.header_texts.get(item, tuple(c.text for c in item.cells)))
         elif item.key in by_key:
+            if by_key[item.key].guessed:
+                guessed.append(len(rows))
             rows.append(by_key[item.key].cells())
-    return tuple(rows)
+    return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed))
 
 
 def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:
@@ -462,7 +517,7 @@ def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: lis
             if len(parsed.candidates) > 1:
                 _warn_ambiguous(parsed, template.name, parsed.candidates, local)
     warnings.extend(local)
-    return Table(rows=_table_rows(template, scan), aligned=False), scan.end
+    return _table(template, scan), scan.end
 
 
 class FoundTable(NamedTuple):
@@ -545,8 +600,10 @@ def narrative_lines(text: str) -> list[Block]:
     return [p for line in text.splitlines() for p in split_narrative(line)]
 
 
-def split_flattened(text: str, read_gap: Callable[[str], list[Block]] = narrative_lines) -> tuple[list[Block], list[str]]:
-    """Blocks in reading order (the text between tables by ``read_gap``, a Table for each standard table) plus warnings."""
+def split_flattened(
+    text: str, read_gap: Callable[[str], list[Block]] = narrative_lines
+) -> tuple[list[Block], list[str]]:
+    """Blocks in reading order, and warnings: a Table for each standard table, the text between by ``read_gap``."""
     blocks: list[Block] = []
     warnings: list[str] = []
     cursor = 0

@@ -82,6 +82,25 @@ def label_regex(label: Label) -> re.Pattern[str]:
     return re.compile(rf"{_number_pattern(label.number)}(?:{words}){tail}")
 
 
+# A label this long may be found with one character miswritten (行政事业型收费 for 行政事业性收费);
+# shorter ones (规章, 其他) would then match too much.
+MIN_MISSPELT_LABEL = 5
+
+
+@functools.cache
+def misspelt_label_regex(label: Label) -> re.Pattern[str] | None:
+    """The label's first wording with any one of its Chinese characters replaced by another."""
+    words = label.words[0]
+    if len(words) < MIN_MISSPELT_LABEL:
+        return None
+    variants = (
+        _chars_pattern(words[:i]) + LABEL_GAP + r"[\u4e00-\u9fff]" + LABEL_GAP + _chars_pattern(words[i + 1 :])
+        for i, ch in enumerate(words)
+        if "\u4e00" <= ch <= "\u9fff"
+    )
+    return re.compile("|".join(f"(?:{v})" for v in variants))
+
+
 # --------------------------------------------------------------------------- templates
 
 

@@ -553,7 +553,7 @@ def _drop_repeated_header(first: _Grid, grid: _Grid) -> bool:
     n = 0
     while n < min(len(head), len(rows)) - 1 and head[n] == rows[n]:
         n += 1
-    if n == 0 or not any(cell and not _NUMBER.fullmatch(cell) for row in rows[:n] for cell in row):
+    if n == 0 or not any(cell and not _is_number(cell) for row in rows[:n] for cell in row):
         return False
     grid.skip_rows.update(range(n))
     return True
@@ -620,7 +620,7 @@ def _row_cut(prev: _Grid, grid: _Grid, pairs: list[tuple[int, int]]) -> bool:
 
 def _runs_on(above: _Cell, below: str) -> bool:
     """Is ``below`` the rest of the text of ``above``, cut by a page break?"""
-    return above.full_last_line and not _NUMBER.fullmatch(below) and not _LABEL_START.match(below)
+    return above.full_last_line and not _is_number(below) and not _LABEL_START.match(below)
 
 
 def _is_label_cell(grid: _Grid, index: int) -> bool:
@@ -635,7 +635,7 @@ def _is_label_cell(grid: _Grid, index: int) -> bool:
         return True
     row = grid.owner[0]
     right = {c for c in row[span.col + span.colspan :] if c >= 0 and c != index}
-    return any(grid.spans[c].text and not _NUMBER.fullmatch(grid.spans[c].text) for c in right)
+    return any(grid.spans[c].text and not _is_number(grid.spans[c].text) for c in right)
 
 
 def _same_columns(a: Span, b: Span) -> bool:
@@ -644,7 +644,12 @@ def _same_columns(a: Span, b: Span) -> bool:
 
 
 def _both_numbers(a: Span, b: Span) -> bool:
-    return bool(_NUMBER.fullmatch(a.text) and _NUMBER.fullmatch(b.text))
+    return _is_number(a.text) and _is_number(b.text)
+
+
+def _is_number(text: str) -> bool:
+    """A figure, also one wrapped in a narrow cell ("17 8" for 178)."""
+    return bool(_NUMBER.fullmatch(text.replace(" ", "")))
 
 
 def _join_cell(above: Span, below: Span) -> None:
@@ -653,7 +658,7 @@ def _join_cell(above: Span, below: Span) -> None:
     Numbers are never carried over or joined, and a cell whose text starts a
     new label ("（四）…", "2.…") is not a continuation.
     """
-    if not above.text or _NUMBER.fullmatch(above.text) or _NUMBER.fullmatch(below.text):
+    if not above.text or _is_number(above.text) or _is_number(below.text):
         return
     if below.text and _LABEL_START.match(below.text):
         return

@@ -27,7 +27,8 @@ from extractor.fields.values import is_value_cell
 # A cell of text in a number column (本单位未制作规章, 无): short, no sentence punctuation.
 MAX_TEXT_CELL = 16
 SENTENCE_MARK = re.compile(r"[。，,；;！？!?：:《》“”]")
-HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+)")
+CJK_NUMBER = "[一二三四五六七八九十]+"
+HEADING_START = re.compile(rf"^(?:{CJK_NUMBER}[、.．]|[（(]{CJK_NUMBER}[)）]|第{CJK_NUMBER})")
 BLANK = " \t\u3000\xa0"
 
 
@@ -113,8 +114,8 @@ def _split_by_pipes(text: str, *, rows_open_with_pipe: bool) -> list[Slot]:
 
     Where rows open with a pipe (``| a | b |``), a bare line break between one row's closing pipe
     and the next row's opening one is no cell; where they do not (``a | b |``), a line that starts
-    with a pipe starts with an empty cell, unless it holds only pipes (a row's end).  The first piece, up to the first pipe, is kept for
-    :func:`read_row_text` to judge.
+    with a pipe starts with an empty cell, unless it holds only pipes (a row's end).  The first
+    piece, up to the first pipe, is kept for :func:`read_row_text` to judge.
     """
     text = PIPE_ONLY_LINE.sub(_one_separator, text)
     row_ends = {m.end(1) - 1 for m in PIPE_ONLY_LINE.finditer(text)}  # the pipe of each pipe-only line
@@ -162,6 +163,11 @@ def could_be_cell(text: str) -> bool:
         and not HEADING_START.match(text)
         and not any(c.isdigit() for c in text)
     )
+
+
+def is_number_cell(text: str) -> bool:
+    """A cell that holds a number (or a dash), not nothing and not words."""
+    return text != "" and is_value_cell(text)
 
 
 def _first_line(text: str) -> str:

@@ -113,7 +113,8 @@ def load_text(data: bytes, limits: Limits) -> Document:
     if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
         blocks, warnings = split_flattened(text, read_gap=gap_blocks)
         return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
-    return Document(blocks=tuple(read_blocks(text.split("\n"))), kind="text", encoding=encoding)
+    blocks = read_blocks(text.split("\n")) if has_tab_cells(text) else gap_blocks(text)
+    return Document(blocks=tuple(blocks), kind="text", encoding=encoding)
 
 
 def has_tab_cells(text: str) -> bool:
@@ -122,7 +123,8 @@ def has_tab_cells(text: str) -> bool:
 
 
 def gap_blocks(text: str) -> list[Block]:
-    """The text between standard tables: lines as paragraphs (and other tables), a very long line cut at its headings."""
+    """The text between standard tables: lines as paragraphs (and other tables); a very long line
+    is cut at its headings."""
     lines = text.split("\n")
     if any(len(line) > LONG_LINE for line in lines):
         return narrative_lines(text)
