@@ -31,6 +31,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/parse_bench.py
+	$(BIN)/python bench/reader_bench.py
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/queue_bench.py
 

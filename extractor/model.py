@@ -34,6 +34,12 @@ class Table:
     # Rows whose cells a reader placed by inference (a layout that hid empty cells, a digit run
     # with several splits): their values are the likeliest reading, not a certain one.
     guessed_rows: tuple[int, ...] = ()
+    # How many cells end each row as values, where the reader knows it (a row of table 二 read
+    # from text, whose number cell may hold words such as 本单位未制作规章); empty otherwise.
+    value_counts: tuple[int, ...] = ()
+
+    def value_cells(self, row: int) -> int | None:
+        return self.value_counts[row] if row < len(self.value_counts) else None
 
     @property
     def width(self) -> int:

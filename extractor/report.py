@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
-from extractor.metadata import find_agency, find_agency_in_text, find_year
+from extractor.metadata import TITLE, find_agency, find_agency_in_text, find_year
 from extractor.model import Document, ExtraTable, Paragraph, Report, Table
 from extractor.sections import split_sections
 from extractor.truncation import truncation_dict
@@ -18,7 +20,7 @@ def build_report(document: Document, file: str) -> Report:
     tables = document.tables
     mapped = map_tables(tables)
     has_standard_tables = any(k in STANDARD_KINDS for k in mapped.kinds)
-    if not sections and not has_standard_tables:
+    if not sections and not has_standard_tables and not names_itself_a_report(paragraphs):
         raise ExtractError("E040", detail="no section headings and no standard tables")
     warnings = list(document.warnings) + mapped.warnings
     if not has_standard_tables:
@@ -39,6 +41,19 @@ def build_report(document: Document, file: str) -> Report:
     )
     report.truncation = truncation_dict(report)
     return report
+
+
+# A report whose sections are numbered in a way the section splitter does not take (headings
+# run into their first sentence) still says what it is at its start, and numbers its parts.
+SELF_NAMING_CHARS = 600
+CN = "[一二三四五六七八九十]{1,2}"
+NUMBERED_PART = re.compile(rf"(?:^|[。\s])(?:{CN}、|\d{{1,2}}、|[（(]{CN}[)）])", re.M)
+
+
+def names_itself_a_report(paragraphs: list[str]) -> bool:
+    """The opening calls the document a 政府信息公开工作(年度)报告 and the text has numbered parts."""
+    text = "\n".join(paragraphs)
+    return bool(TITLE.search(text[:SELF_NAMING_CHARS])) and len(NUMBERED_PART.findall(text)) >= 2
 
 
 def extra_tables(document: Document, kinds: list[str | None]) -> list[ExtraTable]:

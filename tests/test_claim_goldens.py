@@ -95,6 +95,13 @@ def test_every_claim_linked_and_verified_as_annotated(path: Path) -> None:
 @pytest.mark.parametrize("path", CLAIMS, ids=[p.stem for p in CLAIMS])
 def test_auditor_errors_are_flagged(path: Path) -> None:
     golden, result = audited(path.stem)
-    flagged = {f.evidence["claim"]["text"] for f in result.findings if f.severity == "error" and "claim" in f.evidence}
+    # An error, or a warning where the cell it cites was guessed (a digit run with several splits):
+    # findings on guessed cells are one step less severe by design.
+    flagged = {
+        f.evidence["claim"]["text"]
+        for f in result.findings
+        if "claim" in f.evidence
+        and (f.severity == "error" or (f.severity == "warning" and f.evidence.get("guessed_cells")))
+    }
     wanted = {flag["claim"] for flag in golden["auditor_flags"] if flag["severity"] == "error"}
     assert wanted <= flagged

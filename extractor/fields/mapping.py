@@ -219,9 +219,14 @@ def resolve_columns(kind: str, table: Table, header_rows: Sequence[Sequence[str]
 # ---- tables 三 and 四 ---------------------------------------------------------------
 
 
-def row_values(row: Sequence[str], columns: Columns) -> tuple[list[str], list[str]] | None:
-    """The row's label cells and its value cells in column order, or None when it holds no values."""
+def row_values(row: Sequence[str], columns: Columns, known: int | None = None) -> tuple[list[str], list[str]] | None:
+    """The row's label cells and its value cells in column order, or None when it holds no values.
+
+    ``known``: how many cells end the row as values, when the reader knows (words in a number cell).
+    """
     n = len(columns.keys)
+    if known is not None and known >= n:
+        return label_cells(row, known), list(row[len(row) - n :])
     if columns.indices is not None and len(row) > max(columns.indices):
         values = [row[j] for j in columns.indices]
         if all(try_parse(v) is not None for v in values):
@@ -249,7 +254,7 @@ def map_grid_table(
         result.warnings.append(f"{prefix}{HEADER_NOT_RECOGNISED}")
     group: str | None = None
     for i, row in enumerate(table.rows[first_data:], start=first_data):
-        found = row_values(row, columns)
+        found = row_values(row, columns, table.value_cells(i))
         if found is None:
             group = _update_group(label_cells(row, 0), group)
             continue
@@ -296,9 +301,9 @@ def _row_key(kind: str, labels: Sequence[str], group: str | None) -> str | None:
 
 def _add(result: MappingResult, key: str, raw: str, unit: str | None = None, *, guessed: bool = False) -> None:
     parsed = try_parse(raw)
-    if parsed is None:
+    if parsed is None:  # words in a number cell (本单位未制作规章): kept as written, no value
         result.warnings.append(f"{key}: 单元格不是数值 / cell is not a number: {raw!r}")
-        return
+        parsed = CellValue(None)
     if key in result.keys:
         result.warnings.append(f"{key}: 重复出现，保留第一次的值 / repeated, first value kept")
         return
@@ -323,7 +328,7 @@ def map_active_table(table: Table, result: MappingResult, prefix: str) -> None:
         if columns is None:
             result.warnings.append(f"{prefix}{row_key}: 缺少表头 / row without a header")
             continue
-        found = row_values(row, columns)
+        found = row_values(row, columns, table.value_cells(i))
         if found is None:
             result.warnings.append(f"{prefix}active.{row_key}: 数值个数与表头不符 / values do not match the header")
             continue

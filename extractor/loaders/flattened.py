@@ -372,14 +372,23 @@ def _first_row_labels(kind: TableKind) -> tuple[Label, ...]:
     return tuple(dict.fromkeys(labels))
 
 
+def _all_row_labels(kind: TableKind) -> tuple[Label, ...]:
+    return tuple(dict.fromkeys(r.label for _, t in kind.variants for r in t.rows if r.label))
+
+
 def _locate(text: str, kind: TableKind, start: int) -> int | None:
-    """Start of the table: an anchor that one of the table's first rows follows closely."""
-    first_rows = _first_row_labels(kind)
-    for anchor in kind.anchors:
-        for match in label_regex(anchor).finditer(text, start):
-            window = match.end() + ANCHOR_TO_FIRST_ROW
-            if not first_rows or any(_search(label, text, match.start(), window) for label in first_rows):
-                return match.start()
+    """Start of the table: the first anchor (in the kind's order) that one of the table's first rows
+    (any row, after a block anchor) follows closely."""
+    tries = [(anchor, _first_row_labels(kind)) for anchor in kind.anchors]
+    tries += [(anchor, _all_row_labels(kind)) for anchor in kind.block_anchors]
+    return next((at for anchor, rows in tries if (at := _anchor_followed(text, anchor, rows, start)) is not None), None)
+
+
+def _anchor_followed(text: str, anchor: Label, rows: tuple[Label, ...], start: int) -> int | None:
+    for match in label_regex(anchor).finditer(text, start):
+        window = match.end() + ANCHOR_TO_FIRST_ROW
+        if not rows or any(_search(label, text, match.start(), window) for label in rows):
+            return match.start()
     return None
 
 
@@ -492,14 +501,19 @@ def _table(template: Template, scan: _Scan) -> Table:
     by_key = {p.row.key: p for p in scan.rows}
     rows: list[tuple[str, ...]] = []
     guessed: list[int] = []
+    counts: list[int] = []
     for item in template.items:
         if isinstance(item, Header):
             rows.append(scan.header_texts.get(item, tuple(c.text for c in item.cells)))
+            counts.append(0)
         elif item.key in by_key:
-            if by_key[item.key].guessed:
+            parsed = by_key[item.key]
+            if parsed.guessed:
                 guessed.append(len(rows))
-            rows.append(by_key[item.key].cells())
-    return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed))
+            rows.append(parsed.cells())
+            counts.append(len(parsed.chosen) if parsed.chosen is not None and parsed.laid_out is not None else -1)
+    known = tuple(counts) if -1 not in counts else ()
+    return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed), value_counts=known)
 
 
 def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:

@@ -208,6 +208,9 @@ class TableKind:
     name: str
     anchors: tuple[Label, ...]  # where the table starts; the first row must follow closely
     variants: tuple[tuple[str, Template], ...]  # (format, template)
+    # Anchors specific enough that any row of the table may follow (a body that kept only the
+    # 第二十条第（九）项 block of table 二).
+    block_anchors: tuple[Label, ...] = ()
 
 
 def _header(*cells: str) -> Header:
@@ -416,7 +419,12 @@ TABLE4 = Template(
 )
 
 TABLE_KINDS: tuple[TableKind, ...] = (
-    TableKind("二", (lab("第二十条第（一）项"), lab("信息内容")), (("2019", TABLE2_2019), ("2021", TABLE2_2021))),
+    TableKind(
+        "二",
+        (lab("第二十条第（一）项"), lab("信息内容")),
+        (("2019", TABLE2_2019), ("2021", TABLE2_2021)),
+        block_anchors=tuple(lab(f"第二十条第（{n}）项") for n in "五六八九"),
+    ),
     TableKind(
         "三",
         (lab("申请人情况"), lab("一、本年新收政府信息公开申请数量")),

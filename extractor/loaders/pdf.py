@@ -72,6 +72,7 @@ _HEADING = re.compile(rf"^(?:[{_CN_DIGITS}]{{1,3}}、|（[{_CN_DIGITS}]{{1,3}}�
 _SENTENCE_END = re.compile(r"[。！？!?][”’」』）)]*$")
 _LABEL_START = re.compile(rf"^(?:[（(][{_CN_DIGITS}\d]{{1,3}}[）)]|[{_CN_DIGITS}]{{1,3}}[、.．]|\d{{1,3}}[、.．])")
 _NUMBER = re.compile(r"[-+]?\d[\d,，.]*%?")
+_WORD = re.compile(r"[^\W\d_]")  # a letter or an ideograph
 
 
 def load_pdf(data: bytes, limits: Limits) -> Document:
@@ -362,9 +363,13 @@ def _cell_padding(cells: Sequence[_Cell], lines: Sequence[list[_TextLine]]) -> f
 
 
 def _fills(cell: _Cell, line: _TextLine, padding: float) -> bool:
-    """Does ``line`` fill the cell's width, so that one more character would have wrapped?"""
+    """Does ``line`` fill the cell's width, so that what follows it had to wrap?
+
+    Room for one character is allowed: a character may not start a line
+    together with the punctuation after it ("用、" wraps as a pair).
+    """
     room = (cell.x1 - cell.x0) - 2 * padding - (line.x1 - line.x0)
-    return room < line.size
+    return room < 2 * line.size
 
 
 def _cluster(values: Iterable[float], tol: float) -> list[float]:
@@ -583,12 +588,15 @@ def _mend_seam(prev: _Grid, grid: _Grid) -> None:
             above.text = below.text = _joined(above.text, below.text)
         grid.skip_rows.add(0)
         return
-    firsts = _first_row_cells(grid)
-    some_ruled = not all(grid.cells[c].open_top for c in firsts)
+    some_ruled = not all(grid.cells[c].open_top for c in _first_row_cells(grid))
+    sub_header = _subdivides(prev, grid)
     for p, c in pairs:
         above, below = prev.spans[p], grid.spans[c]
-        if (some_ruled and grid.cells[c].open_top) or (
-            max(above.rowspan, below.rowspan) > 1 and _is_label_cell(grid, c)
+        if (
+            (some_ruled and grid.cells[c].open_top)
+            or (max(above.rowspan, below.rowspan) > 1 and _is_label_cell(grid, c))
+            or (sub_header and not below.text)
+            or _runs_on(prev.cells[p], below.text)
         ):
             _join_cell(above, below)
 
@@ -620,7 +628,22 @@ def _row_cut(prev: _Grid, grid: _Grid, pairs: list[tuple[int, int]]) -> bool:
 
 def _runs_on(above: _Cell, below: str) -> bool:
     """Is ``below`` the rest of the text of ``above``, cut by a page break?"""
-    return above.full_last_line and not _is_number(below) and not _LABEL_START.match(below)
+    return above.full_last_line and bool(below) and not _is_number(below) and not _LABEL_START.match(below)
+
+
+def _subdivides(prev: _Grid, grid: _Grid) -> bool:
+    """Does the first row after the break split a cell of the last row before it into columns?
+
+    Then the two rows are header rows ("法人或其他组织" over 商业企业 …), and an
+    empty cell beside the split one is a header cell spanning both rows (自然人).
+    """
+    first = grid.owner[0]
+    for p in {p for p in prev.owner[-1] if p >= 0}:
+        span = prev.spans[p]
+        below = {c for c in first[span.col : span.col + span.colspan] if c >= 0}
+        if len(below) > 1:
+            return True
+    return False
 
 
 def _is_label_cell(grid: _Grid, index: int) -> bool:
@@ -660,6 +683,8 @@ def _join_cell(above: Span, below: Span) -> None:
     """
     if not above.text or _is_number(above.text) or _is_number(below.text):
         return
+    if not below.text and not _WORD.search(above.text):
+        return  # a dash or other mark is not carried into an empty cell
     if below.text and _LABEL_START.match(below.text):
         return
     above.text = below.text = _joined(above.text, below.text)

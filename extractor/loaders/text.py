@@ -111,7 +111,7 @@ def load_text(data: bytes, limits: Limits) -> Document:
     simplified = to_simplified(text)
     text = PIPE_RULE_LINE.sub("", simplified.text)
     if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
-        blocks, warnings = split_flattened(text, read_gap=gap_blocks)
+        blocks, warnings = split_flattened(text, read_gap=narrative_lines if has_long_line(text) else gap_blocks)
         return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
     blocks = read_blocks(text.split("\n")) if has_tab_cells(text) else gap_blocks(text)
     return Document(blocks=tuple(blocks), kind="text", encoding=encoding)
@@ -122,13 +122,15 @@ def has_tab_cells(text: str) -> bool:
     return len(TAB_CELL.findall(text)) >= MIN_TAB_CELLS
 
 
+def has_long_line(text: str) -> bool:
+    """A line this long holds several paragraphs: the report was flattened onto few lines."""
+    return any(len(line) > LONG_LINE for line in text.split("\n"))
+
+
 def gap_blocks(text: str) -> list[Block]:
-    """The text between standard tables: lines as paragraphs (and other tables); a very long line
-    is cut at its headings."""
-    lines = text.split("\n")
-    if any(len(line) > LONG_LINE for line in lines):
-        return narrative_lines(text)
-    return list(read_blocks(lines))
+    """Text between standard tables, or a report without them: lines as paragraphs (and other
+    tables); a text with very long lines is cut at its headings instead."""
+    return narrative_lines(text) if has_long_line(text) else list(read_blocks(text.split("\n")))
 
 
 def read_blocks(lines: list[str]) -> Iterator[Block]:

@@ -1,0 +1,96 @@
+"""Scoring gkaudit against ../shared/realdev: real report pages with hand-read truth.
+
+The same rules as ``../shared/realdev/score.py`` (which runs the CLI on each page), in process:
+a truth cell is right when the key is output with the same number (null only by null); the
+test part is a third of the pages chosen by a hash of the file name, never tuned on.  Claims
+follow score.py too: a truth claim is found when an unused claim has its value and a text
+contained in the truth's text (or the other way round), linked when its metric is the truth key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from extractor import ExtractError, parse_bytes
+
+REALDEV = Path(__file__).resolve().parents[2] / "shared" / "realdev"
+
+
+def split_of(name: str) -> str:
+    return "test" if hashlib.sha256(name.encode()).digest()[0] % 3 == 0 else "dev"
+
+
+@dataclass(frozen=True)
+class Page:
+    path: Path
+    truth: dict[str, Any]
+
+    @property
+    def name(self) -> str:
+        return f"{self.path.parent.name}/{self.path.name}"
+
+    @property
+    def split(self) -> str:
+        return split_of(self.path.name)
+
+
+def pages(split: str = "all") -> Iterator[Page]:
+    for truth_file in sorted(REALDEV.glob("pages_*/truth.jsonl")):
+        for line in truth_file.read_text(encoding="utf-8").splitlines():
+            truth = json.loads(line)
+            page = Page(truth_file.parent / truth["file"], truth)
+            if split in ("all", page.split):
+                yield page
+
+
+def same(expected: object, got: object) -> bool:
+    if expected is None or got is None:
+        return expected is None and got is None
+    try:
+        return abs(float(expected) - float(got)) < 1e-6 * max(1.0, abs(float(expected)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return False
+
+
+@dataclass
+class Score:
+    cells_right: Counter[str] = field(default_factory=Counter)  # by table style, and "all"
+    cells_total: Counter[str] = field(default_factory=Counter)
+    format_right: int = 0
+    format_total: int = 0  # pages with a visible table and a truth format
+    refused: list[str] = field(default_factory=list)
+    wrong: list[tuple[str, str, object, object]] = field(default_factory=list)
+
+    def share(self, style: str = "all") -> float:
+        return self.cells_right[style] / max(1, self.cells_total[style])
+
+
+def score_cells(split: str) -> Score:
+    score = Score()
+    for page in pages(split):
+        try:
+            report = parse_bytes(page.path.read_bytes(), page.path.name)
+            tables, version = report.tables, report.format_version
+        except ExtractError:
+            score.refused.append(page.name)
+            tables, version = {}, None
+        uncertain = set(page.truth.get("cells_uncertain") or ())
+        cells = {k: v for k, v in page.truth.get("cells", {}).items() if k not in uncertain}
+        style = page.truth.get("table_style") or "none"
+        for key, expected in cells.items():
+            right = key in tables and same(expected, tables[key])
+            for bucket in (style, "all"):
+                score.cells_right[bucket] += right
+                score.cells_total[bucket] += 1
+            if not right:
+                score.wrong.append((page.name, key, expected, tables.get(key, "absent")))
+        if cells and page.truth.get("format_version"):
+            score.format_total += 1
+            score.format_right += version == page.truth["format_version"]
+    return score
