@@ -94,3 +94,53 @@ def score_cells(split: str) -> Score:
             score.format_total += 1
             score.format_right += version == page.truth["format_version"]
     return score
+
+
+@dataclass
+class ClaimScore:
+    found: int = 0
+    total: int = 0
+    keyed_right: int = 0
+    keyed: int = 0  # truth claims with a key, among those found
+    missed: list[tuple[str, str]] = field(default_factory=list)
+    wrong_key: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+
+
+def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) -> int | None:
+    for i, claim in enumerate(claims):
+        text = claim.get("text") or ""
+        if i in used or claim.get("value") is None or not text:
+            continue
+        if same(truth["value"], claim["value"]) and (text in truth["text"] or truth["text"] in text):
+            return i
+    return None
+
+
+def score_claims(split: str) -> ClaimScore:
+    """Narrative claims found and linked, as score.py counts them (refused pages count as missed)."""
+    from extractor.audit import audit_report  # the segmenter loads only for this
+
+    score = ClaimScore()
+    for page in pages(split):
+        truth_claims = page.truth.get("claims") or []
+        try:
+            claims = [c.to_dict() for c in audit_report(parse_bytes(page.path.read_bytes(), page.path.name)).claims]
+        except ExtractError:
+            claims = []
+        used: set[int] = set()
+        for truth in truth_claims:
+            score.total += 1
+            hit = _match(truth, claims, used)
+            if hit is None:
+                score.missed.append((page.name, truth["text"]))
+                continue
+            used.add(hit)
+            score.found += 1
+            if truth.get("key"):
+                score.keyed += 1
+                metric = claims[hit].get("metric")
+                if metric == truth["key"]:
+                    score.keyed_right += 1
+                else:
+                    score.wrong_key.append((page.name, truth["text"], truth["key"], metric))
+    return score
