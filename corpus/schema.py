@@ -1,7 +1,9 @@
-"""The two table formats as data: labels, canonical keys and arithmetic relations.
+"""The two table formats as the generator needs them: labels, canonical keys and arithmetic relations.
 
-Keys follow /work/shared/spec/fields.md exactly.  Everything a renderer needs
-to lay out tables 二, 三 and 四 is described here; nothing here is random.
+Keys follow /work/shared/spec/fields.md exactly.  The facts (blocks, headers, row wordings,
+keys, value kinds) are read from the format definition (:mod:`extractor.formats`); what
+stays here is layout only (column spans, how many label columns table 三 has) and the
+generator's own view of them.  Nothing here is random.
 """
 
 from __future__ import annotations
@@ -9,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-FORMAT_2019 = "2019"
-FORMAT_2021 = "2021"
-FORMATS = (FORMAT_2019, FORMAT_2021)
+from extractor import formats as definition
+
+FORMAT_2019, FORMAT_2021 = definition.FORMAT_IDS
+FORMATS = definition.FORMAT_IDS
 
 Value = int | float | None
 
@@ -34,157 +37,62 @@ class ActiveBlock:
 
 ACTIVE_COLUMNS = 4
 
+
+def _spans(n_columns: int) -> tuple[int, ...]:
+    """Value cells take one column each; the last takes what is left of the table's width."""
+    return (*(1,) * (n_columns - 1), ACTIVE_COLUMNS - n_columns)
+
+
+def _active_block(table: definition.Table, block: definition.Block) -> ActiveBlock:
+    rows = tuple((row.text, tuple(table.cell_key(block, row, c) for c in block.columns)) for row in block.rows)
+    headers = (table.row_header, *(c.text for c in block.columns))
+    return ActiveBlock(block.heading, headers, _spans(len(block.columns)), rows)
+
+
 ACTIVE_BLOCKS: Mapping[str, tuple[ActiveBlock, ...]] = {
-    FORMAT_2019: (
-        ActiveBlock(
-            "第二十条第（一）项",
-            ("信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"),
-            (1, 1, 1),
-            (
-                ("规章", ("active.regulations.made", "active.regulations.published", "active.regulations.total")),
-                ("规范性文件", ("active.normative.made", "active.normative.published", "active.normative.total")),
-            ),
-        ),
-        ActiveBlock(
-            "第二十条第（五）项",
-            ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
-            (1, 1, 1),
-            (
-                ("行政许可", ("active.licensing.prev_items", "active.licensing.change", "active.licensing.decisions")),
-                (
-                    "其他对外管理服务事项",
-                    (
-                        "active.other_services.prev_items",
-                        "active.other_services.change",
-                        "active.other_services.decisions",
-                    ),
-                ),
-            ),
-        ),
-        ActiveBlock(
-            "第二十条第（六）项",
-            ("信息内容", "上一年项目数量", "本年增/减", "处理决定数量"),
-            (1, 1, 1),
-            (
-                ("行政处罚", ("active.penalty.prev_items", "active.penalty.change", "active.penalty.decisions")),
-                ("行政强制", ("active.coercion.prev_items", "active.coercion.change", "active.coercion.decisions")),
-            ),
-        ),
-        ActiveBlock(
-            "第二十条第（八）项",
-            ("信息内容", "上一年项目数量", "本年增/减"),
-            (1, 2),
-            (("行政事业性收费", ("active.fees.prev_items", "active.fees.change")),),
-        ),
-        ActiveBlock(
-            "第二十条第（九）项",
-            ("信息内容", "采购项目数量", "采购总金额"),
-            (1, 2),
-            (("政府集中采购", ("active.procurement.items", "active.procurement.amount")),),
-        ),
-    ),
-    FORMAT_2021: (
-        ActiveBlock(
-            "第二十条第（一）项",
-            ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数"),
-            (1, 1, 1),
-            (
-                ("规章", ("active.regulations.issued", "active.regulations.repealed", "active.regulations.in_force")),
-                (
-                    "行政规范性文件",
-                    ("active.normative.issued", "active.normative.repealed", "active.normative.in_force"),
-                ),
-            ),
-        ),
-        ActiveBlock(
-            "第二十条第（五）项",
-            ("信息内容", "本年处理决定数量"),
-            (3,),
-            (("行政许可", ("active.licensing.decisions",)),),
-        ),
-        ActiveBlock(
-            "第二十条第（六）项",
-            ("信息内容", "本年处理决定数量"),
-            (3,),
-            (("行政处罚", ("active.penalty.decisions",)), ("行政强制", ("active.coercion.decisions",))),
-        ),
-        ActiveBlock(
-            "第二十条第（八）项",
-            ("信息内容", "本年收费金额（单位：万元）"),
-            (3,),
-            (("行政事业性收费", ("active.fees.amount",)),),
-        ),
-    ),
+    fv: tuple(_active_block(table, block) for block in table.blocks) for fv, table in definition.tables("二")
 }
 
-CHANGE_KEYS = frozenset(
-    f"active.{item}.change" for item in ("licensing", "other_services", "penalty", "coercion", "fees")
-)
-MONEY_KEYS = frozenset({"active.procurement.amount", "active.fees.amount"})
+
+def _keys_of_kind(kind: str) -> frozenset[str]:
+    return frozenset(
+        table.cell_key(block, row, column)
+        for _, table in definition.tables("二")
+        for block in table.blocks
+        for row in block.rows
+        for column in block.columns
+        if column.kind == kind
+    )
+
+
+CHANGE_KEYS = _keys_of_kind("signed")
+MONEY_KEYS = _keys_of_kind("money")
 
 # ---------------------------------------------------------------- table 三 --
 
-APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("natural_person", "自然人"),
-    ("commercial", "商业企业"),
-    ("research", "科研机构"),
-    ("social_org", "社会公益组织"),
-    ("legal_service", "法律服务机构"),
-    ("other_org", "其他"),
-    ("total", "总计"),
-)
-APPLICANTS = tuple(key for key, _ in APPLICANT_COLUMNS[:-1])
-ORG_HEADER = "法人或其他组织"
-APPLICANT_HEADER = "申请人情况"
-CORNER_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+_T3 = definition.FORMATS[definition.DEFAULT_FORMAT].table("三")
+APPLICANT_COLUMNS: tuple[tuple[str, str], ...] = tuple((c.key, c.header) for c in _T3.columns)
+APPLICANTS = next(s for s in _T3.sums if s.along == "columns").right
+ORG_HEADER = next(c.group for c in _T3.columns if c.group)
+APPLICANT_HEADER = _T3.column_heading
+CORNER_NOTE = _T3.note
 APPLICATION_LABEL_COLUMNS = 3
 
-RESULTS = "三、本年度办理结果"
-DENIED = "（三）不予公开"
-UNAVAILABLE = "（四）无法提供"
-NOT_PROCESSED = "（五）不予处理"
-OTHER = "（六）其他处理"
+
+def _application_row(row: definition.Row) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """(row key, label path, the formats that have the row)."""
+    fvs = definition.formats_with_row("三", row.key)
+    table = definition.FORMATS[fvs[0]].table("三")
+    return row.key, (*(group.text for group in table.parents(row)), row.text), fvs
+
 
 # (row key, label path, formats).  A path of one label spans the three label
-# columns; under RESULTS the last label spans what is left.
-APPLICATION_ROWS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
-    ("new", ("一、本年新收政府信息公开申请数量",), FORMATS),
-    ("carried_in", ("二、上年结转政府信息公开申请数量",), FORMATS),
-    ("granted", (RESULTS, "（一）予以公开"), FORMATS),
-    ("partial", (RESULTS, "（二）部分公开（区分处理的，只计这一情形，不计其他情形）"), FORMATS),
-    ("denied.state_secret", (RESULTS, DENIED, "1.属于国家秘密"), FORMATS),
-    ("denied.law_prohibited", (RESULTS, DENIED, "2.其他法律行政法规禁止公开"), FORMATS),
-    ("denied.security", (RESULTS, DENIED, "3.危及“三安全一稳定”"), FORMATS),
-    ("denied.third_party", (RESULTS, DENIED, "4.保护第三方合法权益"), FORMATS),
-    ("denied.internal", (RESULTS, DENIED, "5.属于三类内部事务信息"), FORMATS),
-    ("denied.process", (RESULTS, DENIED, "6.属于四类过程性信息"), FORMATS),
-    ("denied.enforcement_file", (RESULTS, DENIED, "7.属于行政执法案卷"), FORMATS),
-    ("denied.query", (RESULTS, DENIED, "8.属于行政查询事项"), FORMATS),
-    ("unavailable.not_held", (RESULTS, UNAVAILABLE, "1.本机关不掌握相关政府信息"), FORMATS),
-    ("unavailable.needs_creation", (RESULTS, UNAVAILABLE, "2.没有现成信息需要另行制作"), FORMATS),
-    ("unavailable.unclear", (RESULTS, UNAVAILABLE, "3.补正后申请内容仍不明确"), FORMATS),
-    ("not_processed.petition", (RESULTS, NOT_PROCESSED, "1.信访举报投诉类申请"), FORMATS),
-    ("not_processed.duplicate", (RESULTS, NOT_PROCESSED, "2.重复申请"), FORMATS),
-    ("not_processed.publication", (RESULTS, NOT_PROCESSED, "3.要求提供公开出版物"), FORMATS),
-    ("not_processed.excessive", (RESULTS, NOT_PROCESSED, "4.无正当理由大量反复申请"), FORMATS),
-    ("not_processed.confirmation", (RESULTS, NOT_PROCESSED, "5.要求行政机关确认或重新出具已获取信息"), FORMATS),
-    ("other", (RESULTS, OTHER), (FORMAT_2019,)),
-    (
-        "other.overdue_correction",
-        (RESULTS, OTHER, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-        (FORMAT_2021,),
-    ),
-    (
-        "other.overdue_fee",
-        (RESULTS, OTHER, "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-        (FORMAT_2021,),
-    ),
-    ("other.other", (RESULTS, OTHER, "3.其他"), (FORMAT_2021,)),
-    ("results_total", (RESULTS, "（七）总计"), FORMATS),
-    ("carried_out", ("四、结转下年度继续办理",), FORMATS),
+# columns; under 三、本年度办理结果 the last label spans what is left.
+APPLICATION_ROWS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = tuple(
+    map(_application_row, definition.rows_of("三"))
 )
 
-NON_RESULT_ROWS = frozenset({"new", "carried_in", "results_total", "carried_out"})
+NON_RESULT_ROWS = frozenset(row.key for row in definition.rows_of("三") if not row.result)
 
 
 def application_rows(fv: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
@@ -203,19 +111,10 @@ def application_key(row: str, column: str) -> str:
 
 # ---------------------------------------------------------------- table 四 --
 
-REVIEW_OUTCOMES: tuple[tuple[str, str], ...] = (
-    ("upheld", "结果维持"),
-    ("corrected", "结果纠正"),
-    ("other", "其他结果"),
-    ("pending", "尚未审结"),
-    ("total", "总计"),
-)
-REVIEW_BLOCKS: tuple[tuple[str, str], ...] = (
-    ("review", "行政复议"),
-    ("litigation_direct", "未经复议直接起诉"),
-    ("litigation_after_review", "复议后起诉"),
-)
-LITIGATION_HEADER = "行政诉讼"
+_T4 = definition.FORMATS[definition.DEFAULT_FORMAT].table("四")
+REVIEW_OUTCOMES: tuple[tuple[str, str], ...] = tuple((c.key, c.header) for c in _T4.columns)
+REVIEW_BLOCKS: tuple[tuple[str, str], ...] = tuple((b.id, b.heading) for b in _T4.blocks)
+LITIGATION_HEADER = next(b.group for b in _T4.blocks if b.group)
 
 
 def review_keys() -> tuple[str, ...]:

@@ -19,20 +19,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from extractor.formats import DEFAULT_FORMAT, FORMATS
 from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
 from workers.pipeline import PIPELINE_VERSION
 from workers.storage import AuditDocument, CorpusFinding, Result, insert_statement
 
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org", "total")
-COLUMN_ZH = {
-    "natural_person": "自然人",
-    "commercial": "商业企业",
-    "research": "科研机构",
-    "social_org": "社会公益组织",
-    "legal_service": "法律服务机构",
-    "other_org": "其他",
-    "total": "总计",
-}
+# Table 三's columns (the six applicant columns and 总计) and their headers, from the format definition.
+_APPLICATIONS = FORMATS[DEFAULT_FORMAT].table("三")
+APPLICANT_COLUMNS = tuple(column.key for column in _APPLICATIONS.columns)
+COLUMN_ZH = {column.key: column.header for column in _APPLICATIONS.columns}
 # Sections this similar (estimated Jaccard of character shingles) count as copies.
 COPY_THRESHOLD = 0.8
 MIN_COPY_CHARS = 60

@@ -1,7 +1,9 @@
-"""The canonical keys of the standard tables as data, with their labels, for the checks.
+"""The canonical keys of the standard tables, with their labels, for the checks.
 
-Names follow ``/work/shared/spec/fields.md``.  The checks build their relations
-and messages from these lists; nothing here reads a document.
+Names follow ``/work/shared/spec/fields.md``.  The key lists, row orders, table 四 blocks,
+zh/en labels and the rows each sum joins are read from the format definition
+(:mod:`extractor.formats`); what stays here is how the checks group and describe keys.
+Nothing here reads a document.
 """
 
 from __future__ import annotations
@@ -10,130 +12,55 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from extractor import formats
 from extractor.model import Report
 
 Value = int | float | None
+Labels = dict[str, tuple[str, str]]
+
+_APPLICATIONS = dict(formats.tables("三"))
+_REVIEW = formats.FORMATS[formats.DEFAULT_FORMAT].table("四")
+
+
+def _labels(items: tuple[formats.Row, ...] | tuple[formats.Column, ...] | tuple[formats.Block, ...]) -> Labels:
+    return {(item.id if isinstance(item, formats.Block) else item.key): (item.zh, item.en) for item in items}
+
 
 # ---- table 三: 收到和处理政府信息公开申请情况 ----------------------------------------
-APPLICANT_COLUMNS = ("natural_person", "commercial", "research", "social_org", "legal_service", "other_org")
-TOTAL_COLUMN = "total"
+_T3 = _APPLICATIONS[formats.DEFAULT_FORMAT]
+_APPLICANT_SUM = next(s for s in _T3.sums if s.along == "columns")
+APPLICANT_COLUMNS = _APPLICANT_SUM.right
+TOTAL_COLUMN = _APPLICANT_SUM.left[0]
 APPLICATION_COLUMNS = (*APPLICANT_COLUMNS, TOTAL_COLUMN)
 
-INTAKE_ROWS = ("new", "carried_in")
-COMMON_RESULT_ROWS = (
-    "granted",
-    "partial",
-    "denied.state_secret",
-    "denied.law_prohibited",
-    "denied.security",
-    "denied.third_party",
-    "denied.internal",
-    "denied.process",
-    "denied.enforcement_file",
-    "denied.query",
-    "unavailable.not_held",
-    "unavailable.needs_creation",
-    "unavailable.unclear",
-    "not_processed.petition",
-    "not_processed.duplicate",
-    "not_processed.publication",
-    "not_processed.excessive",
-    "not_processed.confirmation",
-)
+_RESULTS_SUM = next(s for s in _T3.sums if s.along == "rows" and s.right == _T3.result_rows())
+RESULTS_TOTAL_ROW = _RESULTS_SUM.left[0]
+_BALANCE = next(s for s in _T3.sums if s.along == "rows" and s is not _RESULTS_SUM)  # new + carried_in = …
+INTAKE_ROWS = _BALANCE.left
+CARRIED_OUT_ROW = next(row for row in _BALANCE.right if row != RESULTS_TOTAL_ROW)
 # 三（六）其他处理: one row in the 2019 format, three sub-rows in the 2021 format.
-OTHER_RESULT_ROWS: dict[str, tuple[str, ...]] = {
-    "2019": ("other",),
-    "2021": ("other.overdue_correction", "other.overdue_fee", "other.other"),
-}
-RESULTS_TOTAL_ROW = "results_total"
-CARRIED_OUT_ROW = "carried_out"
-APPLICATION_ROWS = (
-    *INTAKE_ROWS,
-    *COMMON_RESULT_ROWS,
-    *(row for rows in OTHER_RESULT_ROWS.values() for row in rows),
-    RESULTS_TOTAL_ROW,
-    CARRIED_OUT_ROW,
+COMMON_RESULT_ROWS = tuple(
+    row for row in _T3.result_rows() if all(row in t.result_rows() for t in _APPLICATIONS.values())
 )
-DEFAULT_FORMAT = "2021"
+OTHER_RESULT_ROWS: dict[str, tuple[str, ...]] = {
+    fv: tuple(row for row in t.result_rows() if row not in COMMON_RESULT_ROWS) for fv, t in _APPLICATIONS.items()
+}
+APPLICATION_ROWS = tuple(row.key for row in formats.rows_of("三"))
+DEFAULT_FORMAT = formats.DEFAULT_FORMAT
 
 # ---- table 四: 行政复议、行政诉讼 --------------------------------------------------
-REVIEW_BLOCKS = ("review", "litigation_direct", "litigation_after_review")
-REVIEW_PARTS = ("upheld", "corrected", "other", "pending")
-REVIEW_TOTAL = "total"
+REVIEW_BLOCKS = tuple(block.id for block in _REVIEW.blocks)
+_REVIEW_SUM = next(s for s in _REVIEW.sums if s.along == "columns")
+REVIEW_PARTS = _REVIEW_SUM.right
+REVIEW_TOTAL = _REVIEW_SUM.left[0]
 
 # ---- labels (zh, en) -------------------------------------------------------------
-APPLICATION_ROW_LABELS: dict[str, tuple[str, str]] = {
-    "new": ("本年新收", "new this year"),
-    "carried_in": ("上年结转", "carried over from last year"),
-    "granted": ("予以公开", "granted"),
-    "partial": ("部分公开", "partly granted"),
-    "denied.state_secret": ("不予公开·属于国家秘密", "denied: state secret"),
-    "denied.law_prohibited": ("不予公开·其他法律行政法规禁止公开", "denied: barred by other laws"),
-    "denied.security": ("不予公开·危及“三安全一稳定”", "denied: security and stability"),
-    "denied.third_party": ("不予公开·保护第三方合法权益", "denied: third-party rights"),
-    "denied.internal": ("不予公开·属于三类内部事务信息", "denied: internal affairs"),
-    "denied.process": ("不予公开·属于四类过程性信息", "denied: process information"),
-    "denied.enforcement_file": ("不予公开·属于行政执法案卷", "denied: enforcement file"),
-    "denied.query": ("不予公开·属于行政查询事项", "denied: administrative query"),
-    "unavailable.not_held": ("无法提供·本机关不掌握相关政府信息", "unavailable: not held"),
-    "unavailable.needs_creation": ("无法提供·没有现成信息需要另行制作", "unavailable: would have to be created"),
-    "unavailable.unclear": ("无法提供·补正后申请内容仍不明确", "unavailable: still unclear after correction"),
-    "not_processed.petition": ("不予处理·信访举报投诉类申请", "not processed: petitions and complaints"),
-    "not_processed.duplicate": ("不予处理·重复申请", "not processed: duplicate"),
-    "not_processed.publication": ("不予处理·要求提供公开出版物", "not processed: publications"),
-    "not_processed.excessive": ("不予处理·无正当理由大量反复申请", "not processed: excessive"),
-    "not_processed.confirmation": ("不予处理·要求确认或重新出具已获取信息", "not processed: confirmation"),
-    "other": ("其他处理", "other handling"),
-    "other.overdue_correction": ("其他处理·逾期不补正", "other: not corrected in time"),
-    "other.overdue_fee": ("其他处理·逾期未缴纳费用", "other: fee not paid in time"),
-    "other.other": ("其他处理·其他", "other: other"),
-    "results_total": ("办理结果总计", "outcomes total"),
-    "carried_out": ("结转下年度继续办理", "carried over to next year"),
-}
-APPLICATION_COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "natural_person": ("自然人", "natural persons"),
-    "commercial": ("商业企业", "businesses"),
-    "research": ("科研机构", "research institutions"),
-    "social_org": ("社会公益组织", "public-interest organisations"),
-    "legal_service": ("法律服务机构", "legal service providers"),
-    "other_org": ("其他", "other organisations"),
-    "total": ("总计", "total"),
-}
-REVIEW_BLOCK_LABELS: dict[str, tuple[str, str]] = {
-    "review": ("行政复议", "administrative review"),
-    "litigation_direct": ("行政诉讼·未经复议直接起诉", "litigation without prior review"),
-    "litigation_after_review": ("行政诉讼·复议后起诉", "litigation after review"),
-}
-REVIEW_PART_LABELS: dict[str, tuple[str, str]] = {
-    "upheld": ("结果维持", "upheld"),
-    "corrected": ("结果纠正", "corrected"),
-    "other": ("其他结果", "other outcome"),
-    "pending": ("尚未审结", "pending"),
-    "total": ("总计", "total"),
-}
-ACTIVE_ROW_LABELS: dict[str, tuple[str, str]] = {
-    "regulations": ("规章", "regulations"),
-    "normative": ("规范性文件", "normative documents"),
-    "licensing": ("行政许可", "administrative licensing"),
-    "other_services": ("其他对外管理服务事项", "other public services"),
-    "penalty": ("行政处罚", "administrative penalties"),
-    "coercion": ("行政强制", "administrative coercion"),
-    "fees": ("行政事业性收费", "administrative fees"),
-    "procurement": ("政府集中采购", "government procurement"),
-}
-ACTIVE_COLUMN_LABELS: dict[str, tuple[str, str]] = {
-    "made": ("本年新制作数量", "made this year"),
-    "published": ("本年新公开数量", "newly published this year"),
-    "total": ("对外公开总数量", "total published"),
-    "issued": ("本年制发件数", "issued this year"),
-    "repealed": ("本年废止件数", "repealed this year"),
-    "in_force": ("现行有效件数", "in force"),
-    "prev_items": ("上一年项目数量", "items last year"),
-    "change": ("本年增/减", "change this year"),
-    "decisions": ("处理决定数量", "decisions"),
-    "amount": ("金额", "amount"),
-    "items": ("采购项目数量", "procurement items"),
-}
+APPLICATION_ROW_LABELS: Labels = _labels(formats.rows_of("三"))
+APPLICATION_COLUMN_LABELS: Labels = _labels(_T3.columns)
+REVIEW_BLOCK_LABELS: Labels = _labels(_REVIEW.blocks)
+REVIEW_PART_LABELS: Labels = _labels(_REVIEW.columns)
+ACTIVE_ROW_LABELS: Labels = _labels(formats.rows_of("二"))
+ACTIVE_COLUMN_LABELS: Labels = _labels(formats.columns_by_block("二"))
 
 
 # ---- the standard tables -----------------------------------------------------------
@@ -155,18 +82,13 @@ class StandardTable:
         return key.startswith(self.prefixes)
 
 
-STANDARD_TABLES = (
-    StandardTable("active", "表二（主动公开政府信息情况）", "Table 2 (active disclosure)", ("active.",)),
-    StandardTable(
-        "applications", "表三（收到和处理政府信息公开申请情况）", "Table 3 (applications)", ("applications.",)
-    ),
-    StandardTable(
-        "review",
-        "表四（行政复议、行政诉讼情况）",
-        "Table 4 (review and litigation)",
-        tuple(f"{block}." for block in REVIEW_BLOCKS),
-    ),
-)
+def _standard_table(table: formats.Table) -> StandardTable:
+    """Its key prefixes: what comes before the first placeholder of its key, per block."""
+    prefixes = dict.fromkeys(table.key.format(block=b.id, row="{", column="{").split("{")[0] for b in table.blocks)
+    return StandardTable(table.section, table.zh, table.en, tuple(prefixes))
+
+
+STANDARD_TABLES = tuple(map(_standard_table, formats.FORMATS[formats.DEFAULT_FORMAT].tables))
 TABLES_BY_ID = {t.id: t for t in STANDARD_TABLES}
 
 
@@ -217,21 +139,7 @@ def _has_any_row(report: Report, rows: tuple[str, ...]) -> bool:
 
 
 # ---- describing cells --------------------------------------------------------------
-STATS_LABELS: dict[str, tuple[str, str]] = {
-    "stats.active.total": ("主动公开政府信息数", "items actively disclosed"),
-    "stats.active.normative": ("主动公开规范性文件数", "normative documents disclosed"),
-    "stats.active.normative_issued": ("制发规范性文件总数", "normative documents issued"),
-    "stats.active.gazette": ("政府公报公开政府信息数", "items in the gazette"),
-    "stats.active.website": ("政府网站公开政府信息数", "items on the website"),
-    "stats.active.weibo": ("政务微博公开政府信息数", "items on Weibo"),
-    "stats.active.wechat": ("政务微信公开政府信息数", "items on WeChat"),
-    "stats.active.other": ("其他方式公开政府信息数", "items by other means"),
-    "stats.responses.interpretations": ("政策解读稿件发布数", "policy interpretations"),
-    "stats.responses.press_conferences": ("参加或举办新闻发布会总次数", "press conferences"),
-    "stats.responses.online_interviews": ("政府网站在线访谈次数", "online interviews"),
-    "stats.meetings.trainings": ("举办各类培训班数", "training sessions"),
-    "stats.meetings.trainees": ("接受培训人员数", "people trained"),
-}
+STATS_LABELS: Labels = {row.key: (row.zh, row.en) for row in formats.LEGACY_STATS.rows if row.zh}
 
 
 def describe_cell(key: str) -> tuple[str, str]:

@@ -1,7 +1,8 @@
 """Turn a cell's text into a value, exactly as fields.md says.
 
 blank → None; a lone dash → 0; 减5 → -5, 增加7 → 7, +8 → 8; full-width digits
-and thousands separators are read; 5030元 → 5030 with unit 元.
+and thousands separators are read; 5030元 → 5030 with unit 元; a count's measure word is
+dropped (5件 → 5), and so is noise around the number (``? 0``, ``0（无）``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,11 @@ SIGN_WORDS: tuple[tuple[str, int], ...] = (
     ("-", -1),
 )
 UNITS = ("万元", "元", "亿元")
+# Measure words a count cell may carry (5件, 12条): the number is the count; nothing is kept.
+COUNT_WORDS = ("人次", "件", "条", "个", "项", "次", "份", "家")
+# What a converter or a hurried writer leaves around a number: a lost character shown as "?",
+# a bracketed gloss after it (0（无）).
+CELL_NOISE = re.compile(r"^[?？]+|[?？]+$|\([^()]*\)$")
 NUMBER = re.compile(r"^\d+(\.\d+)?$")
 THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(\D|$))")
 
@@ -58,9 +64,13 @@ def parse_cell(text: str) -> CellValue:
         return CellValue(None)
     if s in DASHES or set(s) <= {"-", "—", "－", "–"}:
         return CellValue(0)
+    s = CELL_NOISE.sub("", s) or s
     unit = next((u for u in UNITS if s.endswith(u)), None)
     if unit:
         s = s[: -len(unit)]
+    count_word = next((w for w in COUNT_WORDS if s.endswith(w) and len(s) > len(w)), None)
+    if count_word:
+        s = s[: -len(count_word)]
     sign = 1
     for word, word_sign in SIGN_WORDS:
         if s.startswith(word) and len(s) > len(word):

@@ -109,6 +109,7 @@ SHOWN_CANDIDATES = 5
 # --------------------------------------------------------------------------- digit runs
 
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
+CELL_EDGE = " \t\n|\u3000\xa0"  # what separates a cell from its neighbours
 LETTER = re.compile(r"[^\W\d_]")
 VALUE_START = re.compile(r"\d|[—－/-]")  # a number or a dash: where a row without a label (四) starts
 # A parenthetical after a row label (规范性文件（指…）, 部分公开（区分处理的…）), on its line.
@@ -338,15 +339,23 @@ def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int,
     written there (whitespace removed, so ``社会公益 组织`` → ``社会公益组织`` and a
     unit such as ``（单位：万元）`` is kept); a cell not found is given as in the template.
     """
-    read = None
-    for first in label_regex(header.cells[0]).finditer(text, start, max(start, stop)):
-        read = _header_from(text, header, first, stop)
-        if read[1] or len(header.cells) == 1:
-            break  # the first of its cells that the others follow (信息内容 may open a sentence too)
-    if read is None:
+    matches = list(label_regex(header.cells[0]).finditer(text, start, max(start, stop)))
+    if not matches:
         return None
-    (begin, end, texts), _ = read
-    return begin, end, texts
+    reads = [_header_from(text, header, m, stop) for m in matches]
+    # Not a header cell: words inside a sentence (主动公开的政务信息内容。) that no other cell of
+    # the header follows.  A cell standing between separators is one even when the next cell is
+    # worded otherwise (本年处理绝对数量).
+    for match, (read, others_found) in zip(matches, reads, strict=True):
+        if others_found or len(header.cells) == 1 or _stands_alone(text, match):
+            return read
+    return reads[0][0]
+
+
+def _stands_alone(text: str, match: re.Match[str]) -> bool:
+    before = text[match.start() - 1] if match.start() else "\n"
+    after = text[match.end()] if match.end() < len(text) else "\n"
+    return before in CELL_EDGE and after in CELL_EDGE
 
 
 def _header_from(

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
+from extractor import formats
+
 # --------------------------------------------------------------------------- labels
 
 CJK_DIGITS = "一二三四五六七八九十"
@@ -217,7 +219,12 @@ def _header(*cells: str) -> Header:
     return Header(tuple(lab(c) for c in cells))
 
 
-# Table 二 -------------------------------------------------------------------
+# --------------------------------------------------------------------------- from the definition
+#
+# The tables' facts (blocks, headers, row wordings and their variants, value kinds, sums) come
+# from :mod:`extractor.formats`.  What only this reader needs stays here, keyed by row key or
+# table id: the RowRules that rank candidate splits (what is usual, not what the format states),
+# the anchors where a table starts and the signatures that tell the formats apart.
 
 INT3 = (Kind.INT, Kind.INT, Kind.INT)
 ITEM_KINDS = (Kind.INT, Kind.SIGNED, Kind.INT)
@@ -231,208 +238,124 @@ DOCS_2021 = RowRules(usual=(Order(0, 2), Order(1, 2)), ratios=(Ratio(0, 2, 1.0),
 ITEMS = RowRules(usual=(Floor(1, 0),), small=(1,), balance=1.0)
 PROCUREMENT = RowRules(ratios=(Ratio(0, 1, 5.5),))  # about 10^5.5 元 per purchase
 
-REGULATIONS = lab("规章")
-# OpenCC's Taiwan-phrase conversion (s2twp) writes 文件 as 檔案, which t2s brings back as 档案:
-# mirrors in traditional characters name the row 規範性檔案.
-NORMATIVE_2019 = lab("规范性文件", "行政规范性文件", "行政规范性档案", "规范性档案")
-NORMATIVE_2021 = lab("行政规范性文件", "规范性文件", "行政规范性档案", "规范性档案")
-ITEM_COLUMNS = ("上一年项目数量", "本年增/减", "处理决定数量")
+# Ranking rules by format and table 二 row key (rows not named here have none).
+USUAL: dict[str, dict[str, RowRules]] = {
+    "2019": {
+        "regulations": DOCS_2019,
+        "normative": DOCS_2019,
+        **dict.fromkeys(("licensing", "other_services", "penalty", "coercion", "fees"), ITEMS),
+        "procurement": PROCUREMENT,
+    },
+    "2021": {"regulations": DOCS_2021, "normative": DOCS_2021},
+}
+# Regexes only one format's table matches, by table id and format.
+SIGNATURES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("二", "2019"): ("本年新制作数量", "上一年项目数量", "政府集中采购"),
+    ("二", "2021"): ("本年制发件数", "本年处理决定数量", "本年收费金额"),
+    ("三", "2019"): (r"其他处理\s*[\d—－/-]",),
+    ("三", "2021"): ("逾期不补正", "逾期未按收费通知"),
+}
+# Where table 四 starts: its first header rows as a converter runs them together.
+TABLE4_ANCHORS = ("行政复议行政诉讼结果维持", "结果维持结果纠正其他结果尚未审结总计")
+KINDS = {"int": Kind.INT, "signed": Kind.SIGNED, "money": Kind.MONEY}
 
 
-def _group(heading: str, columns: Sequence[str], rows: Sequence[Row]) -> tuple[Header | Row, ...]:
-    return (_header(heading), _header("信息内容", *columns), *rows)
+def _column_label(column: formats.Column) -> Label:
+    return Label("", (column.header, *column.variants), column.tail)
 
 
-TABLE2_2019 = Template(
-    "二",
-    (
-        *_group(
-            "第二十条第（一）项",
-            ("本年新制作数量", "本年新公开数量", "对外公开总数量"),
-            (Row("regulations", REGULATIONS, INT3, DOCS_2019), Row("normative", NORMATIVE_2019, INT3, DOCS_2019)),
-        ),
-        *_group(
-            "第二十条第（五）项",
-            ITEM_COLUMNS,
-            (
-                Row("licensing", lab("行政许可"), ITEM_KINDS, ITEMS),
-                Row("other_services", lab("其他对外管理服务事项"), ITEM_KINDS, ITEMS),
-            ),
-        ),
-        *_group(
-            "第二十条第（六）项",
-            ITEM_COLUMNS,
-            (
-                Row("penalty", lab("行政处罚"), ITEM_KINDS, ITEMS),
-                Row("coercion", lab("行政强制"), ITEM_KINDS, ITEMS),
-            ),
-        ),
-        *_group(
-            "第二十条第（八）项",
-            ITEM_COLUMNS[:2],
-            (Row("fees", lab("行政事业性收费"), (Kind.INT, Kind.SIGNED), ITEMS),),
-        ),
-        *_group(
-            "第二十条第（九）项",
-            ("采购项目数量", "采购总金额"),
-            (Row("procurement", lab("政府集中采购"), (Kind.INT, Kind.MONEY), PROCUREMENT),),
-        ),
-    ),
-    signature=("本年新制作数量", "上一年项目数量", "政府集中采购"),
-)
-
-TABLE2_2021 = Template(
-    "二",
-    (
-        *_group(
-            "第二十条第（一）项",
-            ("本年制发件数", "本年废止件数", "现行有效件数"),
-            (Row("regulations", REGULATIONS, INT3, DOCS_2021), Row("normative", NORMATIVE_2021, INT3, DOCS_2021)),
-        ),
-        *_group("第二十条第（五）项", ("本年处理决定数量",), (Row("licensing", lab("行政许可"), (Kind.INT,)),)),
-        *_group(
-            "第二十条第（六）项",
-            ("本年处理决定数量",),
-            (Row("penalty", lab("行政处罚"), (Kind.INT,)), Row("coercion", lab("行政强制"), (Kind.INT,))),
-        ),
-        Header((lab("第二十条第（八）项"),)),
-        Header((lab("信息内容"), lab("本年收费金额", tail="（单位：万元）"))),
-        Row("fees", lab("行政事业性收费"), (Kind.MONEY,)),
-    ),
-    signature=("本年制发件数", "本年处理决定数量", "本年收费金额"),
-)
-
-# Table 三 -------------------------------------------------------------------
-
-INT7 = (Kind.INT,) * 7
-APPLICANT_SUM = RowRules(sums=(SumRule(6, (0, 1, 2, 3, 4, 5)),))
-RESULTS = lab("三、本年度办理结果")
-TABLE3_HEADERS = (
-    _header("申请人情况"),
-    _header("自然人", "法人或其他组织", "总计"),
-    _header("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"),
-)
+def _row_label(number: str, words: str, variants: Sequence[str] = (), tail: str = "") -> Label:
+    return Label(number, (words, *variants), tail)
 
 
-def _row3(key: str, label: Label, *parents: Label, result: bool = True) -> Row:
-    return Row(key, label, INT7, APPLICANT_SUM, parents, result)
+def _data_row_label(row: formats.Row) -> Label:
+    return _row_label(row.number, row.label, (*row.variants, *row.converter_variants), row.tail)
 
 
-def _rows3(prefix: str, parent: Label, leaves: Sequence[tuple[str, Label]]) -> tuple[Row, ...]:
-    return tuple(_row3(f"{prefix}.{key}", label, RESULTS, parent) for key, label in leaves)
-
-
-DENIED = _rows3(
-    "denied",
-    lab("（三）不予公开"),
-    (
-        ("state_secret", lab("1.属于国家秘密")),
-        ("law_prohibited", lab("2.其他法律行政法规禁止公开")),
-        ("security", lab("3.危及“三安全一稳定”")),
-        ("third_party", lab("4.保护第三方合法权益")),
-        ("internal", lab("5.属于三类内部事务信息")),
-        ("process", lab("6.属于四类过程性信息")),
-        ("enforcement_file", lab("7.属于行政执法案卷")),
-        ("query", lab("8.属于行政查询事项")),
-    ),
-)
-UNAVAILABLE = _rows3(
-    "unavailable",
-    lab("（四）无法提供"),
-    (
-        ("not_held", lab("1.本机关不掌握相关政府信息")),
-        ("needs_creation", lab("2.没有现成信息需要另行制作")),
-        ("unclear", lab("3.补正后申请内容仍不明确")),
-    ),
-)
-NOT_PROCESSED = _rows3(
-    "not_processed",
-    lab("（五）不予处理"),
-    (
-        ("petition", lab("1.信访举报投诉类申请")),
-        ("duplicate", lab("2.重复申请")),
-        ("publication", lab("3.要求提供公开出版物")),
-        ("excessive", lab("4.无正当理由大量反复申请")),
-        ("confirmation", lab("5.要求行政机关确认或重新出具已获取信息")),
-    ),
-)
-OTHER_2021 = _rows3(
-    "other",
-    lab("（六）其他处理"),
-    (
-        (
-            "overdue_correction",
-            lab("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请", "申请人无正当理由逾期不补正…申请"),
-        ),
-        (
-            "overdue_fee",
-            lab(
-                "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-                "申请人逾期未按收费通知…申请",
-            ),
-        ),
-        ("other", lab("3.其他")),
-    ),
-)
-OTHER_2019 = (_row3("other", lab("（六）其他处理"), RESULTS),)
-
-
-def _table3(other_rows: tuple[Row, ...], signature: tuple[str, ...]) -> Template:
-    rows = (
-        _row3("new", lab("一、本年新收政府信息公开申请数量", "本年新收政府信息公开申请"), result=False),
-        _row3("carried_in", lab("二、上年结转政府信息公开申请数量", "上年结转政府信息公开申请"), result=False),
-        _row3("granted", lab("（一）予以公开"), RESULTS),
-        _row3("partial", lab("（二）部分公开", tail="（区分处理的，只计这一情形，不计其他情形）"), RESULTS),
-        *DENIED,
-        *UNAVAILABLE,
-        *NOT_PROCESSED,
-        *other_rows,
-        _row3("results_total", lab("（七）总计"), RESULTS, result=False),
-        _row3("carried_out", lab("四、结转下年度继续办理", "结转下年度继续办理", "转结下年度继续办理"), result=False),
+def _sum_rules(table: formats.Table, columns: Sequence[formats.Column]) -> tuple[SumRule, ...]:
+    """The format's sums within one row, as column indexes."""
+    index = {c.key: i for i, c in enumerate(columns)}
+    return tuple(
+        SumRule(index[s.left[0]], tuple(index[k] for k in s.right))
+        for s in table.sums
+        if s.along == "columns" and len(s.left) == 1
     )
-    balances = (
-        Balance(("new", "carried_in"), ("results_total", "carried_out")),
-        Balance(("results_total",), tuple(r.key for r in rows if r.result)),
+
+
+def _header_levels(paths: Sequence[tuple[str, ...]]) -> tuple[Header, ...]:
+    """Header rows of a column tree given each value column's path of header cells, top first.
+
+    A cell spanning several columns appears once, where its run of columns starts.
+    """
+    levels: list[Header] = []
+    for depth in range(max(len(p) for p in paths)):
+        spans = [p[: depth + 1] for p in paths if len(p) > depth]
+        cells = [span[-1] for i, span in enumerate(spans) if i == 0 or spans[i - 1] != span]
+        levels.append(_header(*cells))
+    return tuple(levels)
+
+
+def _table2(fv: str, table: formats.Table) -> Template:
+    items: list[Header | Row] = []
+    for block in table.blocks:
+        items += [_header(block.heading), Header((lab(table.row_header), *map(_column_label, block.columns)))]
+        kinds = tuple(KINDS[c.kind] for c in block.columns)
+        rules = USUAL[fv].get
+        items += [Row(r.key, _data_row_label(r), kinds, rules(r.key, RowRules())) for r in block.rows]
+    return Template(table.id, tuple(items), SIGNATURES[(table.id, fv)])
+
+
+def _table3(fv: str, table: formats.Table) -> Template:
+    (block,) = table.blocks
+    paths = [(table.column_heading, *((c.group,) if c.group else ()), c.header) for c in block.columns]
+    rules = RowRules(sums=_sum_rules(table, block.columns))
+    kinds = tuple(KINDS[c.kind] for c in block.columns)
+
+    def row(r: formats.Row) -> Row:
+        parents = tuple(_row_label(g.number, g.label) for g in table.parents(r))
+        return Row(r.key, _data_row_label(r), kinds, rules, parents, r.result)
+
+    balances = tuple(Balance(s.left, s.right) for s in table.sums if s.along == "rows")
+    return Template(table.id, (*_header_levels(paths), *map(row, block.rows)), SIGNATURES[(table.id, fv)], balances)
+
+
+def _table4(table: formats.Table) -> Template:
+    """Table 四 is one unlabelled row of values under a three-level header."""
+    paths = [(*((b.group,) if b.group else ()), b.heading, c.header) for b in table.blocks for c in b.columns]
+    columns = [c for b in table.blocks for c in b.columns]
+    width = len(table.blocks[0].columns)
+    sums = tuple(
+        SumRule(rule.total + offset, tuple(p + offset for p in rule.parts))
+        for offset in range(0, len(columns), width)
+        for rule in _sum_rules(table, table.blocks[0].columns)
     )
-    return Template("三", (*TABLE3_HEADERS, *rows), signature, balances)
+    kinds = tuple(KINDS[c.kind] for c in columns)
+    return Template(table.id, (*_header_levels(paths), Row(table.section, None, kinds, RowRules(sums=sums))))
 
 
-TABLE3_2019 = _table3(OTHER_2019, (r"其他处理\s*[\d—－/-]",))
-TABLE3_2021 = _table3(OTHER_2021, ("逾期不补正", "逾期未按收费通知"))
+TABLE2_2019 = _table2("2019", formats.FORMATS["2019"].table("二"))
+TABLE2_2021 = _table2("2021", formats.FORMATS["2021"].table("二"))
+TABLE3_2019 = _table3("2019", formats.FORMATS["2019"].table("三"))
+TABLE3_2021 = _table3("2021", formats.FORMATS["2021"].table("三"))
+TABLE4 = _table4(formats.FORMATS["2019"].table("四"))
 
-# Table 四 -------------------------------------------------------------------
 
-RESULT_COLUMNS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
-TABLE4 = Template(
-    "四",
-    (
-        _header("行政复议", "行政诉讼"),
-        _header(*RESULT_COLUMNS, "未经复议直接起诉", "复议后起诉"),
-        _header(*RESULT_COLUMNS, *RESULT_COLUMNS),
-        Row(
-            "review",
-            None,
-            (Kind.INT,) * 15,
-            RowRules(sums=tuple(SumRule(b + 4, (b, b + 1, b + 2, b + 3)) for b in (0, 5, 10))),
-        ),
-    ),
-)
+def _first_row_anchor(table: formats.Table) -> Label:
+    return _data_row_label(table.rows[0])
 
+
+_T2, _T3 = formats.FORMATS["2019"].table("二"), formats.FORMATS["2019"].table("三")
 TABLE_KINDS: tuple[TableKind, ...] = (
     TableKind(
         "二",
-        (lab("第二十条第（一）项"), lab("信息内容")),
+        (lab(_T2.blocks[0].heading), lab(_T2.row_header)),
         (("2019", TABLE2_2019), ("2021", TABLE2_2021)),
-        block_anchors=tuple(lab(f"第二十条第（{n}）项") for n in "五六八九"),
+        block_anchors=tuple(lab(h) for h in formats.block_headings("二")[1:]),
     ),
     TableKind(
         "三",
-        (lab("申请人情况"), lab("一、本年新收政府信息公开申请数量")),
+        (lab(_T3.column_heading), _row_label(_T3.rows[0].number, _T3.rows[0].label)),
         (("2019", TABLE3_2019), ("2021", TABLE3_2021)),
     ),
-    TableKind(
-        "四",
-        (lab("行政复议行政诉讼结果维持"), lab("结果维持结果纠正其他结果尚未审结总计")),
-        (("2019", TABLE4), ("2021", TABLE4)),
-    ),
+    TableKind("四", tuple(lab(a) for a in TABLE4_ANCHORS), (("2019", TABLE4), ("2021", TABLE4))),
 )

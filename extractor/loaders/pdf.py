@@ -596,7 +596,7 @@ def _mend_seam(prev: _Grid, grid: _Grid) -> None:
             (some_ruled and grid.cells[c].open_top)
             or (max(above.rowspan, below.rowspan) > 1 and _is_label_cell(grid, c))
             or (sub_header and not below.text)
-            or _runs_on(prev.cells[p], below.text)
+            or (_runs_on(prev.cells[p], below.text) and _is_label_cell(grid, c))
         ):
             _join_cell(above, below)
 
@@ -628,7 +628,9 @@ def _row_cut(prev: _Grid, grid: _Grid, pairs: list[tuple[int, int]]) -> bool:
 
 def _runs_on(above: _Cell, below: str) -> bool:
     """Is ``below`` the rest of the text of ``above``, cut by a page break?"""
-    return above.full_last_line and bool(below) and not _is_number(below) and not _LABEL_START.match(below)
+    return (
+        above.full_last_line and bool(_WORD.search(below)) and not _is_number(below) and not _LABEL_START.match(below)
+    )
 
 
 def _subdivides(prev: _Grid, grid: _Grid) -> bool:
@@ -649,8 +651,8 @@ def _subdivides(prev: _Grid, grid: _Grid) -> bool:
 def _is_label_cell(grid: _Grid, index: int) -> bool:
     """Does cell ``index`` of the first row label its row (a merged label going on)?
 
-    It does when it spans several rows itself, or when some text that is not a
-    number stands right of it in the row.  An empty value cell under a header
+    It does when it spans several rows itself, or when some words (not figures,
+    not "/" or "-") stand right of it in the row.  An empty value cell under a header
     spanning two rows (table 四's 结果维持) is no label and takes no text.
     """
     span = grid.spans[index]
@@ -658,7 +660,7 @@ def _is_label_cell(grid: _Grid, index: int) -> bool:
         return True
     row = grid.owner[0]
     right = {c for c in row[span.col + span.colspan :] if c >= 0 and c != index}
-    return any(grid.spans[c].text and not _is_number(grid.spans[c].text) for c in right)
+    return any(_WORD.search(grid.spans[c].text) for c in right)
 
 
 def _same_columns(a: Span, b: Span) -> bool:

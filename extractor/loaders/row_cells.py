@@ -26,6 +26,8 @@ from extractor.fields.values import is_value_cell
 
 # A cell of text in a number column (本单位未制作规章, 无): short, no sentence punctuation.
 MAX_TEXT_CELL = 16
+MAX_NUMBER_NOTE = 8  # a number with a word about it (0/0, 约5): short; a dated phrase is prose
+YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 SENTENCE_MARK = re.compile(r"[。，,；;！？!?：:《》“”]")
 CJK_NUMBER = "[一二三四五六七八九十]+"
 HEADING_START = re.compile(rf"^(?:{CJK_NUMBER}[、.．]|[（(]{CJK_NUMBER}[)）]|第{CJK_NUMBER})")
@@ -157,11 +159,12 @@ def could_be_cell(text: str) -> bool:
     """A value, a dash, nothing, or a short note such as 本单位未制作规章; not a sentence."""
     if text == "" or is_value_cell(text):
         return True
+    digits = sum(c.isdigit() for c in text)
     return (
-        len(text) <= MAX_TEXT_CELL
+        len(text) <= (MAX_NUMBER_NOTE if digits else MAX_TEXT_CELL)
         and not SENTENCE_MARK.search(text)
         and not HEADING_START.match(text)
-        and not any(c.isdigit() for c in text)
+        and not YEAR.search(text)
     )
 
 
