@@ -211,3 +211,21 @@ def test_a_row_whose_empty_cells_are_hidden_is_guessed_and_its_findings_are_mild
     findings = run_checks(AuditInput(report))
     citing = [f for f in findings if "applications.new.total" in f.evidence.get("guessed_cells", [])]
     assert citing and all(f.severity != "error" for f in citing)
+
+
+def test_a_header_worded_otherwise_keeps_the_rows_under_it() -> None:
+    rows = [r[:] for r in ROWS_2021]
+    for row in rows:
+        if row[-1:] == ["本年处理决定数量"]:
+            row[-1] = "本年处理办结数量"  # not the template's wording
+    assert fields(HEAD + pipe_lead(rows)) == WANT_2021
+
+
+@pytest.mark.parametrize(("cell", "value"), [("3件", 3), ("? 3", 3), ("3（件）", 3), ("0/3", None), ("约3", None)])
+def test_words_around_one_number_leave_the_rest_of_the_row_alone(cell: str, value: int | None) -> None:
+    rows = [r[:] for r in ROWS_2021]
+    rows[3] = ["行政规范性文件", "3", cell, "12"]
+    report = parse_text(HEAD + pipe_lead(rows))
+    assert report.tables["active.normative.repealed"] == value
+    assert report.raw_cells["active.normative.repealed"] == cell
+    assert report.tables["active.normative.in_force"] == 12
