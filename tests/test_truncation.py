@@ -224,3 +224,26 @@ def test_a_later_heading_run_into_the_text_is_reached() -> None:
 )
 def test_sentence_ends(text: str, ends: bool) -> None:
     assert ends_sentence(text) is ends
+
+
+FLAT_CUT_LAYOUTS = ("pipe-lead", "pipe-bare", "cell-per-line", "pipe-lines", "blank-line", "tab", "traditional")
+
+
+@pytest.mark.parametrize("layout", FLAT_CUT_LAYOUTS)
+def test_a_cut_inside_the_tables_of_a_flattened_layout_is_reported_once(layout: str) -> None:
+    """The layouts page converters produce (corpus.render_flat), cut at random points between the
+    start of table 二 and the end of table 三: one GK407, nothing after the cut reported."""
+    from corpus.render_flat import render_flat
+
+    for i in range(4):
+        text = render_flat(generate_report(random.Random(f"cutflat:{i}"), i), layout)
+        whole_report = parse_bytes(text.encode("utf-8"), "whole.txt")
+        whole_findings = frozenset((f.rule, f.metric) for f in audit_report(whole_report).findings)
+        begin = re.search(r"第二十[条條]", text).start()
+        *_, last_row = re.finditer(r"(?:[结結][转轉]|[转轉][结結])下年度", text)  # table 三's last row label
+        end = last_row.end()
+        rng = random.Random(f"{layout}:{i}")
+        for pos in sorted(rng.randrange(begin, end) for _ in range(4)):
+            _, findings = audit_cut(text[:pos])
+            assert [f.rule for f in findings].count("GK407") == 1, text[pos - 60 : pos]
+            assert new_structure_or_sum_findings(findings, whole_findings) == [], text[pos - 60 : pos]

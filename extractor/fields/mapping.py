@@ -227,6 +227,8 @@ def row_values(row: Sequence[str], columns: Columns, known: int | None = None) -
     n = len(columns.keys)
     if known is not None and known >= n:
         return label_cells(row, known), list(row[len(row) - n :])
+    if known:  # a row the document ends in: its first ``known`` cells, the rest cut off
+        return label_cells(row, known), list(row[len(row) - known :])
     if columns.indices is not None and len(row) > max(columns.indices):
         values = [row[j] for j in columns.indices]
         if all(try_parse(v) is not None for v in values):
@@ -265,7 +267,7 @@ def map_grid_table(
             if any(normalise_cell_text(v) for v in values) and labels:
                 result.warnings.append(f"{prefix}未识别的行 / unrecognised row: {'/'.join(labels)}")
             continue
-        for col_key, raw in zip(columns.keys, values, strict=True):
+        for col_key, raw in zip(columns.keys, values, strict=False):  # fewer values: a row cut off
             key = f"applications.{row_key}.{col_key}" if kind == "applications" else col_key
             _add(result, key, raw, guessed=i in table.guessed_rows)
     return columns
@@ -332,7 +334,7 @@ def map_active_table(table: Table, result: MappingResult, prefix: str) -> None:
         if found is None:
             result.warnings.append(f"{prefix}active.{row_key}: 数值个数与表头不符 / values do not match the header")
             continue
-        for col_key, raw in zip(columns.keys, found[1], strict=True):
+        for col_key, raw in zip(columns.keys, found[1], strict=False):  # fewer values: a row cut off
             unit = columns.units.get(col_key)
             _add(result, f"active.{row_key}.{col_key}", raw, unit, guessed=i in table.guessed_rows)
 

@@ -48,6 +48,7 @@ from extractor.loaders.flattened_templates import (
     misspelt_label_regex,
 )
 from extractor.loaders.row_cells import (
+    cells_before_the_cut,
     is_inline,
     is_number_cell,
     read_row_text,
@@ -109,11 +110,17 @@ SHOWN_CANDIDATES = 5
 # --------------------------------------------------------------------------- digit runs
 
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
+SEPARATORS_IN_LABEL = re.compile(r"[\s|]+")
 CELL_EDGE = " \t\n|\u3000\xa0"  # what separates a cell from its neighbours
 LETTER = re.compile(r"[^\W\d_]")
 VALUE_START = re.compile(r"\d|[—－/-]")  # a number or a dash: where a row without a label (四) starts
 # A parenthetical after a row label (规范性文件（指…）, 部分公开（区分处理的…）), on its line.
 LEAD_NOISE = re.compile(r"(?:[ \u3000\xa0]*[（(][^（()）\d\n|]{0,160}[)）])?")
+
+
+def _text_after(segment: str, end: int | None) -> bool:
+    """Words or numbers after a row's last cell: the row ended before the text did."""
+    return bool(segment[end or 0 :].strip(CELL_EDGE))
 
 
 def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> int:
@@ -207,7 +214,7 @@ def _split_row(parsed: ParsedRow, table: str, warnings: list[str]) -> None:
 def _place_laid_out(parsed: ParsedRow) -> None:
     """Cells the separators gave: as they are, or, when empty cells were hidden, every placement the sums allow."""
     cells = parsed.laid_out or ()
-    if not parsed.guessed or not parsed.row.rules.sums:
+    if not parsed.guessed or not parsed.row.rules.sums or len(cells) < len(parsed.row.kinds):  # cut rows stay
         parsed.candidates, parsed.chosen = [cells], cells
         return
     values = [c for c in cells if c]
@@ -402,11 +409,19 @@ def _anchor_followed(text: str, anchor: Label, rows: tuple[Label, ...], start: i
 
 
 def _choose_variant(text: str, kind: TableKind, start: int, stop: int) -> Template:
+    """The format whose signature words the table (then the whole text) holds most, read without the
+    spaces and pipes a converter puts inside a header cell (本年制发 件数)."""
+    table, whole = _squeezed(text[start:stop]), _squeezed(text)
+
     def score(template: Template) -> tuple[int, int]:
-        local = sum(bool(re.search(s, text[start:stop])) for s in template.signature)
-        return local, sum(bool(re.search(s, text)) for s in template.signature)
+        local = sum(bool(re.search(s, table)) for s in template.signature)
+        return local, sum(bool(re.search(s, whole)) for s in template.signature)
 
     return max((t for _, t in kind.variants), key=score)
+
+
+def _squeezed(text: str) -> str:
+    return SEPARATORS_IN_LABEL.sub("", text)
 
 
 @dataclass
@@ -454,6 +469,10 @@ class _Scan:
                 _warn(self.warnings, "no_values", table=self.table, row="/".join(path) or row.key, run="")
             cells, guessed = row_values(laid_out, len(row.kinds))
             end = row_end(laid_out, len(row.kinds))
+            if boundary >= len(self.text) and not _text_after(segment, end):
+                cells = cells[: cells_before_the_cut(laid_out, len(row.kinds))]  # the document ends in this row
+                if not cells:
+                    return
             run = " ".join(c for c in cells if c)
             self.rows.append(ParsedRow(row, path, run, laid_out=cells, guessed=guessed))
             self.end = max(self.end, begin + end if end is not None else begin)

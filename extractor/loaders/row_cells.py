@@ -27,10 +27,13 @@ from extractor.fields.values import is_value_cell
 # A cell of text in a number column (本单位未制作规章, 无): short, no sentence punctuation.
 MAX_TEXT_CELL = 16
 MAX_NUMBER_NOTE = 8  # a number with a word about it (0/0, 约5): short; a dated phrase is prose
+MAX_NOTE_WORDS = 3  # 5件, 约5, 0（无）; more words with a number are a label (4.保护第三…)
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
 YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
 SENTENCE_MARK = re.compile(r"[。，,；;！？!?：:《》“”]")
 CJK_NUMBER = "[一二三四五六七八九十]+"
-HEADING_START = re.compile(rf"^(?:{CJK_NUMBER}[、.．]|[（(]{CJK_NUMBER}[)）]|第{CJK_NUMBER})")
+ITEM_NUMBER = r"\d{1,2}[.．、](?=[\u4e00-\u9fff])"  # 4.保护第三方合法权益: a row label, not a number
+HEADING_START = re.compile(rf"^(?:{CJK_NUMBER}[、.．]|[（(]{CJK_NUMBER}[)）]|第{CJK_NUMBER}|{ITEM_NUMBER})")
 BLANK = " \t\u3000\xa0"
 
 
@@ -160,8 +163,10 @@ def could_be_cell(text: str) -> bool:
     if text == "" or is_value_cell(text):
         return True
     digits = sum(c.isdigit() for c in text)
+    words = len(CJK_CHAR.findall(text))
     return (
         len(text) <= (MAX_NUMBER_NOTE if digits else MAX_TEXT_CELL)
+        and (not digits or words <= MAX_NOTE_WORDS)
         and not SENTENCE_MARK.search(text)
         and not HEADING_START.match(text)
         and not YEAR.search(text)
@@ -231,3 +236,12 @@ def row_end(row: RowText, ncols: int) -> int | None:
         if filled >= ncols:
             break
     return end
+
+
+def cells_before_the_cut(row: RowText, ncols: int) -> int:
+    """How many of a row's cells a document that ends inside the row shows: up to its last value
+    (an empty cell at the very end may be the start of one cut off)."""
+    if not row.positional:
+        return min(ncols, sum(1 for s in row.slots if s.text))
+    last_value = max((i for i, s in enumerate(row.slots[:ncols]) if s.text), default=-1)
+    return last_value + 1
