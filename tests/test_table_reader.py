@@ -162,6 +162,7 @@ def test_traditional_characters_and_pinyin_glosses_are_read_as_simplified() -> N
     assert report.tables["active.regulations.in_force"] == 5
     assert report.tables["active.normative.issued"] == 3  # 檔案: OpenCC's Taiwan wording of 文件
     assert report.tables["active.licensing.decisions"] == 7
+    assert any("traditional characters" in w for w in report.warnings)
 
 
 def test_simplified_text_is_left_as_written_and_gloss_offsets_map_back() -> None:

@@ -40,6 +40,7 @@ MAX_SPLIT_CELL_TAIL = 8
 HEADING_PREFIX = re.compile(r"^\s*([一二三四五六七八九十]+[、.．]|\d{1,2}[、.．]|（[一二三四五六七八九十]+）)")
 PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 PIPE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")
+CONVERTED = "繁体字已按字转换为简体后读取 / traditional characters were read converted to simplified (OpenCC t2s)"
 PIPE_RULE_LINE = re.compile(r"^[ \t]*\|?[ \t]*:?-{3,}:?[ \t]*(?:\|[ \t]*:?-{3,}:?[ \t]*)*\|?[ \t]*$", re.MULTILINE)
 TAB_CELL = re.compile(r"^\t[^\t\n]*$", re.MULTILINE)  # one cell a line; a tab-separated row has more tabs
 MIN_TAB_CELLS = 5
@@ -110,11 +111,12 @@ def load_text(data: bytes, limits: Limits) -> Document:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     simplified = to_simplified(text)
     text = PIPE_RULE_LINE.sub("", simplified.text)
+    notes = [CONVERTED] if simplified.converted else []
     if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
         blocks, warnings = split_flattened(text, read_gap=narrative_lines if has_long_line(text) else gap_blocks)
-        return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(warnings))
+        return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(notes + warnings))
     blocks = read_blocks(text.split("\n")) if has_tab_cells(text) else gap_blocks(text)
-    return Document(blocks=tuple(blocks), kind="text", encoding=encoding)
+    return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(notes))
 
 
 def has_tab_cells(text: str) -> bool:
