@@ -6,12 +6,19 @@ by NFKC (see :func:`extractor.fields.values.normalise_cell_text`): "（一）" i
 matched as "(一)", "：" as ":".  Order matters: the
 first pattern that matches wins, so specific labels come before general ones.
 Adding a label variant is one line here.
+
+The ordered keys and exact wordings of table 二's rows, table 三's columns and table 四's
+results come from the format definition (:mod:`extractor.formats`); the variant patterns,
+and the lists whose order decides between overlapping patterns (first match wins), stay
+here as data.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from extractor import formats
 
 
 @dataclass(frozen=True, eq=False)
@@ -28,16 +35,17 @@ def labels(*pairs: tuple[str, str]) -> tuple[Label, ...]:
 
 
 # ---- table 二: 主动公开政府信息情况 -------------------------------------------------
-ACTIVE_ROWS = labels(
-    ("regulations", r"^规章$"),
-    ("normative", r"^(行政)?规范性文件$"),
-    ("licensing", r"^行政许可$"),
-    ("other_services", r"^其他对外管理服务事项$"),
-    ("penalty", r"^行政处罚$"),
-    ("coercion", r"^行政强制$"),
-    ("fees", r"^行政事业性收费$"),
-    ("procurement", r"^政府集中采购$"),
-)
+# The rows come from the format definition, in its order; each is matched by its exact
+# wording unless a variant pattern is given here.
+ACTIVE_ROW_VARIANTS = {"normative": r"^(行政)?规范性文件$"}
+
+
+def exact(wording: str) -> str:
+    """The pattern of a label written exactly as the format words it."""
+    return f"^{re.escape(wording)}$"
+
+
+ACTIVE_ROWS = labels(*((r.key, ACTIVE_ROW_VARIANTS.get(r.key, exact(r.label))) for r in formats.rows_of("二")))
 ACTIVE_COLUMNS = labels(
     ("made", r"本年新?制作数量"),
     ("published", r"本年新?公开数量"),
@@ -92,13 +100,7 @@ APPLICATION_GROUPS = labels(
     ("other", r"其他处理$"),
 )
 APPLICANT_COLUMNS = labels(
-    ("natural_person", r"^自然人$"),
-    ("commercial", r"^商业企业$"),
-    ("research", r"^科研机构$"),
-    ("social_org", r"^社会公益组织$"),
-    ("legal_service", r"^法律服务机构$"),
-    ("other_org", r"^其他$"),
-    ("total", r"^总计$"),
+    *((c.key, exact(c.header)) for c in formats.FORMATS[formats.DEFAULT_FORMAT].table("三").columns)
 )
 
 # ---- table 四: 行政复议、行政诉讼 --------------------------------------------------
@@ -108,11 +110,7 @@ REVIEW_BLOCKS = labels(
     ("review", r"^行政复议$"),
 )
 REVIEW_RESULTS = labels(
-    ("upheld", r"^结果维持$"),
-    ("corrected", r"^结果纠正$"),
-    ("other", r"^其他结果$"),
-    ("pending", r"^尚未审结$"),
-    ("total", r"^总计$"),
+    *((c.key, exact(c.header)) for c in formats.FORMATS[formats.DEFAULT_FORMAT].table("四").columns)
 )
 
 # Header labels that stand above other header labels, with how many children
