@@ -39,6 +39,7 @@ from extractor.checks.keys import (
     review_key,
     table_of_key,
 )
+from extractor.formats import FORMAT_IDS, load_format
 from extractor.model import Report
 from extractor.sections import SECTION_TITLES
 
@@ -49,26 +50,14 @@ SECTION_ORDER = ("overview", "active", "applications", "review", "problems", "ot
 TABLE_ORDER = ("active", "applications", "review")
 TABLE_SECTION = {"active": "active", "applications": "applications", "review": "review"}
 
-# Table 二's rows and their columns, per format (fields.md; corpus/schema.py lays them out the same way).
+# Table 二's rows and their columns, per format, from the formats' definition (extractor/formats).
 ACTIVE_TEMPLATE: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
-    "2019": (
-        ("regulations", ("made", "published", "total")),
-        ("normative", ("made", "published", "total")),
-        ("licensing", ("prev_items", "change", "decisions")),
-        ("other_services", ("prev_items", "change", "decisions")),
-        ("penalty", ("prev_items", "change", "decisions")),
-        ("coercion", ("prev_items", "change", "decisions")),
-        ("fees", ("prev_items", "change")),
-        ("procurement", ("items", "amount")),
-    ),
-    "2021": (
-        ("regulations", ("issued", "repealed", "in_force")),
-        ("normative", ("issued", "repealed", "in_force")),
-        ("licensing", ("decisions",)),
-        ("penalty", ("decisions",)),
-        ("coercion", ("decisions",)),
-        ("fees", ("amount",)),
-    ),
+    format_id: tuple(
+        (row.key, tuple(column.key for column in block.columns))
+        for block in load_format(format_id).table("二").blocks
+        for row in block.rows
+    )
+    for format_id in FORMAT_IDS
 }
 # Keys only one format's table 二 has: they tell the format when the report does not.
 ACTIVE_FORMAT_MARKS = {
