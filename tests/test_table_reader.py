@@ -230,3 +230,20 @@ def test_words_around_one_number_leave_the_rest_of_the_row_alone(cell: str, valu
     assert report.tables["active.normative.repealed"] == value
     assert report.raw_cells["active.normative.repealed"] == cell
     assert report.tables["active.normative.in_force"] == 12
+
+
+def test_a_table_three_row_worded_short_of_the_format_is_found_by_its_own_words() -> None:
+    header = [
+        ["申请人情况"],
+        ["自然人", "法人或其他组织", "总计"],
+        ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"],
+    ]
+    rows = [
+        ["一、本年新收政府信息公开申请数量", "6", "1", "0", "0", "0", "0", "7"],
+        ["二、上年结转政府信息公开数量", "2", "0", "0", "0", "0", "0", "2"],  # 申请 left out
+        ["三、本年度办理结果", "（一）予以公开", "5", "1", "0", "0", "0", "0", "6"],
+    ]
+    head = HEAD.replace("二、主动公开政府信息情况\n", "三、收到和处理政府信息公开申请情况\n")
+    tables = parse_text(head + pipe_lead(header + rows)).tables
+    assert [tables[f"applications.carried_in.{c}"] for c in ("natural_person", "commercial", "total")] == [2, 0, 2]
+    assert tables["applications.granted.total"] == 6

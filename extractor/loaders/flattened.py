@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from extractor.fields.labels import APPLICATION_ROWS
 from extractor.loaders.flattened_split import SplitBudgetExceeded, cell_number, enumerate_splits, rank_splits
 from extractor.loaders.flattened_templates import (
     CJK_DIGITS,
@@ -111,6 +112,7 @@ SHOWN_CANDIDATES = 5
 
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
 SEPARATORS_IN_LABEL = re.compile(r"[\s|]+")
+MAX_LABEL_TAIL = 30
 CELL_EDGE = " \t\n|\u3000\xa0"  # what separates a cell from its neighbours
 LETTER = re.compile(r"[^\W\d_]")
 VALUE_START = re.compile(r"\d|[—－/-]")  # a number or a dash: where a row without a label (四) starts
@@ -339,6 +341,23 @@ def _search_misspelt(label: Label, text: str, start: int, stop: int) -> re.Match
     return pattern.search(text, start, max(start, stop)) if pattern else None
 
 
+@functools.cache
+def _core_patterns() -> dict[str, re.Pattern[str]]:
+    """Table 三's rows by the words that tell them apart (上年结转, 不掌握, 大量反复申请), as the
+    mapping of grid tables knows them, followed by the rest of the label up to its first
+    separator or digit: a row label worded short of the format's (上年结转政府信息公开数量)."""
+    return {
+        label.key: re.compile(rf"{label.pattern.pattern}[^\d|\t\n]{{0,{MAX_LABEL_TAIL}}}")
+        for label in APPLICATION_ROWS
+        if not label.pattern.pattern.startswith("^") and not label.pattern.pattern.endswith("$")
+    }
+
+
+def _search_core(key: str, text: str, start: int, stop: int) -> re.Match[str] | None:
+    pattern = _core_patterns().get(key)
+    return pattern.search(text, start, max(start, stop)) if pattern else None
+
+
 def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int, int, tuple[str, ...]] | None:
     """(start, end, cell texts) of a header row whose cells follow one another closely.
 
@@ -496,6 +515,7 @@ class _Scan:
         window = min(self.stop, self.cursor + ROW_WINDOW)
         leaf = _search(row.label, self.text, self.cursor, window)
         leaf = leaf or _search_misspelt(row.label, self.text, self.cursor, window)
+        leaf = leaf or _search_core(row.key if self.table == "三" else "", self.text, self.cursor, window)
         if leaf is None:
             _warn(self.warnings, "row_not_found", table=self.table, row=row.label.text)
             self.unlabelled.append(row)
