@@ -7,7 +7,11 @@ Used by :mod:`extractor.loaders.flattened` (see its docstring).  Holds
 - the arithmetic the format states (:class:`SumRule`, :class:`Balance`) and what is
   merely usual, which only ranks candidate splits (:class:`Order`, :class:`Floor`,
   :class:`Ratio`, :class:`RowRules`);
-- the templates of tables 二, 三 and 四 in the 2019 and 2021 formats (:data:`TABLE_KINDS`).
+- the templates of tables 二, 三 and 四 in the 2019 and 2021 formats (:data:`TABLE_KINDS`), built from
+  the format definition (:mod:`extractor.formats`: rows, headers, wordings and their converter
+  variants, value kinds, sums, balances).  What only this reader needs is a small table here, keyed
+  by format and row key or table id: the ranking rules (:data:`USUAL`), :data:`SIGNATURES` and
+  table 四's anchors.
 """
 
 from __future__ import annotations
