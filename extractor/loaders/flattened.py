@@ -1,26 +1,34 @@
-"""Rebuild the standard tables of a report whose tables were flattened into running text.
+"""The table reader of plain text: the official templates walked through the text, whatever its layout.
 
-Web pages crawled to text often lose their table markup: every cell text is
-concatenated with no separator, so ``行政规范性文件6233440`` is 62 | 33 | 440 and
-``一、本年新收政府信息公开申请数量21710000218`` is 217,1,0,0,0,0,218.  This module
-finds the standard tables (二, 三, 四) of both formats in such text, cuts out the
-digit run that follows each row label, and splits it into one value per column.
+Reports crawled from web pages arrive with their tables flattened by page-to-text converters:
+pipe rows, one cell a line, cells between blank lines, tabs, or every cell concatenated with no
+separator at all (``行政规范性文件6233440`` is 62 | 33 | 440).  This module finds the standard
+tables (二, 三, 四, both formats) by their labels, wherever they are (with or without the
+``二、``/``三、`` headings, mid-line, the whole report on one line), walks each table's template
+(:mod:`extractor.loaders.flattened_templates`, built from the formats' definition in
+:mod:`extractor.formats`) through the text, and for each row takes the text between its label
+and the next label found:
 
-The templates are data (row labels, value columns, arithmetic), in
-:mod:`extractor.loaders.flattened_templates`.  A digit run is split by
-enumerating every lexically valid split (no leading zeros, a ``-`` starts a
-negative number, a decimal point stays inside its number, whitespace is always
-a cell boundary) and keeping the splits the table's own arithmetic allows
-(:mod:`extractor.loaders.flattened_split`): table 三 total = the six applicant
-columns, table 四 each block's 总计 = its four results, then, here, table 三's
-column relations (一+二 = 三+四, （七）总计 = the result rows).  Table 二 has no
-arithmetic; its rows are ranked by what is usual for them and a warning names
-every row that stayed ambiguous.
+* where the layout separates cells (pipes, tabs, line breaks), :mod:`extractor.loaders.row_cells`
+  cuts it into cells; where empty cells leave no trace (one value a line), the values are
+  placed where the row's sums allow and the row is marked guessed;
+* where the values run together on the label's line, the digit run is split by enumerating
+  every lexically valid split (:mod:`extractor.loaders.flattened_split`) and keeping those the
+  table's arithmetic allows: table 三 total = the six applicant columns, table 四 each block's
+  总计 = its four results, then, here, table 三's column relations (一+二 = 三+四, （七）总计 =
+  the result rows); table 二 has no arithmetic, so its rows are ranked by what is usual and
+  a row left ambiguous is marked guessed.
 
-This module holds the public API (:func:`split_flattened`, :func:`looks_flattened`),
-scanning the text for tables, choosing each row's split and the paragraphs
-between the tables.  It is the only one of the three that warns; the warning
-templates are the table :data:`WARNINGS` below.
+A row is found by its label (numbering, spaces and converter line breaks allowed), else with one
+character miswritten, else (table 三) by the words that tell it apart; a row whose label a
+converter lost is read from the numbers where its label should be.  A row the document ends in
+keeps only the cells before the cut.  The result is one :class:`~extractor.model.Table` a standard
+table, in the template's order, with the rows read by inference listed in ``guessed_rows``.
+
+This module holds the public API (:func:`split_flattened`, :func:`has_standard_table`,
+:func:`looks_flattened`, :func:`narrative_lines`), the scan, each row's choice of cells and the
+paragraphs between the tables.  It is the only one of the reader's modules that warns; the
+warning templates are the table :data:`WARNINGS` below.
 """
 
 from __future__ import annotations
@@ -589,20 +597,20 @@ class FoundTable(NamedTuple):
     table: Table
 
 
-def _find_tables(line: str, warnings: list[str]) -> list[FoundTable]:
-    """Each standard table found in one line, in order, with the span of text it replaces."""
+def _find_tables(text: str, warnings: list[str]) -> list[FoundTable]:
+    """Each standard table found in the text, in order, with the span of text it replaces."""
     anchors: list[tuple[TableKind, int]] = []
     cursor = 0
     for kind in TABLE_KINDS:
-        start = _locate(line, kind, cursor)
+        start = _locate(text, kind, cursor)
         if start is not None:
             anchors.append((kind, start))
             cursor = start + 1
     found: list[FoundTable] = []
     for i, (kind, start) in enumerate(anchors):
-        stop = anchors[i + 1][1] if i + 1 < len(anchors) else len(line)
+        stop = anchors[i + 1][1] if i + 1 < len(anchors) else len(text)
         start = max(start, found[-1].end if found else 0)
-        read = _read_table(line, kind, start, stop, warnings)
+        read = _read_table(text, kind, start, stop, warnings)
         if read is not None:
             found.append(FoundTable(start, read[1], kind.name, read[0]))
     return found
