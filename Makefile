@@ -34,6 +34,7 @@ bench: install
 	$(BIN)/python bench/reader_bench.py
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/queue_bench.py
+	$(BIN)/python bench/cli_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info

@@ -7,3 +7,11 @@ artifact) → ``artifact`` (loaded once, refused when stale) → ``completeness`
 label, elements, reasons; ``score_section``, ``score_report``).  ``similarity`` finds
 near-copies among sections.  Imports ``extractor``, never ``workers``.
 """
+
+from pathlib import Path
+
+# Plain paths and numbers, importable without scikit-learn: ``gkaudit --help`` shows them as the defaults of
+# ``train`` and ``completeness``; models.artifact and models.train take them from here.
+ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+DEFAULT_TRAINING_DATA = Path(__file__).resolve().parents[1] / "corpus" / "problems" / "sections.jsonl"
+DEFAULT_TRAINING_SEED = 20240901

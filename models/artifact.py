@@ -19,7 +19,8 @@ import joblib
 import sklearn
 from sklearn.pipeline import Pipeline
 
-ARTIFACT_DIR = Path(__file__).resolve().parent / "artifacts"
+from models import ARTIFACT_DIR
+
 MODEL_FILE = "completeness.joblib"
 META_FILE = "meta.json"
 MODEL_VERSION = "completeness-1"

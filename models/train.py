@@ -27,14 +27,15 @@ from sklearn.metrics import f1_score
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
+from models import DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
 from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, MODEL_VERSION
 from models.completeness import LABELS, expected_score
 from models.elements import FEATURE_NAMES
 from models.features import CHAR_NGRAMS, MAX_CHAR_FEATURES, MAX_WORD_FEATURES, MIN_DF, WORD_NGRAMS, build_features
 from models.normalize import normalize_text
 
-DEFAULT_DATA = Path(__file__).resolve().parents[1] / "corpus" / "problems" / "sections.jsonl"
-DEFAULT_SEED = 20240901
+DEFAULT_DATA = DEFAULT_TRAINING_DATA
+DEFAULT_SEED = DEFAULT_TRAINING_SEED
 CV_FOLDS = 5
 CALIBRATION_FOLDS = 3
 REGULARISATION_C = 4.0

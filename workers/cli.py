@@ -5,6 +5,13 @@ and format output.  Errors are values at this edge: a document that cannot be
 read prints ``gkaudit: FILE: reason`` on stderr and exits 2; anything else that
 goes wrong is an internal error, exit 1.  With several files, every file is
 tried and the worst status is returned.
+
+Imports are layered so that a command pays only for what it uses: this module
+imports typer and nothing of gkaudit's heavy parts, so ``--help`` and a
+mistyped flag are instant; each command imports its own dependencies inside
+its function (``parse``: the extractor; ``check``: spaCy and the model;
+``audit``/``worker``: Celery; ``show``/``rank``: SQLAlchemy; ``serve``:
+FastAPI).  ``tests/test_imports.py`` holds this; ``bench/cli_bench.py`` times it.
 """
 
 from __future__ import annotations
@@ -16,26 +23,16 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
-from rich.progress import Progress as RichProgress
-from sqlalchemy.exc import SQLAlchemyError
 
-from extractor import ExtractError, parse_path
-from extractor.loaders import read_file_bytes
-from models.artifact import ARTIFACT_DIR, ModelNotTrainedError, load_model
-from models.completeness import read_section_file, score_section
-from models.train import DEFAULT_DATA, DEFAULT_SEED
-from models.train import train as train_model
-from workers.pipeline import audit_bytes
-from workers.rank import group_ranking, ranking, write_csv, write_html, write_json
-from workers.render_text import render_check_text
-from workers.runner import AuditSummary, run_audit, worker_command, worker_env
-from workers.runner import Progress as RunProgress
-from workers.settings import Settings
-from workers.storage import find_result, get_engine, session_scope, shown_url, sqlite_file
+# Defaults shown by --help: plain values, importable without scikit-learn.
+from models import ARTIFACT_DIR, DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
+
+if TYPE_CHECKING:
+    from workers.runner import AuditSummary
+    from workers.settings import Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -62,6 +59,8 @@ def cli() -> None:
 
 def for_each_file(files: list[Path], work: Callable[[Path], str]) -> int:
     """Run ``work`` on each file and print what it returns; a bad file is one line on stderr, never a traceback."""
+    from extractor import ExtractError
+
     status = 0
     for file in files:
         try:
@@ -82,6 +81,8 @@ def to_json(obj: object, indent: int | None) -> str:
 @app.command()
 def parse(files: Files, indent: Indent = None) -> None:
     """Extract sections and canonical table fields; one JSON object per file (JSON Lines for several)."""
+    from extractor import parse_path
+
     indent = indent if len(files) == 1 else None
     raise typer.Exit(for_each_file(files, lambda f: to_json(parse_path(f).to_dict(), indent)))
 
@@ -95,8 +96,12 @@ def check(
     indent: Indent = None,
 ) -> None:
     """Parse, then cross-check the narrative against the tables and the tables' own arithmetic."""
+    from extractor.loaders import read_file_bytes
+    from workers.pipeline import audit_bytes
+    from workers.render_text import render_check_text
+
     indent = indent if len(files) == 1 else None
-    require_model()
+    require_model()  # loads the model once, before any file (cached, as is the segmenter the first file builds)
 
     def work(file: Path) -> str:
         outcome = audit_bytes(read_file_bytes(file), str(file))
@@ -120,6 +125,8 @@ class BadDocument(Exception):
 
 def require_model() -> None:
     """Stop early, with the reason and what to do, when the completeness model cannot be loaded."""
+    from models.artifact import ModelNotTrainedError, load_model
+
     try:
         load_model()
     except ModelNotTrainedError as exc:
@@ -132,6 +139,8 @@ def require_model() -> None:
 
 def service_settings(db: str | None = None, broker: str | None = None) -> Settings:
     """Environment settings, with the command line's --db / --broker on top."""
+    from workers.settings import Settings
+
     overrides = {k: v for k, v in {"db_url": db, "broker_url": broker}.items() if v}
     return Settings(**overrides)
 
@@ -141,6 +150,10 @@ def open_database(settings: Settings, *, existing: bool = False) -> str:
 
     ``existing``: a command that only reads (show, rank) does not create a SQLite file at a mistyped path.
     """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from workers.storage import get_engine, shown_url, sqlite_file
+
     url = settings.database_url()
     if existing and (path := sqlite_file(url)) and not path.exists():
         typer.echo(f"gkaudit: no database at {path} (gkaudit audit makes one)", err=True)
@@ -170,6 +183,8 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON summary line; no progress bar.")] = False,
 ) -> None:
     """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
+    from workers.runner import run_audit
+
     require_model()
     settings = service_settings(db, broker)
     open_database(settings)
@@ -192,6 +207,12 @@ def audit(
 
 
 def audit_with_progress(paths: list[Path], settings: Settings, workers: int | None) -> AuditSummary:
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
+    from rich.progress import Progress as RichProgress
+
+    from workers.runner import Progress as RunProgress
+    from workers.runner import run_audit
+
     columns = (
         TextColumn("[bold]审计"),
         BarColumn(),
@@ -217,6 +238,8 @@ def worker(
     broker: Annotated[str | None, typer.Option(help="Broker URL; default: GKAUDIT_BROKER_URL or embedded.")] = None,
 ) -> None:
     """Start one Celery worker for the configured broker (run one per machine)."""
+    from workers.runner import worker_command, worker_env
+
     settings = service_settings(broker=broker)
     command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}", settings.queue)
     os.execvpe(command[0], command, worker_env(settings))
@@ -229,6 +252,9 @@ def show(
     output_format: Annotated[OutputFormat, typer.Option("--format", help="text or json")] = OutputFormat.text,
 ) -> None:
     """Print one audited document's findings."""
+    from workers.render_text import render_check_text
+    from workers.storage import find_result, session_scope
+
     with session_scope(open_database(service_settings(db), existing=True)) as session:
         result = find_result(session, doc)
         if result is None:
@@ -261,6 +287,9 @@ def rank(
     by: Annotated[RankBy | None, typer.Option("--by", help="csv/json: one row per body or year.")] = None,
 ) -> None:
     """Rank the documents of an audit by quality: CSV, JSON or one self-contained HTML page."""
+    from workers.rank import group_ranking, ranking, write_csv, write_html, write_json
+    from workers.storage import session_scope
+
     db_url = open_database(service_settings(db), existing=True)
     try:
         with session_scope(db_url) as session:
@@ -278,11 +307,13 @@ def rank(
 
 @app.command()
 def train(
-    data: Annotated[Path, typer.Option(help="Labelled sections, JSON Lines.")] = DEFAULT_DATA,
+    data: Annotated[Path, typer.Option(help="Labelled sections, JSON Lines.")] = DEFAULT_TRAINING_DATA,
     out: Annotated[Path, typer.Option(help="Where to write completeness.joblib and meta.json.")] = ARTIFACT_DIR,
-    seed: Annotated[int, typer.Option(help="Seed of the folds and the calibration.")] = DEFAULT_SEED,
+    seed: Annotated[int, typer.Option(help="Seed of the folds and the calibration.")] = DEFAULT_TRAINING_SEED,
 ) -> None:
     """Train the completeness classifier: stratified 5-fold CV figures, then the artifact."""
+    from models.train import train as train_model
+
     try:
         result = train_model(data, out, seed)
     except (OSError, ValueError) as exc:
@@ -301,6 +332,9 @@ def completeness(
     model_dir: Annotated[Path, typer.Option("--model", help="Directory of the trained model.")] = ARTIFACT_DIR,
 ) -> None:
     """Score how complete each 存在的主要问题及改进情况 section is; one JSON object per file (JSON Lines for many)."""
+    from models.artifact import ModelNotTrainedError, load_model
+    from models.completeness import read_section_file, score_section
+
     indent = indent if len(files) == 1 else None
     try:
         model = load_model(model_dir)

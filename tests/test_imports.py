@@ -1,0 +1,138 @@
+"""The command line imports only what a command uses (see workers/cli.py; bench/cli_bench.py times it).
+
+Each case is a fresh interpreter that runs ``workers.cli.main`` with the arguments and, at exit, writes
+the names in ``sys.modules`` to a file: whatever imports a heavy library, at any module's top, shows here.
+``check`` also counts, through an audit hook on ``open``, how often the model artifact and the domain
+lexicon (read by each segmenter as it is built) are opened: once per process, not once per file.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from corpus.generate import generate_report, render_text
+
+# Nothing of the analysis or the service: what --help and a mistyped flag must not import.
+HEAVY = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "jieba", "kombu", "numpy", "scipy"}
+# parse reads and extracts: no NLP, no model, no queue, no database, no web server.
+NOT_FOR_PARSE = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "kombu"}
+
+RUN_CLI = """
+import atexit, json, os, sys
+
+report_path, *args = sys.argv[1:]
+opened = []
+
+
+def on_open(event, details):
+    if event == "open" and isinstance(details[0], (str, bytes, os.PathLike)):
+        opened.append(os.fsdecode(details[0]))
+
+
+def report():
+    with open(report_path, "w", encoding="utf-8") as out:
+        json.dump({"modules": sorted(sys.modules), "opened": opened}, out)
+
+
+atexit.register(report)
+sys.addaudithook(on_open)
+sys.argv = ["gkaudit", *args]
+from workers.cli import main
+
+main()
+"""
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    packages: set[str]  # top-level names of every imported module
+    opened: list[str]  # paths opened, in order
+
+    def opens_of(self, name: str) -> int:
+        return sum(Path(path).name == name for path in self.opened)
+
+
+def gkaudit(tmp_path: Path, *args: str) -> Run:
+    report = tmp_path / "imports.json"
+    proc = subprocess.run(
+        [sys.executable, "-c", RUN_CLI, str(report), *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    seen = json.loads(report.read_text(encoding="utf-8"))
+    packages = {name.partition(".")[0] for name in seen["modules"]}
+    return Run(proc.returncode, proc.stdout, proc.stderr, packages, seen["opened"])
+
+
+def text_reports(folder: Path, count: int) -> list[Path]:
+    """Small generated text reports (fixed seed), as ``corpus.generate`` writes them."""
+    folder.mkdir(exist_ok=True)
+    rng = random.Random(20240611)
+    paths = []
+    for index in range(count):
+        report = generate_report(rng, index)
+        path = folder / f"report_{index}.txt"
+        path.write_bytes(render_text(report).encode(report.style.text_encoding))
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        [],  # no command: the help, exit 2
+        ["--no-such-flag"],
+        ["parse", "--no-such-flag"],
+        ["parse"],  # a missing argument
+        ["check", "--format", "xml", "a.txt"],
+        *([command, "--help"] for command in ("parse", "check", "audit", "show", "rank", "train", "completeness")),
+    ],
+    ids=lambda args: " ".join(args) or "(none)",
+)
+def test_help_and_argument_errors_import_nothing_heavy(tmp_path: Path, args: list[str]) -> None:
+    run = gkaudit(tmp_path, *args)
+    assert run.returncode in (0, 2), run.stderr
+    assert "Usage" in run.stdout + run.stderr
+    assert not run.packages & HEAVY
+
+
+def test_parse_imports_no_model_queue_database_or_server(tmp_path: Path) -> None:
+    [path] = text_reports(tmp_path / "reports", 1)
+    run = gkaudit(tmp_path, "parse", str(path))
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["file"] == str(path)
+    assert not run.packages & NOT_FOR_PARSE
+
+
+def test_parse_of_a_bad_file_imports_no_model_queue_database_or_server(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    run = gkaudit(tmp_path, "parse", str(empty))
+    assert run.returncode == 2
+    assert run.stderr == f"gkaudit: {empty}: empty file\n"
+    assert not run.packages & NOT_FOR_PARSE
+
+
+def test_check_loads_the_model_and_the_segmenters_once(tmp_path: Path) -> None:
+    paths = text_reports(tmp_path / "reports", 3)
+    run = gkaudit(tmp_path, "check", *map(str, paths))
+    assert run.returncode == 0, run.stderr
+    assert len(run.stdout.splitlines()) == len(paths)
+    assert run.opens_of("completeness.joblib") == 1
+    # Read once by each segmenter as it is built (jieba-rs for claims, jieba for the model's words), per process.
+    assert 1 <= run.opens_of("lexicon_terms.txt") <= 2
+    assert not run.packages & {"celery", "kombu", "sqlalchemy", "fastapi"}
