@@ -107,13 +107,24 @@ class ClaimScore:
 
 
 def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) -> int | None:
+    """The first unused claim with the truth's value whose text and the truth's contain one another.
+
+    Pages in traditional characters are read converted to simplified, and so are their claims'
+    texts: the truth's text is compared converted too (score.py compares them as written)."""
+    wanted = simplified(truth["text"])
     for i, claim in enumerate(claims):
         text = claim.get("text") or ""
         if i in used or claim.get("value") is None or not text:
             continue
-        if same(truth["value"], claim["value"]) and (text in truth["text"] or truth["text"] in text):
+        if same(truth["value"], claim["value"]) and (text in wanted or wanted in text):
             return i
     return None
+
+
+def simplified(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("t2s").convert(text)
 
 
 def score_claims(split: str) -> ClaimScore:

@@ -247,3 +247,44 @@ def test_a_table_three_row_worded_short_of_the_format_is_found_by_its_own_words(
     tables = parse_text(head + pipe_lead(header + rows)).tables
     assert [tables[f"applications.carried_in.{c}"] for c in ("natural_person", "commercial", "total")] == [2, 0, 2]
     assert tables["applications.granted.total"] == 6
+
+
+def test_each_block_of_table_two_is_read_with_the_columns_it_writes() -> None:
+    """2019 columns in block （一）, the 2021 single 处理决定数量 column in （五）（六）, and the reverse."""
+    mixed_2019_head = [
+        ["第二十条第（一）项"],
+        ["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"],
+        ["规章", "0", "0", "0"],
+        ["规范性文件", "1", "1", "4"],
+        ["第二十条第（五）项"],
+        ["信息内容", "处理决定数量"],
+        ["行政许可", "117"],
+    ]
+    tail = "\n三、收到和处理政府信息公开申请情况\n本年度未收到申请。\n"
+    tables = parse_text(HEAD + blank_line(mixed_2019_head) + tail).tables
+    assert tables["active.normative.total"] == 4
+    assert tables["active.licensing.decisions"] == 117
+    mixed_2021_head = [
+        *ROWS_2021[:4],
+        ["第二十条第（五）项"],
+        ["信息内容", "上一年项目数量", "本年增/减", "处理决定数量"],
+        ["行政许可", "30", "2", "412"],
+    ]
+    tables = parse_text(HEAD + pipe_lead(mixed_2021_head) + tail).tables
+    assert tables["active.normative.in_force"] == 12
+    assert [tables[f"active.licensing.{c}"] for c in ("prev_items", "change", "decisions")] == [30, 2, 412]
+
+
+@pytest.mark.parametrize(
+    ("ending", "present"),
+    [
+        ("行政规范性文件 | 3 | 0 | 12 |", {"issued": 3, "repealed": 0, "in_force": 12}),
+        ("行政规范性文件 | 3 | 0 | 1", {"issued": 3, "repealed": 0}),  # 1 may be the start of 12
+        ("行政规范性文件 | 3 | 0", {"issued": 3, "repealed": 0}),  # a 0 is whole
+        ("行政规范性文件（行政机关制定", {}),  # cut inside the label
+    ],
+)
+def test_a_row_the_document_ends_in_keeps_only_the_cells_it_shows(ending: str, present: dict[str, int]) -> None:
+    text = HEAD + pipe_bare([["信息内容", *COLUMNS_2021], ["规章", "1", "", "5"]]) + "\n" + ending
+    tables = parse_text(text).tables
+    assert {k.rsplit(".", 1)[1]: v for k, v in tables.items() if k.startswith("active.normative.")} == present

@@ -53,6 +53,7 @@ from extractor.loaders.flattened_templates import (
     SumRule,
     TableKind,
     Template,
+    lab,
     label_regex,
     misspelt_label_regex,
 )
@@ -131,6 +132,19 @@ LEAD_NOISE = re.compile(r"(?:[ \u3000\xa0]*[（(][^（()）\d\n|]{0,160}[)）])?
 def _text_after(segment: str, end: int | None) -> bool:
     """Words or numbers after a row's last cell: the row ended before the text did."""
     return bool(segment[end or 0 :].strip(CELL_EDGE))
+
+
+def _ends_in_row(segment: str, has_cells: bool, end: int | None) -> bool:
+    """The text, which ends with this row's text, ends inside the row: after some of its cells, or
+    inside its label (the tail of a cut label, 部分公开（区分处理的，只计这一, on the label's line)."""
+    if has_cells:
+        return not _text_after(segment, end)
+    return "\n" not in segment.rstrip(CELL_EDGE)
+
+
+def _separated(segment: str, end: int | None) -> bool:
+    """A separator follows the row's last cell: that cell is whole."""
+    return end is not None and any(ch in "|\t\n" for ch in segment[end:])
 
 
 def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> int:
@@ -451,6 +465,70 @@ def _squeezed(text: str) -> str:
     return SEPARATORS_IN_LABEL.sub("", text)
 
 
+# --------------------------------------------------------------------------- table 二, block by block
+
+BLOCK_HEADING = "第二十条"
+# A column header as reports shorten it: 本年处理决定数量 is also written 处理决定数量.
+OPTIONAL_HEADER_PREFIX = "本年"
+
+TemplateBlock = tuple[Header | Row, ...]
+
+
+def _blocks(template: Template) -> dict[str, TemplateBlock]:
+    """Table 二's items by 第二十条 block: its heading's text → the heading, its header, its rows."""
+    blocks: dict[str, list[Header | Row]] = {}
+    heading = ""
+    for item in template.items:
+        if isinstance(item, Header) and item.cells[0].text.startswith(BLOCK_HEADING):
+            heading = item.cells[0].text
+        blocks.setdefault(heading, []).append(item)
+    return {h: tuple(items) for h, items in blocks.items()}
+
+
+def _column_words(block: TemplateBlock) -> list[str]:
+    """The block's value-column headers, squeezed (its 第二十条 heading and 信息内容 left out)."""
+    headers = [h for h in block if isinstance(h, Header) and not h.cells[0].text.startswith(BLOCK_HEADING)]
+    return [_squeezed(c.words[0]) for h in headers for c in h.cells[1:]]
+
+
+def _written(word: str, text: str) -> bool:
+    return word in text or word.removeprefix(OPTIONAL_HEADER_PREFIX) in text
+
+
+def _header_fit(block: TemplateBlock, others: list[TemplateBlock], written: str) -> tuple[int, int]:
+    """How well a block's columns fit the text: its headers written there that no other format's
+    block has (上一年项目数量), then fewer of its headers missing."""
+    theirs = {w.removeprefix(OPTIONAL_HEADER_PREFIX) for other in others for w in _column_words(other)}
+    words = _column_words(block)
+    distinctive = sum(_written(w, written) for w in words if w.removeprefix(OPTIONAL_HEADER_PREFIX) not in theirs)
+    return distinctive, -sum(not _written(w, written) for w in words)
+
+
+def _blocks_as_written(text: str, kind: TableKind, chosen: Template, start: int, stop: int) -> Template:
+    """Table 二 with each 第二十条 block in the format whose column headers that block writes.
+
+    Some bodies mix the formats: 2019 columns in block （一） and the 2021 single 处理决定数量
+    column in blocks （五）（六）, or the reverse; each block is read with the columns it shows.
+    """
+    variants = [_blocks(t) for _, t in kind.variants]
+    headings = list(dict.fromkeys(h for blocks in variants for h in blocks if h))
+    headings.sort(key=lambda h: min(i for blocks in variants for i, k in enumerate(blocks) if k == h))
+    found = {h: m.start() for h in headings if (m := _search(lab(h), text, start, stop))}
+    order = sorted(found.values())
+    chosen_blocks = _blocks(chosen)
+    items: list[Header | Row] = list(chosen_blocks.get("", ()))
+    for heading in headings:
+        own = chosen_blocks.get(heading)
+        if heading not in found:
+            items += own or ()
+            continue
+        after = [p for p in order if p > found[heading]]
+        written = _squeezed(text[found[heading] : after[0] if after else stop])
+        options = [blocks[heading] for blocks in variants if heading in blocks]
+        items += max(options, key=lambda b: (*_header_fit(b, [o for o in options if o != b], written), b == own))
+    return chosen if items == list(chosen.items) else Template(chosen.name, tuple(items), chosen.signature)
+
+
 @dataclass
 class _Scan:
     """Walks a table's template through the text, closing each row's run at the next marker."""
@@ -496,8 +574,11 @@ class _Scan:
                 _warn(self.warnings, "no_values", table=self.table, row="/".join(path) or row.key, run="")
             cells, guessed = row_values(laid_out, len(row.kinds))
             end = row_end(laid_out, len(row.kinds))
-            if boundary >= len(self.text) and not _text_after(segment, end):
-                cells = cells[: cells_before_the_cut(laid_out, len(row.kinds))]  # the document ends in this row
+            if boundary >= len(self.text) and _ends_in_row(segment, laid_out.slots != (), end):
+                # The document ends in this row: the cells before the cut, less a last number that
+                # no separator follows (12 may have been cut to 1); a bare label gives no row.
+                shown = cells_before_the_cut(laid_out, len(row.kinds), last_complete=_separated(segment, end))
+                cells = cells[:shown]
                 if not cells:
                     return
             run = " ".join(c for c in cells if c)
@@ -574,6 +655,8 @@ def _table(template: Template, scan: _Scan) -> Table:
 
 def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:
     template = _choose_variant(text, kind, start, stop)
+    if kind.name == "二":
+        template = _blocks_as_written(text, kind, template, start, stop)
     local: list[str] = []
     scan = _scan_table(text, template, start, stop, local)
     if not scan.rows:

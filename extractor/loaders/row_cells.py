@@ -238,10 +238,17 @@ def row_end(row: RowText, ncols: int) -> int | None:
     return end
 
 
-def cells_before_the_cut(row: RowText, ncols: int) -> int:
+# A cell that no cut can have shortened: a number has no leading zero, a dash is a dash.
+WHOLE_AS_WRITTEN = re.compile(r"0|[-—－/]+")
+
+
+def cells_before_the_cut(row: RowText, ncols: int, *, last_complete: bool = True) -> int:
     """How many of a row's cells a document that ends inside the row shows: up to its last value
-    (an empty cell at the very end may be the start of one cut off)."""
+    (an empty cell at the very end may be the start of one cut off), or up to the value before it
+    when the last one may itself be cut (``last_complete`` False)."""
+    values = [i for i, s in enumerate(row.slots[:ncols]) if s.text]
+    if not last_complete and values and not WHOLE_AS_WRITTEN.fullmatch(row.slots[values[-1]].text):
+        values.pop()
     if not row.positional:
-        return min(ncols, sum(1 for s in row.slots if s.text))
-    last_value = max((i for i, s in enumerate(row.slots[:ncols]) if s.text), default=-1)
-    return last_value + 1
+        return min(ncols, len(values))
+    return values[-1] + 1 if values else 0
