@@ -12,15 +12,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractor.formats import DEFAULT_FORMAT, load_format
 from extractor.model import Section
 
-SECTION_TITLES: tuple[tuple[str, str], ...] = (
-    ("overview", r"总体(?:公开|工作)?情况|总体概述|^概述$|工作概况|基本情况"),
-    ("active", r"主动公开"),
-    ("applications", r"收到和处理政府信息公开申请|依申请公开|政府信息公开申请"),
-    ("review", r"行政复议|行政诉讼"),
-    ("problems", r"存在的?(主要)?问题|问题及改进|改进情况"),
-    ("other", r"其他需要报告|其他需报告"),
+# Each standard section by the pattern its heading is recognised by, from the formats' definition
+# (both formats share their sections).
+SECTION_TITLES: tuple[tuple[str, str], ...] = tuple(
+    (section.id, section.pattern) for section in load_format(DEFAULT_FORMAT).sections
 )
 NUMBERING_STYLES: tuple[tuple[str, str], ...] = (
     ("cn", r"[一二三四五六七八九十]{1,3}\s*[、.．，,]"),

@@ -218,3 +218,16 @@ def test_grid_mapping_labels_cover_the_definition() -> None:
     assert {label.key for label in labels.REVIEW_BLOCKS} == set(keys.REVIEW_BLOCKS)
     assert [label.key for label in labels.REVIEW_RESULTS] == [*keys.REVIEW_PARTS, keys.REVIEW_TOTAL]
     assert {label.key for label in labels.STATS_ROWS} == {r.key for r in formats.LEGACY_STATS.rows}
+
+
+def test_the_section_splitter_reads_its_headings_from_the_definition() -> None:
+    """Each format's sections name every section by a pattern its own heading matches."""
+    import re
+
+    from extractor.sections import SECTION_TITLES
+
+    for fv in formats.FORMAT_IDS:
+        sections = formats.FORMATS[fv].sections
+        assert tuple((s.id, s.pattern) for s in sections) == SECTION_TITLES
+        for section in sections:
+            assert all(re.search(section.pattern, words) for words in (section.heading, *section.variants))

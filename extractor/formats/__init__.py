@@ -14,6 +14,7 @@ document.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,6 +38,11 @@ class Section:
     id: str
     heading: str
     variants: tuple[str, ...] = ()
+    match: str = ""  # the regular expression a heading's title is recognised by
+
+    @property
+    def pattern(self) -> str:
+        return self.match or "|".join(re.escape(w) for w in (self.heading, *self.variants))
 
 
 @dataclass(frozen=True)
@@ -257,10 +263,14 @@ def _read(name: str) -> dict[str, Any]:
         return tomllib.load(f)
 
 
+def _section(data: dict[str, Any]) -> Section:
+    return Section(data["id"], data["heading"], _tuple(data, "variants"), data.get("match", ""))
+
+
 @cache
 def load_format(format_id: str) -> Format:
     data = _read(f"format_{format_id}.toml")
-    sections = tuple(Section(s["id"], s["heading"], _tuple(s, "variants")) for s in data["sections"])
+    sections = tuple(_section(s) for s in data["sections"])
     tables = tuple(_table(t) for t in data["tables"])
     return Format(data["id"], data["name"], sections, tables)
 
