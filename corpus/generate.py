@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import random
 import sys
 from collections.abc import Callable, Sequence
@@ -207,7 +208,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     jobs = [(str(args.out_dir), args.seed, i, args.formats) for i in range(args.count)]
     if args.jobs > 1 and args.count > 1:
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        # Spawned, not forked: a forked child runs the parent's after-fork hooks (kombu closes the
+        # parent's Redis channels there, and can wait on them forever when the parent is a test run).
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
             stems = list(pool.map(_write_one, jobs, chunksize=4))
     else:
         stems = [_write_one(job) for job in jobs]

@@ -13,8 +13,8 @@ from tests.realdev import REALDEV, score_cells
 
 pytestmark = pytest.mark.skipif(not REALDEV.is_dir(), reason="../shared/realdev is absent")
 
-CELL_FLOORS = {"dev": 0.995, "test": 0.96}
-FORMAT_MISSES = {"dev": 0, "test": 1}  # pages with a table whose format_version is not the truth's
+CELL_FLOORS = {"dev": 0.995, "test": 0.99}
+FORMAT_MISSES = {"dev": 0, "test": 0}  # pages with a table whose format_version is not the truth's
 
 
 @pytest.fixture(scope="module", params=sorted(CELL_FLOORS))
@@ -41,7 +41,7 @@ def test_format_version_is_right_on_pages_with_a_table(split_score) -> None:
 
 # Narrative claims on the same pages (issue 19 raises these): found as score.py counts them, and
 # linked to the truth's key among the found ones that have one.
-CLAIM_FLOORS = {"dev": (0.90, 0.52), "test": (0.85, 0.62)}
+CLAIM_FLOORS = {"dev": (0.91, 0.52), "test": (0.91, 0.62)}
 
 
 @pytest.mark.parametrize("split", sorted(CLAIM_FLOORS))
