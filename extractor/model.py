@@ -37,6 +37,9 @@ class Table:
     # How many cells end each row as values, where the reader knows it (a row of table 二 read
     # from text, whose number cell may hold words such as 本单位未制作规章); empty otherwise.
     value_counts: tuple[int, ...] = ()
+    # Rows a body added inside a standard table (其他主动公开文件 among table 二's rows): label
+    # and values as written, kept beside the table since no canonical key names them.
+    extra_rows: tuple[tuple[str, ...], ...] = ()
 
     def value_cells(self, row: int) -> int | None:
         return self.value_counts[row] if row < len(self.value_counts) else None

@@ -56,6 +56,9 @@ def names_itself_a_report(paragraphs: list[str]) -> bool:
     return bool(TITLE.search(text[:SELF_NAMING_CHARS])) and len(NUMBERED_PART.findall(text)) >= 2
 
 
+EXTRA_ROWS_TITLE = "格式表格中另加的行 / rows added to a standard table"
+
+
 def extra_tables(document: Document, kinds: list[str | None]) -> list[ExtraTable]:
     """Tables that are not part of the format, titled by the paragraph just before them."""
     out = []
@@ -67,5 +70,7 @@ def extra_tables(document: Document, kinds: list[str | None]) -> list[ExtraTable
         elif isinstance(block, Table):
             if kinds[n] is None and block.rows:
                 out.append(ExtraTable(title=last_paragraph[:60], rows=block.rows))
+            elif block.extra_rows:
+                out.append(ExtraTable(title=f"{EXTRA_ROWS_TITLE}（{kinds[n]}）", rows=block.extra_rows))
             n += 1
     return out

@@ -288,3 +288,12 @@ def test_a_row_the_document_ends_in_keeps_only_the_cells_it_shows(ending: str, p
     text = HEAD + pipe_bare([["信息内容", *COLUMNS_2021], ["规章", "1", "", "5"]]) + "\n" + ending
     tables = parse_text(text).tables
     assert {k.rsplit(".", 1)[1]: v for k, v in tables.items() if k.startswith("active.normative.")} == present
+
+
+def test_a_row_the_format_does_not_have_is_kept_beside_the_table() -> None:
+    rows = [r[:] for r in ROWS_2021]
+    rows.insert(4, ["其他主动公开文件（含以本单位名义印发的文件）", "7", "0", "7"])
+    report = parse_text(HEAD + blank_line(rows) + "\n\n三、收到和处理政府信息公开申请情况\n")
+    assert {k: report.tables.get(k, "absent") for k in WANT_2021} == WANT_2021
+    added = [t for t in report.extra_tables if "rows added to a standard table" in t.title]
+    assert [t.rows for t in added] == [(("其他主动公开文件", "7", "0", "7"),)]

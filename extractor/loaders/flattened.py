@@ -59,6 +59,7 @@ from extractor.loaders.flattened_templates import (
 )
 from extractor.loaders.row_cells import (
     cells_before_the_cut,
+    could_be_label,
     is_inline,
     is_number_cell,
     read_row_text,
@@ -145,6 +146,20 @@ def _ends_in_row(segment: str, has_cells: bool, end: int | None) -> bool:
 def _separated(segment: str, end: int | None) -> bool:
     """A separator follows the row's last cell: that cell is whole."""
     return end is not None and any(ch in "|\t\n" for ch in segment[end:])
+
+
+ADDED_ROW_LABEL = re.compile(r"[\s|]*(?P<label>[^\d\s|（(]{2,30})(?:[（(][^（()）\n|]{0,160}[)）])?")
+
+
+def _added_row(rest: str, ncols: int, lead_pipes: bool) -> tuple[str, ...] | None:
+    """A row the format does not have, right after a row that it does (其他主动公开文件（含…） 0 0 0):
+    its label and as many values as the row before it has, all written; else None."""
+    match = ADDED_ROW_LABEL.match(rest)
+    if match is None or not could_be_label(match.group("label")):
+        return None
+    laid_out = read_row_text(rest[match.end() :], lead_pipes=lead_pipes)
+    cells, guessed = row_values(laid_out, ncols)
+    return (match.group("label"), *cells) if not guessed and all(cells) else None
 
 
 def _cells_start(text: str, begin: int, boundary: int, *, unlabelled: bool) -> int:
@@ -545,6 +560,7 @@ class _Scan:
     header_texts: dict[Header, tuple[str, ...]] = field(default_factory=dict)
     lead_pipes: bool = True  # the table's rows open with a pipe
     unlabelled: list[Row] = field(default_factory=list)  # rows not found since the last one found
+    extra_rows: list[tuple[str, ...]] = field(default_factory=list)  # rows the format does not have
 
     def _read_unlabelled(self, boundary: int) -> None:
         """One row not found by its label, and only numbers before the next row found: the template's
@@ -584,6 +600,8 @@ class _Scan:
             run = " ".join(c for c in cells if c)
             self.rows.append(ParsedRow(row, path, run, laid_out=cells, guessed=guessed))
             self.end = max(self.end, begin + end if end is not None else begin)
+            if end is not None and (added := _added_row(segment[end:], len(row.kinds), self.lead_pipes)):
+                self.extra_rows.append(added)
             return
         run, run_end = _value_run(self.text, begin, boundary)
         self.rows.append(ParsedRow(row, path, run))
@@ -650,7 +668,8 @@ def _table(template: Template, scan: _Scan) -> Table:
             rows.append(parsed.cells())
             counts.append(len(parsed.chosen) if parsed.chosen is not None and parsed.laid_out is not None else -1)
     known = tuple(counts) if -1 not in counts else ()
-    return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed), value_counts=known)
+    extra = tuple(scan.extra_rows)
+    return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed), value_counts=known, extra_rows=extra)
 
 
 def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:

@@ -173,6 +173,11 @@ def could_be_cell(text: str) -> bool:
     )
 
 
+def could_be_label(text: str) -> bool:
+    """Words that may name a row: Chinese, no sentence punctuation, not a heading."""
+    return bool(CJK_CHAR.search(text)) and not SENTENCE_MARK.search(text) and not HEADING_START.match(text)
+
+
 def is_number_cell(text: str) -> bool:
     """A cell that holds a number (or a dash), not nothing and not words."""
     return text != "" and is_value_cell(text)
