@@ -297,3 +297,29 @@ def test_a_row_the_format_does_not_have_is_kept_beside_the_table() -> None:
     assert {k: report.tables.get(k, "absent") for k in WANT_2021} == WANT_2021
     added = [t for t in report.extra_tables if "rows added to a standard table" in t.title]
     assert [t.rows for t in added] == [(("其他主动公开文件", "7", "0", "7"),)]
+
+
+def test_rows_laid_out_in_columns_as_pdftotext_layout_writes_them() -> None:
+    """Cells two or more spaces apart; a label wrapped round the row's values; signs in words."""
+    text = HEAD + (
+        "                 第二十条第（一）项\n"
+        "   信息内容        本年制发件数      本年废止件数     现行有效件数\n"
+        "     规章            1                 0               5\n"
+        "  行政规范性文件      3                 0               12\n"
+        "                 第二十条第（五）项\n"
+        "   信息内容        本年处理决定数量\n"
+        "   行政许可           2910\n"
+        "三、收到和处理政府信息公开申请情况\n"
+        "                          申请人情况\n"
+        "                 自然人   法人或其他组织   总计\n"
+        "                 商业企业 科研机构 社会公益组织 法律服务机构 其他\n"
+        "  一、本年新收政府信息公开申请数量     6      1      0      0      0      0      7\n"
+        "  （二）部分公开（区分处理的，只计这一情形，不\n"
+        "                                  2      0      0      0      0      0      2\n"
+        "        计其他情形）\n"
+    )
+    tables = parse_text(text).tables
+    assert [tables[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [3, 0, 12]
+    assert tables["active.licensing.decisions"] == 2910
+    assert tables["applications.new.total"] == 7
+    assert [tables[f"applications.partial.{c}"] for c in ("natural_person", "total")] == [2, 2]

@@ -79,6 +79,9 @@ def _lines_within(slot: Slot) -> list[Slot]:
 
 PIPE = re.compile(r"\|")
 TAB_OR_NEWLINE = re.compile(r"\t|\n")
+COLUMN_GAP = re.compile(r"[ \u3000\xa0]{2,}")
+COLUMN_CELL = re.compile(r"\S(?:[^ \u3000\xa0]|[ \u3000\xa0](?![ \u3000\xa0]))*")  # words one space apart
+MAX_LABEL_PIECES = 2  # how many pieces of a wrapped label may stand before a row's first value
 NEWLINE = re.compile(r"\n")
 
 
@@ -153,6 +156,7 @@ class Mode:
 MODES: tuple[Mode, ...] = (
     Mode(lambda t: "|" in t, lambda t, lead: _split_by_pipes(t, rows_open_with_pipe=lead), True, True),
     Mode(lambda t: "\t" in t, lambda t, _: _split_by(TAB_OR_NEWLINE)(t), True, True),
+    Mode(lambda t: any(is_spaced(line) for line in t.split("\n")[:3]), lambda t, _: _spaced_slots(t), False, False),
     Mode(_has_blank_lines, lambda t, _: _blank_line_slots(t), positional=True, label_separator=False),
     Mode(lambda t: True, lambda t, _: _split_by(NEWLINE)(t), positional=False, label_separator=True),
 )
@@ -188,9 +192,28 @@ def _first_line(text: str) -> str:
 
 
 def is_inline(text: str) -> bool:
-    """Values on the label's own line with no pipe or tab: a flattened digit run, or spaced values."""
+    """Values on the label's own line with no pipe, tab or column gap: a flattened digit run, or
+    values one space apart (both split by the table's arithmetic)."""
     first = _first_line(text)
-    return "|" not in first and "\t" not in first and any(c.isdigit() for c in first)
+    return "|" not in first and "\t" not in first and any(c.isdigit() for c in first) and not is_spaced(first)
+
+
+def is_spaced(line: str) -> bool:
+    """A line laid out in columns (pdftotext -layout, text copied from a browser): values two or
+    more spaces apart."""
+    pieces = [p for p in COLUMN_GAP.split(line.strip(BLANK)) if p]
+    return len(pieces) >= 2 and sum(is_value_cell(p) for p in pieces) >= 2
+
+
+def _spaced_slots(text: str) -> list[Slot]:
+    """One line after another, each cut at its column gaps."""
+    out: list[Slot] = []
+    cursor = 0
+    for line in text.split("\n"):
+        for match in COLUMN_CELL.finditer(line):
+            out.append(Slot(match.group(0).strip(BLANK), cursor + match.end()))
+        cursor += len(line) + 1
+    return out
 
 
 def read_row_text(text: str, *, lead_pipes: bool = True) -> RowText:
@@ -205,11 +228,17 @@ def read_row_text(text: str, *, lead_pipes: bool = True) -> RowText:
     if mode.label_separator and slots and slots[0].text == "":
         slots = slots[1:]
     kept: list[Slot] = []
-    for slot in slots:
-        if not could_be_cell(slot.text):
+    for i, slot in enumerate(slots):
+        if could_be_cell(slot.text):
+            kept.append(slot)
+        elif kept or i >= MAX_LABEL_PIECES or not _continues_label(slot.text):
             break
-        kept.append(slot)
     return RowText(tuple(kept), positional=mode.positional, inline=False)
+
+
+def _continues_label(text: str) -> bool:
+    """The rest of a label wrapped onto the next line, before the row's first value (计其他情形）)."""
+    return not any(c.isdigit() for c in text) and len(text) <= MAX_TEXT_CELL * 2
 
 
 def row_values(row: RowText, ncols: int) -> tuple[tuple[str, ...], bool]:
