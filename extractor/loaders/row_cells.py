@@ -233,6 +233,9 @@ def read_row_text(text: str, *, lead_pipes: bool = True) -> RowText:
             kept.append(slot)
         elif kept or i >= MAX_LABEL_PIECES or not _continues_label(slot.text):
             break
+    if not mode.positional:  # words after the last number: the rest of a wrapped label (…已获取信 / 息)
+        while kept and not is_number_cell(kept[-1].text):
+            kept.pop()
     return RowText(tuple(kept), positional=mode.positional, inline=False)
 
 
@@ -251,6 +254,8 @@ def row_values(row: RowText, ncols: int) -> tuple[tuple[str, ...], bool]:
     filled = [s.text for s in row.slots if s.text]
     if len(filled) >= ncols:
         return tuple(filled[:ncols]), False
+    if not row.positional and len(filled) == 1 and ncols > 1 and WHOLE_AS_WRITTEN.fullmatch(filled[0]):
+        return (filled[0],) * ncols, True  # one 0 or dash over the whole row: a cell merged across it
     if row.positional and all(not s.text for s in row.slots[ncols:]):
         cells = [s.text for s in row.slots[:ncols]]
         return tuple(cells + [""] * (ncols - len(cells))), False
