@@ -3,13 +3,14 @@
 Page-to-text converters flatten a table in a handful of ways: pipe rows (``行政处罚 | 2 | 0 | 57 |``,
 with or without a leading pipe), one cell per line (ending `` |``, or with ``|`` on lines of its
 own), cells separated by blank lines (an empty cell as a line of spaces or extra blank lines),
-tab-separated rows, space-aligned rows, and runs of digits with no separator at all.  Each way
-has its own *separator*; what lies between two separators is one cell.  This module finds the
-separator a row's text uses (:data:`MODES`, tried in order), cuts the text into :class:`Slot`
-s, and stops at the first slot that cannot be a cell (a sentence of the narrative after the
-table).  Whether an empty cell is visible depends on the mode: between pipes, tabs or blank
-lines it is; in one-value-per-line text an empty cell leaves no trace, so its position is a
-guess (:attr:`RowText.positional` is False).
+tab-separated rows, rows laid out in columns two or more spaces apart (pdftotext -layout), and
+runs of digits with no separator at all.  Each way has its own *separator*; what lies between two
+separators is one cell.  This module finds the separator a row's text uses (:data:`MODES`, tried
+in order), cuts the text into :class:`Slot` s, reads past a label wrapped onto the next line, and
+stops at the first slot that cannot be a cell (a sentence of the narrative after the table).
+Whether an empty cell is visible depends on the mode: between pipes, tabs or blank lines it is;
+in one-value-per-line or column text an empty cell leaves no trace, so its position is a guess
+(:attr:`RowText.positional` is False).
 
 Digit runs with no separator (``6233440``) are not cut here: :attr:`RowText.inline` marks a row
 whose values sit on the label's own line without pipes or tabs, and
@@ -142,7 +143,6 @@ def _has_blank_lines(text: str) -> bool:
     return "\n\n" in text
 
 
-# (test on the row's text, how it is cut, whether empty cells are visible), first match wins.
 @dataclass(frozen=True)
 class Mode:
     """One way a converter separates cells."""
@@ -153,6 +153,7 @@ class Mode:
     label_separator: bool  # the first piece is what lies between the label and the first separator
 
 
+# The ways cells are separated, the first that applies to a row's text wins.
 MODES: tuple[Mode, ...] = (
     Mode(lambda t: "|" in t, lambda t, lead: _split_by_pipes(t, rows_open_with_pipe=lead), True, True),
     Mode(lambda t: "\t" in t, lambda t, _: _split_by(TAB_OR_NEWLINE)(t), True, True),
