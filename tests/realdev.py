@@ -149,7 +149,9 @@ def score_claims(split: str) -> ClaimScore:
             score.found += 1
             if truth.get("key"):
                 score.keyed += 1
-                metric = claims[hit].get("metric")
+                # A sum of cells is the claim's metric_expr ("review.total + litigation_direct.total"),
+                # written as the truth writes it; score.py compares `metric` alone, null for sums.
+                metric = claims[hit].get("metric") or claims[hit].get("metric_expr")
                 if metric == truth["key"]:
                     score.keyed_right += 1
                 else:

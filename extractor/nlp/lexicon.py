@@ -16,7 +16,17 @@ from dataclasses import dataclass
 
 COUNT_UNITS = ("件", "个", "次", "起", "项", "条")
 DECISION_UNITS = ("件", "个", "项", "次")  # 条 counts published items (行政许可类信息69条), not decisions
+# …unless the clause names the decisions themselves (处理决定数量312条, 行政处罚结果82条).
+NAMED_DECISION_UNITS = (*DECISION_UNITS, "条")
+DECISION_WORDS = ("决定", "结果", "办结")
+DECISION_ROWS = (
+    ("许可", "active.licensing.decisions"),
+    ("处罚", "active.penalty.decisions"),
+    ("强制", "active.coercion.decisions"),
+)
 CASE_UNITS = ("件", "起", "个", "次")
+# Applications are counted in 件 by the format, and in 条, 项 or 份 by many reports (收到申请3条).
+APPLICATION_UNITS = (*CASE_UNITS, "条", "项", "份")
 ITEM_UNITS = ("条", "件", "个", "项")
 ORG_COLUMNS = ("commercial", "research", "social_org", "legal_service", "other_org")
 ORG_LABELS = (
@@ -159,12 +169,12 @@ LINKS: tuple[Link, ...] = (
         (("法人", "组织", "企业"), ("申请", "提出", "收到")),
         CASE_UNITS,
     ),
-    Link("本年新收", one("applications.new.total"), (("新收",),), CASE_UNITS),
+    Link("本年新收", one("applications.new.total"), (("新收",),), APPLICATION_UNITS),
     Link(
         "收到申请",
         one("applications.new.total"),
         (("收到", "受理", "接收", "接到", "办理", "共"), ("申请",)),
-        CASE_UNITS,
+        APPLICATION_UNITS,
         exclude=BREAKDOWN_WORDS,
         total_lifts_exclude=True,
     ),
@@ -172,7 +182,7 @@ LINKS: tuple[Link, ...] = (
         "申请",
         one("applications.new.total"),
         (("申请",),),
-        CASE_UNITS,
+        APPLICATION_UNITS,
         exclude=BREAKDOWN_WORDS,
         adjacent=True,
         total_lifts_exclude=True,
@@ -206,6 +216,10 @@ LINKS: tuple[Link, ...] = (
         DECISION_UNITS,
         exclude=NOT_DECISIONS,
         carry=False,
+    ),
+    *(
+        Link(f"{label}决定", one(key), ((label,), DECISION_WORDS), NAMED_DECISION_UNITS, exclude=NOT_DECISIONS)
+        for label, key in DECISION_ROWS
     ),
     Link("行政许可", one("active.licensing.decisions"), (("行政许可", "许可"),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政处罚", one("active.penalty.decisions"), (("行政处罚", "处罚"),), DECISION_UNITS, exclude=NOT_DECISIONS),
