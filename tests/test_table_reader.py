@@ -323,3 +323,17 @@ def test_rows_laid_out_in_columns_as_pdftotext_layout_writes_them() -> None:
     assert tables["active.licensing.decisions"] == 2910
     assert tables["applications.new.total"] == 7
     assert [tables[f"applications.partial.{c}"] for c in ("natural_person", "total")] == [2, 2]
+
+
+def test_a_column_layout_places_a_value_under_its_header_when_empty_cells_are_blank() -> None:
+    text = HEAD + (
+        "                 第二十条第（一）项\n"
+        "   信息内容        本年制发件数      本年废止件数     现行有效件数\n"
+        "     规章                                              5\n"
+        "  行政规范性文件      3                                12\n"
+        "三、收到和处理政府信息公开申请情况\n本年度未收到申请。\n"
+    )
+    report = parse_text(text)
+    assert [report.tables[f"active.regulations.{c}"] for c in ("issued", "repealed", "in_force")] == [None, None, 5]
+    assert [report.tables[f"active.normative.{c}"] for c in ("issued", "repealed", "in_force")] == [3, None, 12]
+    assert "active.normative.in_force" in report.guessed  # placed by position, still an inference

@@ -58,10 +58,13 @@ from extractor.loaders.flattened_templates import (
     misspelt_label_regex,
 )
 from extractor.loaders.row_cells import (
+    RowText,
     cells_before_the_cut,
     could_be_label,
+    header_columns,
     is_inline,
     is_number_cell,
+    place_by_columns,
     read_row_text,
     row_end,
     row_values,
@@ -123,6 +126,7 @@ SHOWN_CANDIDATES = 5
 VALUE_RUN = re.compile(r"(?:[\d\-—－/+ \u3000\xa0]|\.(?=\d)|万?元)*")
 SEPARATORS_IN_LABEL = re.compile(r"[\s|]+")
 MAX_LABEL_TAIL = 30
+ROW_HEADER = "信息内容"  # the first cell of each 第二十条 block's header row (table 二)
 CELL_EDGE = " \t\n|\u3000\xa0"  # what separates a cell from its neighbours
 LETTER = re.compile(r"[^\W\d_]")
 VALUE_START = re.compile(r"\d|[—－/-]")  # a number or a dash: where a row without a label (四) starts
@@ -562,6 +566,24 @@ class _Scan:
     unlabelled: list[Row] = field(default_factory=list)  # rows not found since the last one found
     extra_rows: list[tuple[str, ...]] = field(default_factory=list)  # rows the format does not have
 
+    def _under_headers(self, laid_out: RowText, begin: int, ncols: int) -> tuple[str, ...] | None:
+        """A row laid out in columns with empty cells left blank: each value in the column whose
+        header it stands under (the block's 信息内容 line above)."""
+        header = self.text.rfind(ROW_HEADER, self.cursor - ROW_WINDOW if self.cursor > ROW_WINDOW else 0, begin)
+        if header < 0:
+            return None
+        line_start = self.text.rfind("\n", 0, header) + 1
+        columns = header_columns(self.text[line_start : self.text.find("\n", header)])
+        if len(columns) != ncols:
+            return None
+        values = []
+        for slot in laid_out.slots:
+            if slot.text:
+                at = begin + slot.end - len(slot.text)
+                column = at - (self.text.rfind("\n", 0, at) + 1)
+                values.append((column, column + len(slot.text), slot.text))
+        return place_by_columns(values, columns)
+
     def _read_unlabelled(self, boundary: int) -> None:
         """One row not found by its label, and only numbers before the next row found: the template's
         row there, its label lost by the converter (an empty cell where 规章 should be); marked guessed.
@@ -589,6 +611,8 @@ class _Scan:
             if not laid_out.slots:  # blank cells a converter dropped: the keys stay, as null
                 _warn(self.warnings, "no_values", table=self.table, row="/".join(path) or row.key, run="")
             cells, guessed = row_values(laid_out, len(row.kinds))
+            if guessed and laid_out.columns:
+                cells = self._under_headers(laid_out, begin, len(row.kinds)) or cells
             end = row_end(laid_out, len(row.kinds))
             if boundary >= len(self.text) and _ends_in_row(segment, laid_out.slots != (), end):
                 # The document ends in this row: the cells before the cut, less a last number that

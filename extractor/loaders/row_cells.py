@@ -53,6 +53,7 @@ class RowText:
     slots: tuple[Slot, ...]
     positional: bool  # empty cells are visible, so a slot's index is its column
     inline: bool  # the values follow the label on its own line with no separator: a digit run
+    columns: bool = False  # laid out in columns: a value's place in its line tells its column
 
 
 def _pieces(text: str, separator: re.Pattern[str]) -> list[Slot]:
@@ -153,11 +154,15 @@ class Mode:
     label_separator: bool  # the first piece is what lies between the label and the first separator
 
 
+def SPACED_CUT(text: str, _: bool) -> list[Slot]:
+    return _spaced_slots(text)
+
+
 # The ways cells are separated, the first that applies to a row's text wins.
 MODES: tuple[Mode, ...] = (
     Mode(lambda t: "|" in t, lambda t, lead: _split_by_pipes(t, rows_open_with_pipe=lead), True, True),
     Mode(lambda t: "\t" in t, lambda t, _: _split_by(TAB_OR_NEWLINE)(t), True, True),
-    Mode(lambda t: any(is_spaced(line) for line in t.split("\n")[:3]), lambda t, _: _spaced_slots(t), False, False),
+    Mode(lambda t: in_columns(t), SPACED_CUT, False, False),
     Mode(_has_blank_lines, lambda t, _: _blank_line_slots(t), positional=True, label_separator=False),
     Mode(lambda t: True, lambda t, _: _split_by(NEWLINE)(t), positional=False, label_separator=True),
 )
@@ -196,7 +201,7 @@ def is_inline(text: str) -> bool:
     """Values on the label's own line with no pipe, tab or column gap: a flattened digit run, or
     values one space apart (both split by the table's arithmetic)."""
     first = _first_line(text)
-    return "|" not in first and "\t" not in first and any(c.isdigit() for c in first) and not is_spaced(first)
+    return "|" not in first and "\t" not in first and any(c.isdigit() for c in first) and not in_columns(text)
 
 
 def is_spaced(line: str) -> bool:
@@ -204,6 +209,15 @@ def is_spaced(line: str) -> bool:
     more spaces apart."""
     pieces = [p for p in COLUMN_GAP.split(line.strip(BLANK)) if p]
     return len(pieces) >= 2 and sum(is_value_cell(p) for p in pieces) >= 2
+
+
+def in_columns(text: str) -> bool:
+    """A row's text laid out in columns: values two or more spaces apart on one of its first lines,
+    or a value two or more spaces after the label on the label's own line."""
+    first = _first_line(text)
+    if COLUMN_GAP.match(first) and is_value_cell(first.strip(BLANK).split(" ")[0]):
+        return True
+    return any(is_spaced(line) for line in text.split("\n")[:3])
 
 
 def _spaced_slots(text: str) -> list[Slot]:
@@ -237,7 +251,7 @@ def read_row_text(text: str, *, lead_pipes: bool = True) -> RowText:
     if not mode.positional:  # words after the last number: the rest of a wrapped label (…已获取信 / 息)
         while kept and not is_number_cell(kept[-1].text):
             kept.pop()
-    return RowText(tuple(kept), positional=mode.positional, inline=False)
+    return RowText(tuple(kept), positional=mode.positional, inline=False, columns=mode.cut is SPACED_CUT)
 
 
 def _continues_label(text: str) -> bool:
@@ -292,3 +306,22 @@ def cells_before_the_cut(row: RowText, ncols: int, *, last_complete: bool = True
     if not row.positional:
         return min(ncols, len(values))
     return values[-1] + 1 if values else 0
+
+
+def header_columns(line: str) -> list[tuple[int, int]]:
+    """The (start, end) in its line of each value column's header cell: the cells after the first
+    (信息内容) of a header line laid out in columns."""
+    return [m.span() for m in COLUMN_CELL.finditer(line)][1:]
+
+
+def place_by_columns(values: list[tuple[int, int, str]], columns: list[tuple[int, int]]) -> tuple[str, ...] | None:
+    """Cells for ``values`` ((start, end, text) in their line) by the header cell each stands
+    under (nearest centre), or None when two values fall under one header."""
+    cells = [""] * len(columns)
+    for start, end, text in values:
+        centre = (start + end) / 2
+        nearest = min(range(len(columns)), key=lambda i: abs((columns[i][0] + columns[i][1]) / 2 - centre))
+        if cells[nearest]:
+            return None
+        cells[nearest] = text
+    return tuple(cells)
