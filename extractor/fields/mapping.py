@@ -225,10 +225,8 @@ def row_values(row: Sequence[str], columns: Columns, known: int | None = None) -
     ``known``: how many cells end the row as values, when the reader knows (words in a number cell).
     """
     n = len(columns.keys)
-    if known is not None and known >= n:
-        return label_cells(row, known), list(row[len(row) - n :])
-    if known:  # a row the document ends in: its first ``known`` cells, the rest cut off
-        return label_cells(row, known), list(row[len(row) - known :])
+    if known:  # fewer than n: a row the document ends in, its first ``known`` cells, the rest cut off
+        return label_cells(row, known), list(row[len(row) - min(known, n) :])
     if columns.indices is not None and len(row) > max(columns.indices):
         values = [row[j] for j in columns.indices]
         if all(try_parse(v) is not None for v in values):

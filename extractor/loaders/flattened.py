@@ -25,7 +25,7 @@ converter lost is read from the numbers where its label should be.  A row the do
 keeps only the cells before the cut.  The result is one :class:`~extractor.model.Table` a standard
 table, in the template's order, with the rows read by inference listed in ``guessed_rows``.
 
-This module holds the public API (:func:`split_flattened`, :func:`has_standard_table`,
+This module holds the public API (:func:`read_text_tables`, :func:`split_flattened`,
 :func:`looks_flattened`, :func:`narrative_lines`), the scan, each row's choice of cells and the
 paragraphs between the tables.  It is the only one of the reader's modules that warns; the
 warning templates are the table :data:`WARNINGS` below.
@@ -62,7 +62,6 @@ from extractor.loaders.row_cells import (
     cells_before_the_cut,
     could_be_label,
     header_columns,
-    is_inline,
     is_number_cell,
     place_by_columns,
     read_row_text,
@@ -72,7 +71,7 @@ from extractor.loaders.row_cells import (
 )
 from extractor.model import Block, Paragraph, Table
 
-__all__ = ["has_standard_table", "looks_flattened", "split_flattened"]
+__all__ = ["looks_flattened", "read_text_tables", "split_flattened"]
 
 # --------------------------------------------------------------------------- warnings
 
@@ -406,17 +405,16 @@ def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int,
     written there (whitespace removed, so ``社会公益 组织`` → ``社会公益组织`` and a
     unit such as ``（单位：万元）`` is kept); a cell not found is given as in the template.
     """
-    matches = list(label_regex(header.cells[0]).finditer(text, start, max(start, stop)))
-    if not matches:
-        return None
-    reads = [_header_from(text, header, m, stop) for m in matches]
     # Not a header cell: words inside a sentence (主动公开的政务信息内容。) that no other cell of
     # the header follows.  A cell standing between separators is one even when the next cell is
-    # worded otherwise (本年处理绝对数量).
-    for match, (read, others_found) in zip(matches, reads, strict=True):
+    # worded otherwise (本年处理绝对数量).  Failing both, the first match.
+    first_read = None
+    for match in label_regex(header.cells[0]).finditer(text, start, max(start, stop)):
+        read, others_found = _header_from(text, header, match, stop)
         if others_found or len(header.cells) == 1 or _stands_alone(text, match):
             return read
-    return reads[0][0]
+        first_read = first_read or read
+    return first_read
 
 
 def _stands_alone(text: str, match: re.Match[str]) -> bool:
@@ -589,10 +587,11 @@ class _Scan:
         row there, its label lost by the converter (an empty cell where 规章 should be); marked guessed.
         Words there (a row the format does not have, 其他主动公开文件) leave the row out."""
         missing, self.unlabelled = self.unlabelled, []
-        segment = self.text[self.end : boundary]
-        if len(missing) != 1 or is_inline(segment):
+        if len(missing) != 1:
             return
-        laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
+        laid_out = read_row_text(self.text[self.end : boundary], lead_pipes=self.lead_pipes)
+        if laid_out.inline:
+            return
         cells, _ = row_values(laid_out, len(missing[0].kinds))
         only_numbers = all(is_number_cell(s.text) or not s.text for s in laid_out.slots)
         if only_numbers and any(is_number_cell(c) for c in cells):
@@ -606,8 +605,8 @@ class _Scan:
         self.pending = None
         begin = _cells_start(self.text, begin, boundary, unlabelled=row.label is None)
         segment = self.text[begin:boundary]
-        if not is_inline(segment):
-            laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
+        laid_out = read_row_text(segment, lead_pipes=self.lead_pipes)
+        if not laid_out.inline:
             if not laid_out.slots:  # blank cells a converter dropped: the keys stay, as null
                 _warn(self.warnings, "no_values", table=self.table, row="/".join(path) or row.key, run="")
             cells, guessed = row_values(laid_out, len(row.kinds))
@@ -723,8 +722,8 @@ class FoundTable(NamedTuple):
     table: Table
 
 
-def _find_tables(text: str, warnings: list[str]) -> list[FoundTable]:
-    """Each standard table found in the text, in order, with the span of text it replaces."""
+def _anchors(text: str) -> list[tuple[TableKind, int]]:
+    """Where each standard table starts, in order (a kind whose anchor is not found is left out)."""
     anchors: list[tuple[TableKind, int]] = []
     cursor = 0
     for kind in TABLE_KINDS:
@@ -732,6 +731,11 @@ def _find_tables(text: str, warnings: list[str]) -> list[FoundTable]:
         if start is not None:
             anchors.append((kind, start))
             cursor = start + 1
+    return anchors
+
+
+def _find_tables(text: str, anchors: list[tuple[TableKind, int]], warnings: list[str]) -> list[FoundTable]:
+    """Each standard table read from its anchor, in order, with the span of text it replaces."""
     found: list[FoundTable] = []
     for i, (kind, start) in enumerate(anchors):
         stop = anchors[i + 1][1] if i + 1 < len(anchors) else len(text)
@@ -796,14 +800,20 @@ def narrative_lines(text: str) -> list[Block]:
     return [p for line in text.splitlines() for p in split_narrative(line)]
 
 
-def split_flattened(
-    text: str, read_gap: Callable[[str], list[Block]] = narrative_lines
-) -> tuple[list[Block], list[str]]:
-    """Blocks in reading order, and warnings: a Table for each standard table, the text between by ``read_gap``."""
-    blocks: list[Block] = []
+class TextRead(NamedTuple):
+    blocks: list[Block]
+    warnings: list[str]
+    located: bool  # some standard table's anchor is followed closely by its first rows
+
+
+def read_text_tables(text: str, read_gap: Callable[[str], list[Block]] = narrative_lines) -> TextRead:
+    """Blocks in reading order (a Table for each standard table, the text between by ``read_gap``),
+    the reader's warnings, and whether any standard table was located at all."""
+    anchors = _anchors(text)
     warnings: list[str] = []
+    blocks: list[Block] = []
     cursor = 0
-    found_tables = _find_tables(text, warnings)
+    found_tables = _find_tables(text, anchors, warnings)
     for found in found_tables:
         blocks.extend(read_gap(text[cursor : found.start]))
         blocks.append(found.table)
@@ -813,12 +823,15 @@ def split_flattened(
     for kind in TABLE_KINDS:
         if kind.name not in kinds_found:
             _warn(warnings, "table_not_found", table=kind.name)
-    return blocks, warnings
+    return TextRead(blocks, warnings, located=bool(anchors))
 
 
-def has_standard_table(text: str) -> bool:
-    """True when a standard table's anchor is followed closely by its first row."""
-    return any(_locate(text, kind, 0) is not None for kind in TABLE_KINDS)
+def split_flattened(
+    text: str, read_gap: Callable[[str], list[Block]] = narrative_lines
+) -> tuple[list[Block], list[str]]:
+    """Blocks in reading order, and warnings: a Table for each standard table, the text between by ``read_gap``."""
+    read = read_text_tables(text, read_gap)
+    return read.blocks, read.warnings
 
 
 TAB_CELL_LINE = re.compile(r"^[^\n]*\t[^\n]*\d", re.MULTILINE)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 import charset_normalizer
 
 from extractor.errors import ExtractError
-from extractor.loaders.flattened import has_standard_table, looks_flattened, narrative_lines, split_flattened
+from extractor.loaders.flattened import looks_flattened, narrative_lines, read_text_tables
 from extractor.loaders.script import to_simplified
 from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
@@ -112,11 +112,12 @@ def load_text(data: bytes, limits: Limits) -> Document:
     simplified = to_simplified(text)
     text = PIPE_RULE_LINE.sub("", simplified.text)
     notes = [CONVERTED] if simplified.converted else []
-    if not has_tab_cells(text) and (looks_flattened(text) or has_standard_table(text)):
-        blocks, warnings = split_flattened(text, read_gap=narrative_lines if has_long_line(text) else gap_blocks)
-        return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(notes + warnings))
-    blocks = read_blocks(text.split("\n")) if has_tab_cells(text) else gap_blocks(text)
-    return Document(blocks=tuple(blocks), kind="text", encoding=encoding, warnings=tuple(notes))
+    if has_tab_cells(text):
+        return Document(blocks=tuple(read_lines(text)), kind="text", encoding=encoding, warnings=tuple(notes))
+    read = read_text_tables(text, read_gap=narrative_lines if has_long_line(text) else read_lines)
+    # The reader's warnings speak of tables: kept where the text has one, or looks flattened.
+    warnings = read.warnings if read.located or looks_flattened(text) else []
+    return Document(blocks=tuple(read.blocks), kind="text", encoding=encoding, warnings=tuple(notes + warnings))
 
 
 def has_tab_cells(text: str) -> bool:
@@ -129,10 +130,9 @@ def has_long_line(text: str) -> bool:
     return any(len(line) > LONG_LINE for line in text.split("\n"))
 
 
-def gap_blocks(text: str) -> list[Block]:
-    """Text between standard tables, or a report without them: lines as paragraphs (and other
-    tables); a text with very long lines is cut at its headings instead."""
-    return narrative_lines(text) if has_long_line(text) else list(read_blocks(text.split("\n")))
+def read_lines(text: str) -> list[Block]:
+    """Text between standard tables, or a report without them: lines as paragraphs (and other tables)."""
+    return list(read_blocks(text.split("\n")))
 
 
 def read_blocks(lines: list[str]) -> Iterator[Block]:
