@@ -9,8 +9,10 @@ contained in the truth's text (or the other way round), linked when its metric i
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -102,8 +104,16 @@ class ClaimScore:
     total: int = 0
     keyed_right: int = 0
     keyed: int = 0  # truth claims with a key, among those found
+    unkeyed_right: int = 0  # truth claims without a key, found and left unlinked
+    extra: int = 0  # claims no truth claim matched
+    claims: int = 0  # claims output
     missed: list[tuple[str, str]] = field(default_factory=list)
     wrong_key: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+
+    @property
+    def linked_right(self) -> float:
+        """Found claims linked to the truth's key, or rightly to none (the issue's measure)."""
+        return (self.keyed_right + self.unkeyed_right) / max(1, self.found)
 
 
 def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) -> int | None:
@@ -119,6 +129,28 @@ def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) 
         if same(truth["value"], claim["value"]) and (text in wanted or wanted in text):
             return i
     return None
+
+
+SUM_OF = re.compile(r"^sum\((.+)\)$")
+
+
+def same_keys(truth_key: str, metric: str | None) -> bool:
+    """The claim's key(s) are the truth's: one key, a sum written ``a + b``, or ``sum(a.*.total)``.
+
+    A ``sum(…)`` term stands for every key its pattern matches; the claim must hold at least one
+    key for each term and no key outside them."""
+    if not metric:
+        return False
+    got = set(metric.split(" + "))
+    terms = truth_key.split(" + ")
+    patterns = [re.compile(fnmatch.translate(m.group(1))) if (m := SUM_OF.match(t)) else None for t in terms]
+    covered = set()
+    for term, pattern in zip(terms, patterns, strict=True):
+        hits = {k for k in got if pattern.match(k)} if pattern else ({term} & got)
+        if not hits:
+            return False
+        covered |= hits
+    return covered == got
 
 
 def simplified(text: str) -> str:
@@ -147,13 +179,20 @@ def score_claims(split: str) -> ClaimScore:
                 continue
             used.add(hit)
             score.found += 1
-            if truth.get("key"):
+            if not truth.get("key"):
+                metric = claims[hit].get("metric") or claims[hit].get("metric_expr")
+                score.unkeyed_right += metric is None
+                if metric is not None:
+                    score.wrong_key.append((page.name, truth["text"], None, metric))
+            else:
                 score.keyed += 1
                 # A sum of cells is the claim's metric_expr ("review.total + litigation_direct.total"),
                 # written as the truth writes it; score.py compares `metric` alone, null for sums.
                 metric = claims[hit].get("metric") or claims[hit].get("metric_expr")
-                if metric == truth["key"]:
+                if same_keys(truth["key"], metric):
                     score.keyed_right += 1
                 else:
                     score.wrong_key.append((page.name, truth["text"], truth["key"], metric))
+        score.claims += len(claims)
+        score.extra += len(claims) - len(used)
     return score

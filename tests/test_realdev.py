@@ -39,9 +39,11 @@ def test_format_version_is_right_on_pages_with_a_table(split_score) -> None:
     assert score.format_total - score.format_right <= FORMAT_MISSES[split]
 
 
-# Narrative claims on the same pages (issue 19 raises these): found as score.py counts them, and
-# linked to the truth's key among the found ones that have one.
-CLAIM_FLOORS = {"dev": (0.92, 0.64), "test": (0.92, 0.72)}
+# Narrative claims on the same pages (issue 19): found as score.py counts them; of the found,
+# linked to the truth's key or rightly to none; extra claims (no truth claim) among those output.
+# Four of the five readers of realdev key no claim to the legacy stats.* table on pages that do not
+# have it (nor does gkaudit); pages_b's reader does, and those count against the linking share here.
+CLAIM_FLOORS = {"dev": (0.95, 0.84, 0.035), "test": (0.94, 0.88, 0.03)}
 
 
 @pytest.mark.parametrize("split", sorted(CLAIM_FLOORS))
@@ -49,6 +51,25 @@ def test_claims_of_real_pages_are_found_and_linked(split: str) -> None:
     from tests.realdev import score_claims
 
     score = score_claims(split)
-    found_floor, linked_floor = CLAIM_FLOORS[split]
+    found_floor, linked_floor, extra_ceiling = CLAIM_FLOORS[split]
     assert score.found / score.total >= found_floor, score.missed[:20]
-    assert score.keyed_right / score.keyed >= linked_floor, score.wrong_key[:20]
+    assert score.linked_right >= linked_floor, score.wrong_key[:20]
+    assert score.extra / score.claims <= extra_ceiling
+
+
+def test_changing_a_linked_number_of_a_real_page_is_flagged() -> None:
+    """Mutation on the development part (issue 19): each claim that agrees with its cell, its number
+    changed in the text, gives an error or warning citing that claim."""
+    from extractor import parse_bytes
+    from tests.realdev import pages
+    from tests.test_mutation import MIN_RECALL, flagged, mutate, verifiable_claims
+
+    tried, missed = 0, []
+    for page in pages("dev"):
+        report = parse_bytes(page.path.read_bytes(), page.path.name)
+        for lc in verifiable_claims(report):
+            tried += 1
+            if not flagged(mutate(report, lc), lc.claim.start, lc.claim.section):
+                missed.append(f"{page.name}: {lc.claim.text}")
+    assert tried >= 20
+    assert 1 - len(missed) / tried >= MIN_RECALL, missed

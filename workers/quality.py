@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from extractor.formats import format_for_year
+
 WEIGHTS: dict[str, float] = {"consistency": 0.40, "completeness": 0.20, "problems_section": 0.25, "format": 0.15}
 ERROR_PENALTY = 0.25
 WARNING_PENALTY = 0.05
@@ -56,8 +58,7 @@ def format_compliance(result: dict[str, Any]) -> float:
     version, year = result.get("format_version"), result.get("year")
     if version is None:
         return 0.0
-    expected = "2019" if year is not None and year <= 2020 else "2021"
-    fits = year is None or version == expected
+    fits = year is None or version == format_for_year(year)
     structure_errors = any(f["kind"] == "structure" and f["severity"] == "error" for f in result["findings"])
     return (1.0 if fits else 0.0) * (0.5 if structure_errors else 1.0)
 

@@ -9,27 +9,11 @@ from typing import Any
 from extractor.checks.keys import cell_evidence, describe_cells
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.model import Report
-from extractor.nlp.claims import bracket_depth
+from extractor.nlp.breakdowns import Breakdown, find_breakdowns
 from extractor.nlp.linking import LinkedClaim
 
 # A stated percentage is compared with the one its numbers give, to this many points.
 PERCENT_TOLERANCE = 1.0
-# Which linked fields can be a part of which linked total after 其中 (key prefixes).
-# A part linked to anything else ("办结0件，其中予以公开0件，结转下年度1件": 结转) is
-# the next item of the sentence, not a part; an unlinked part (by channel) may be one.
-PART_OF: dict[str, tuple[str, ...]] = {
-    "applications.new.": ("applications.new.",),
-    "applications.results_total.": (
-        "applications.granted.",
-        "applications.partial.",
-        "applications.denied.",
-        "applications.unavailable.",
-        "applications.not_processed.",
-        "applications.other.",
-    ),
-    "stats.active.total": ("stats.active.",),
-    "review.total": ("review.",),
-}
 
 
 def claim_params(lc: LinkedClaim) -> dict[str, Any]:
@@ -110,43 +94,100 @@ def _by_sentence(data: AuditInput) -> dict[tuple[str | None, str], list[LinkedCl
     return groups
 
 
+def _breakdowns(data: AuditInput) -> list[Breakdown]:
+    """The narrative's total-and-parts relations, found once for the rules that read them."""
+    cache: dict[str, list[Breakdown]] = data.__dict__.setdefault("_breakdowns", {})
+    if "all" not in cache:
+        cache["all"] = find_breakdowns(data.report, list(_linked(data)))
+    return cache["all"]
+
+
+def breakdown_params(b: Breakdown) -> dict[str, Any]:
+    return {
+        "total_text": b.total.claim.text,
+        "parts_text": "、".join(p.claim.text for p in b.parts),
+        "parts_sum": round(b.parts_sum, 4),
+        "marker": b.marker,
+    }
+
+
+def breakdown_evidence(b: Breakdown) -> dict[str, Any]:
+    return {
+        "sentence": b.statement,
+        "total": b.total.claim.text,
+        "parts": [p.claim.text for p in b.parts],
+        "marker": b.marker,
+        "exhaustive": b.exhaustive,
+        "parts_range": list(b.parts_range()),
+        "total_range": list(b.total_range()),
+    }
+
+
 @rule(
     "GK301",
     kind="narrative_arithmetic",
     severity="error",
-    zh="“其中”各项之和{parts_sum}超过总数“{total_text}”",
-    en="The parts after 其中 add up to {parts_sum}, more than the stated total “{total_text}”",
+    zh="“{total_text}”列出的各项（{parts_text}）之和{parts_sum}超过总数",
+    en="The parts listed after “{total_text}” ({parts_text}) add up to {parts_sum}, more than the total",
 )
 def breakdown_exceeds_total(data: AuditInput) -> Iterator[Hit]:
-    for (_, sentence), claims in _by_sentence(data).items():
-        counts = [lc for lc in claims if _is_plain_count(lc)]
-        if not counts or "其中" not in sentence:
-            continue
-        raw_start = counts[0].claim.sentence_start
-        at = raw_start + (len(sentence) - len(sentence.lstrip())) + sentence.find("其中")
-        totals = [lc for lc in counts if lc.claim.start < at]
-        parts = [lc for lc in counts if lc.claim.start > at]
-        if not totals or len(parts) < 2:
-            continue
-        total = totals[-1]  # the count just before 其中
-        depth = bracket_depth(sentence[: sentence.find("其中")])
-        parts = [
-            p
-            for p in parts
-            if p.claim.unit == total.claim.unit and p.claim.bracket_depth == depth and _can_be_part(p, total)
-        ]
-        parts_sum = sum(p.claim.value for p in parts)
-        if len(parts) >= 2 and parts_sum > total.claim.value:
-            params = {"parts_sum": parts_sum, "total_text": total.claim.text}
-            evidence = {"sentence": sentence, "total": total.claim.text, "parts": [p.claim.text for p in parts]}
-            yield Hit(total.metric_expr, params, evidence)
+    for b in _breakdowns(data):
+        if b.exceeds():
+            yield Hit(b.total.metric_expr, breakdown_params(b), breakdown_evidence(b))
 
 
-def _can_be_part(part: LinkedClaim, total: LinkedClaim) -> bool:
-    if not part.keys or not total.keys:
-        return True
-    allowed = next((parts for prefix, parts in PART_OF.items() if total.keys[0].startswith(prefix)), ())
-    return all(k.startswith(allowed) for k in part.keys) if allowed else False
+@rule(
+    "GK304",
+    kind="narrative_arithmetic",
+    severity="error",
+    zh="“{total_text}”分列的各项（{parts_text}）之和{parts_sum}少于总数，且所列各项已是全部",
+    en="The parts of “{total_text}” ({parts_text}) are all of it but add up to only {parts_sum}",
+)
+def exhaustive_breakdown_short_of_total(data: AuditInput) -> Iterator[Hit]:
+    for b in _breakdowns(data):
+        if b.falls_short():
+            yield Hit(b.total.metric_expr, breakdown_params(b), breakdown_evidence(b))
+
+
+@rule(
+    "GK305",
+    kind="narrative_arithmetic",
+    severity="error",
+    zh="正文称“{part_text}”占{stated}%，但按总数“{total_text}”计算为{computed}%",
+    en="The text says “{part_text}” is {stated}% of “{total_text}”, but it is {computed}%",
+)
+def stated_share_disagrees(data: AuditInput) -> Iterator[Hit]:
+    for b in _breakdowns(data):
+        total = b.total.claim.value
+        if total == 0 or b.total.claim.approx:
+            continue
+        for share in b.shares:
+            if share.part.claim.approx or share.percent.claim.approx:
+                continue
+            computed = share.part.claim.value / total * 100
+            if abs(computed - share.percent.claim.value) > PERCENT_TOLERANCE:
+                params = {
+                    "part_text": share.part.claim.text,
+                    "stated": share.percent.claim.value,
+                    "total_text": b.total.claim.text,
+                    "computed": round(computed, 1),
+                }
+                yield Hit(share.part.metric_expr, params, breakdown_evidence(b))
+
+
+@rule(
+    "GK306",
+    kind="narrative_arithmetic",
+    severity="warning",
+    zh="“{total_text}”列出的各项（{parts_text}）之和{parts_sum}比总数少{shortfall}，接近而不等，可能有笔误或遗漏",
+    en="The parts listed after “{total_text}” ({parts_text}) add up to {parts_sum}, {shortfall} short of the total: "
+    "close enough to suggest a slip rather than a partial list",
+)
+def breakdown_nearly_adds_up(data: AuditInput) -> Iterator[Hit]:
+    for b in _breakdowns(data):
+        if b.nearly_adds_up():
+            params = breakdown_params(b) | {"shortfall": round(b.shortfall(), 4)}
+            yield Hit(b.total.metric_expr, params, breakdown_evidence(b))
 
 
 def _is_plain_count(lc: LinkedClaim) -> bool:

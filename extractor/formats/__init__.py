@@ -25,6 +25,16 @@ from typing import Any, Literal
 HERE = Path(__file__).parent
 FORMAT_IDS = ("2019", "2021")
 DEFAULT_FORMAT = "2021"  # a report whose format is unknown is read as the newer one
+# Reports on 2020 and before use the 2019 trial format; the 2021 revision applies from the reports on 2021.
+LAST_YEAR_OF_2019_FORMAT = 2020
+
+
+def format_for_year(year: int | None) -> str | None:
+    """The format a report on ``year`` is due in (None when the year is unknown)."""
+    if year is None:
+        return None
+    return "2019" if year <= LAST_YEAR_OF_2019_FORMAT else "2021"
+
 
 ValueKind = Literal["int", "signed", "money"]
 VALUE_KINDS: tuple[ValueKind, ...] = ("int", "signed", "money")

@@ -398,8 +398,11 @@ def _search_core(key: str, text: str, start: int, stop: int) -> re.Match[str] | 
     return pattern.search(text, start, max(start, stop)) if pattern else None
 
 
-def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int, int, tuple[str, ...]] | None:
-    """(start, end, cell texts) of a header row whose cells follow one another closely.
+def _find_header(
+    text: str, header: Header, start: int, stop: int
+) -> tuple[tuple[int, int, tuple[str, ...]], bool] | None:
+    """(start, end, cell texts) of a header row whose cells follow one another closely, and whether
+    it is surely a header (other cells follow it, or it stands between separators).
 
     None when its first cell is absent.  A cell found in the text is given as
     written there (whitespace removed, so ``社会公益 组织`` → ``社会公益组织`` and a
@@ -412,9 +415,9 @@ def _find_header(text: str, header: Header, start: int, stop: int) -> tuple[int,
     for match in label_regex(header.cells[0]).finditer(text, start, max(start, stop)):
         read, others_found = _header_from(text, header, match, stop)
         if others_found or len(header.cells) == 1 or _stands_alone(text, match):
-            return read
+            return read, True
         first_read = first_read or read
-    return first_read
+    return (first_read, False) if first_read else None
 
 
 def _stands_alone(text: str, match: re.Match[str]) -> bool:
@@ -563,6 +566,13 @@ class _Scan:
     lead_pipes: bool = True  # the table's rows open with a pipe
     unlabelled: list[Row] = field(default_factory=list)  # rows not found since the last one found
     extra_rows: list[tuple[str, ...]] = field(default_factory=list)  # rows the format does not have
+    # Where the first row or sure header was found: the table starts there, not at its anchor,
+    # when the anchor's words stand in a sentence before it (主动公开的政务信息内容。…).
+    first: int | None = None
+
+    def _found_at(self, position: int) -> None:
+        if self.first is None:
+            self.first = position
 
     def _under_headers(self, laid_out: RowText, begin: int, ncols: int) -> tuple[str, ...] | None:
         """A row laid out in columns with empty cells left blank: each value in the column whose
@@ -631,8 +641,11 @@ class _Scan:
         self.end = max(self.end, run_end)
 
     def header(self, header: Header) -> None:
-        found = _find_header(self.text, header, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
-        if found:
+        located = _find_header(self.text, header, self.cursor, min(self.stop, self.cursor + ROW_WINDOW))
+        if located:
+            found, sure = located
+            if sure:
+                self._found_at(found[0])
             self.close(found[0])
             self.cursor = self.end = max(self.end, found[1])
             self.header_texts[header] = found[2]
@@ -655,6 +668,7 @@ class _Scan:
             if parent not in self.seen_parents and (found := _search(parent, self.text, self.cursor, leaf.start())):
                 self.seen_parents.add(parent)
                 boundary = min(boundary, found.start())
+        self._found_at(boundary)
         self.close(boundary)
         self._read_unlabelled(boundary)
         path = tuple(p.text for p in row.parents if p in self.seen_parents) + (row.label.text,)
@@ -695,7 +709,10 @@ def _table(template: Template, scan: _Scan) -> Table:
     return Table(rows=tuple(rows), aligned=False, guessed_rows=tuple(guessed), value_counts=known, extra_rows=extra)
 
 
-def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: list[str]) -> tuple[Table, int] | None:
+def _read_table(
+    text: str, kind: TableKind, start: int, stop: int, warnings: list[str]
+) -> tuple[Table, int, int] | None:
+    """The table, and the span it was read from (from its first row or sure header)."""
     template = _choose_variant(text, kind, start, stop)
     if kind.name == "二":
         template = _blocks_as_written(text, kind, template, start, stop)
@@ -712,7 +729,8 @@ def _read_table(text: str, kind: TableKind, start: int, stop: int, warnings: lis
             if len(parsed.candidates) > 1:
                 _warn_ambiguous(parsed, template.name, parsed.candidates, local)
     warnings.extend(local)
-    return _table(template, scan), scan.end
+    first = scan.first if scan.first is not None else start
+    return _table(template, scan), first, scan.end
 
 
 class FoundTable(NamedTuple):
@@ -742,7 +760,8 @@ def _find_tables(text: str, anchors: list[tuple[TableKind, int]], warnings: list
         start = max(start, found[-1].end if found else 0)
         read = _read_table(text, kind, start, stop, warnings)
         if read is not None:
-            found.append(FoundTable(start, read[1], kind.name, read[0]))
+            table, first, end = read
+            found.append(FoundTable(first, end, kind.name, table))
     return found
 
 

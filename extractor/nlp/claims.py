@@ -78,16 +78,21 @@ NUMBER_MENTION = re.compile(
 )
 PERCENT_WORDS = re.compile(rf"(?P<change>(?:{_change})了?)?百分之(?P<num>{CHINESE}|{ARABIC}|百)")
 
+# "无" as a negation, not inside 无法 (cannot), 无需 (need not), 无论 (whatever), 无偿 (free of charge).
+NO = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?)(?!法|需|论|偿|纸化))"
 ZERO_STATEMENTS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
         r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
-        r"(未|没有)(发生|出现|产生|涉及|收到)[^，,。；;]{0,20}?(行政复议|行政诉讼)[^，,。；;]{0,12}",
-        r"无[^，,。；;]{0,10}?(行政复议|行政诉讼)(案件|情况)",
+        rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
+        r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起)[^，,。；;]{0,24}?(行政复议|行政诉讼|起诉)[^，,。；;]{0,12}",
+        rf"{NO}[^，,。；;]{{0,24}}?(行政复议|行政诉讼)[^，,。；;]{{0,12}}",
         r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
         r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
         # Zero statements no table cell counts (kept, unverifiable): fees, complaints, accountability.
-        r"(未|没有|无)收取[^，,。；;]{0,16}费",
+        r"(未|没有|无)[^，,。；;]{0,16}?收取[^，,。；;]{0,16}费",
+        r"(未|没有)(发生|产生)[^，,。；;]{0,16}收费",
+        r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
         r"(未|没有)(收到|接到)[^，,。；;]{0,10}(投诉|举报)",
         r"未发生[^，,。；;]{0,16}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
     )
@@ -114,6 +119,22 @@ class Claim:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    def value_range(self) -> tuple[float, float]:
+        """The values the figure allows: 300余条 is 300 to 399, 超过300 is 300 to 600 (more, not double),
+        近100 is 90 to 100, 约100 is 90 to 110; an exact count is itself."""
+        value = self.value
+        if self.approx == "over":
+            magnitude = 10 ** max(len(str(int(abs(value)))) - 1, 0)
+            return value, value + magnitude - 1
+        if self.approx == "above":
+            return value, value * 2
+        if self.approx == "under":
+            return value * 0.9, value
+        if self.approx == "about":
+            margin = max(abs(value) * 0.1, 1)
+            return value - margin, value + margin
+        return value, value
 
 
 @lru_cache(maxsize=64)
@@ -177,10 +198,39 @@ def _numeric_claims(text: str, section: str | None, token_starts: set[int]) -> I
         yield _claim(text, m, section, value, unit)
 
 
+@lru_cache(maxsize=1)
+def format_category_names() -> tuple[str, ...]:
+    """Names with a numeral in the official tables' labels (属于四类过程性信息 → 四类过程性信息):
+    a category, never a count, wherever the text repeats it."""
+    from extractor.formats import FORMAT_IDS, load_format
+
+    labels = {
+        item.label
+        for format_id in FORMAT_IDS
+        for table in load_format(format_id).tables
+        for item in (*table.rows, *table.groups)
+    }
+    return tuple(sorted({label[m.start("num") :] for label in labels for m in NUMBER_MENTION.finditer(label)}))
+
+
+URL = re.compile(r"(?:https?://|www\.)[\w./:%?&=#~+\-]*", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def url_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in URL.finditer(text))
+
+
+def _in_url(text: str, at: int) -> bool:
+    return any(start <= at < end for start, end in url_spans(text))
+
+
 def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int]) -> bool:
     before = text[max(0, num_start - 1) : num_start]
     after = text[m.end() : m.end() + 2]
     if before == "第" or NOT_A_MEASURE.match(after):
+        return False
+    if text.startswith(format_category_names(), num_start) or _in_url(text, num_start):
         return False
     if m.group("unit") == "个" and DURATION_AFTER_GE.match(text[m.end() : m.end() + 3]):
         return False

@@ -12,7 +12,8 @@ Adding a phrasing is one entry here; a phrasing no entry fits stays unlinked
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 COUNT_UNITS = ("件", "个", "次", "起", "项", "条")
 DECISION_UNITS = ("件", "个", "项", "次")  # 条 counts published items (行政许可类信息69条), not decisions
@@ -62,6 +63,14 @@ NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单")
 BREAKDOWN_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "电子邮件", "其中", "自然人", "法人")
 
 
+# Words for last year; a report on 2023 also names it 2022年 (linking reads that as these).
+LAST_YEAR_WORDS = ("上年", "去年", "上一年", "上年度")
+# "申请41件（含上年度结转1件）", "4件，其中上年度结转2件": the count holds last year's carried-in requests.
+INCLUDES_CARRIED_IN = re.compile(
+    r"\s*[（(，,]?\s*(含|包含|包括|其中)[^，,。；;）)]{0,8}?(上年|上一年|去年|20\d\d年)[^，,。；;）)]{0,4}(结转|转结)"
+)
+
+
 @dataclass(frozen=True)
 class Link:
     """A claim counts ``keys`` (summed) when its clause has every token group and none of ``exclude``."""
@@ -77,6 +86,14 @@ class Link:
     adjacent: bool = False
     # Does 共/共计/合计 right before the number lift ``exclude`` ("通过邮寄、网络提交的申请共计81件")?
     total_lifts_exclude: bool = False
+    # Does the claim count a cell only when the document has the table (the legacy 统计指标 table,
+    # which the 2019 and 2021 formats dropped: their 主动公开…条 counts no cell of theirs)?
+    needs_table: bool = False
+    # Is the first group read in the whole clause, across 、 (a row label that holds one: 申请人无正当
+    # 理由逾期不补正、行政机关不再处理其政府信息公开申请)?
+    whole_clause: bool = False
+    # The 2019 format's table 二 column the link counts (prev_items, change, decisions), if one.
+    item_column: str | None = None
 
 
 def one(*keys: str) -> tuple[tuple[str, ...], ...]:
@@ -110,6 +127,79 @@ def review_result_links() -> tuple[Link, ...]:
     return review + litigation
 
 
+# ---- legacy 统计指标 ----------------------------------------------------------------
+# Only where the document has that table: the 2019 and 2021 formats dropped it, and their
+# 主动公开…条 or 政策解读…篇 count no cell of theirs.
+# ---- table 三's reasons ---------------------------------------------------------------
+# Why a request was not answered with the information, by the core words of the format's own row
+# labels (enough alone: 没有现成信息需要另行制作4件) and by common paraphrases, which count only
+# with the outcome they explain in the clause or earlier in the sentence (个人隐私 … 不予公开).
+OUTCOME_WORDS: dict[str, tuple[str, ...]] = {
+    "denied": ("不予公开", "不予以公开", "不公开"),
+    "unavailable": ("无法提供", "不能提供"),
+    "not_processed": ("不予处理", "不予以处理", "不作为", "不再处理"),
+    "other": ("不再处理", "其他处理"),
+}
+REASONS: tuple[tuple[str, tuple[str, ...], tuple[str, ...]], ...] = (
+    # (row, label words, paraphrases)
+    ("denied.state_secret", ("国家秘密",), ()),
+    ("denied.law_prohibited", ("禁止公开",), ()),
+    ("denied.security", ("三安全一稳定",), ("国家安全", "公共安全", "经济安全", "社会稳定")),
+    ("denied.third_party", ("第三方合法权益",), ("第三方", "个人隐私", "商业秘密")),
+    ("denied.internal", ("内部事务",), ()),
+    ("denied.process", ("过程性信息",), ()),
+    ("denied.enforcement_file", ("执法案卷",), ()),
+    ("denied.query", ("查询事项",), ("行政查询",)),
+    ("unavailable.needs_creation", ("另行制作",), ("现成信息",)),
+    ("unavailable.unclear", ("仍不明确",), ("不明确",)),
+    ("not_processed.petition", ("信访举报投诉",), ("信访", "投诉", "举报")),
+    ("not_processed.duplicate", ("重复申请",), ()),
+    ("not_processed.publication", ("公开出版物",), ("出版物",)),
+    ("not_processed.excessive", ("大量反复",), ()),
+    ("not_processed.confirmation", ("重新出具",), ()),
+    ("other.overdue_correction", ("逾期不补正",), ("不补正",)),
+    ("other.overdue_fee", ("收费通知", "缴纳费用"), ()),
+)
+
+
+def reason_links() -> tuple[Link, ...]:
+    """One link per reason by its label words, one by its paraphrases with the outcome."""
+    links = []
+    for row, label_words, paraphrases in REASONS:
+        keys = one(f"applications.{row}.total")
+        links.append(Link(f"{row}", keys, (label_words,), APPLICATION_UNITS, whole_clause=True))
+        if paraphrases:
+            outcome = OUTCOME_WORDS[row.split(".")[0]]
+            links.append(Link(f"{row}（释义）", keys, (paraphrases, outcome), APPLICATION_UNITS, whole_clause=True))
+    return tuple(links)
+
+
+LEGACY_PREFIX = "stats."
+LEGACY_LINKS: tuple[Link, ...] = tuple(
+    replace(link, needs_table=True)
+    for link in (
+        # The total before the channels: 网站主动公开…5500余条 is the total, not the website channel.
+        Link(
+            "主动公开政府信息",
+            one("stats.active.total"),
+            (("主动公开", "公布"), ("信息",)),
+            ("条",),
+            exclude=("微博", "微信", "公报", "其中", "其他", "规范性文件"),
+        ),
+        Link("政府公报公开", one("stats.active.gazette"), (("公报",), ("公开", "发布")), ("条",)),
+        Link("政府网站公开", one("stats.active.website"), (("网站",), ("公开",)), ("条",), exclude=("微博", "微信")),
+        Link("政务微博公开", one("stats.active.weibo"), (("微博",), ("公开",)), ("条",)),
+        Link("政务微信公开", one("stats.active.wechat"), (("微信",), ("公开",)), ("条",)),
+        Link("其他方式公开", one("stats.active.other"), (("其他方式",), ("公开",)), ("条",)),
+        Link("政策解读", one("stats.responses.interpretations"), (("解读",),), ("篇", "条")),
+        Link("新闻发布会", one("stats.responses.press_conferences"), (("发布会",),), ("次", "场")),
+        Link("在线访谈", one("stats.responses.online_interviews"), (("访谈",),), ("次", "期", "场")),
+        Link("培训人员", one("stats.meetings.trainees"), (("培训",),), ("人", "人次")),
+        Link("培训班", one("stats.meetings.trainings"), (("培训",),), ("次", "期", "场")),
+    )
+)
+
+
 LINKS: tuple[Link, ...] = (
     # ---- table 四 --------------------------------------------------------------
     *review_result_links(),
@@ -118,48 +208,73 @@ LINKS: tuple[Link, ...] = (
     Link("行政诉讼", total(*LITIGATION), (("诉讼", "起诉"),), CASE_UNITS),
     # ---- table 三 --------------------------------------------------------------
     Link(
-        "上年结转", one("applications.carried_in.total"), (("上年结转", "上年", "去年"), ("结转", "转结")), CASE_UNITS
+        "上年结转",
+        one("applications.carried_in.total"),
+        (("上年结转", "上年", "去年"), ("结转", "转结")),
+        APPLICATION_UNITS,
     ),
-    Link("结转下年", one("applications.carried_out.total"), (("结转", "转结", "顺延"),), CASE_UNITS, exclude=("上年",)),
+    Link(
+        "结转下年",
+        one("applications.carried_out.total"),
+        (("结转", "转结", "顺延", "下年度继续"),),
+        APPLICATION_UNITS,
+        exclude=LAST_YEAR_WORDS,
+    ),
     Link(
         "予以公开及部分公开",
         total("applications.granted.total", "applications.partial.total"),
         (("予以公开", "全部公开"), ("部分公开",)),
-        CASE_UNITS,
+        APPLICATION_UNITS,
         carry=False,
     ),
-    Link("部分公开", one("applications.partial.total"), (("部分公开",),), CASE_UNITS),
+    *reason_links(),
+    Link("部分公开", one("applications.partial.total"), (("部分公开",),), APPLICATION_UNITS),
     Link(
-        "不予公开", total(*DENIED), (("不予公开", "不予以公开", "不公开", "不予"),), CASE_UNITS, exclude=("不予处理",)
+        "不予公开",
+        total(*DENIED),
+        (("不予公开", "不予以公开", "不公开", "不予"),),
+        APPLICATION_UNITS,
+        exclude=("不予处理",),
     ),
     Link(
         "予以公开",
         one("applications.granted.total"),
         (("予以公开", "同意公开", "全部公开"),),
-        CASE_UNITS,
+        APPLICATION_UNITS,
         exclude=("不予", "部分"),
     ),
     Link(
         "本机关不掌握",
         one("applications.unavailable.not_held.total"),
         (("不存在", "不掌握", "不属", "非本机关", "非我"),),
-        CASE_UNITS,
+        APPLICATION_UNITS,
     ),
-    Link("无法提供", total(*UNAVAILABLE), (("无法提供",),), CASE_UNITS),
-    Link("不予处理", total(*NOT_PROCESSED), (("不予处理",),), CASE_UNITS),
-    Link("其他处理", (("applications.other.total",), OTHER_2021), (("其他处理", "撤回", "撤销", "逾期"),), CASE_UNITS),
+    Link("无法提供", total(*UNAVAILABLE), (("无法提供",),), APPLICATION_UNITS),
+    Link("不予处理", total(*NOT_PROCESSED), (("不予处理",),), APPLICATION_UNITS),
     Link(
-        "办结", one("applications.results_total.total"), (("办结", "答复", "办理完毕", "已办理", "处理完"),), CASE_UNITS
+        "其他处理",
+        (("applications.other.total",), OTHER_2021),
+        (("其他处理", "撤回", "撤销", "逾期"),),
+        APPLICATION_UNITS,
+    ),
+    Link(
+        "办结",
+        one("applications.results_total.total"),
+        (("办结", "答复", "办理完毕", "已办理", "处理完"),),
+        APPLICATION_UNITS,
     ),
     Link(
         "自然人申请",
         one("applications.new.natural_person"),
         (("自然人",), ("申请", "提出", "收到")),
-        CASE_UNITS,
+        APPLICATION_UNITS,
     ),
     *(
         Link(
-            f"{label}申请", one(f"applications.new.{column}"), ((label,), ("申请", "收到", "涉及", "提出")), CASE_UNITS
+            f"{label}申请",
+            one(f"applications.new.{column}"),
+            ((label,), ("申请", "收到", "涉及", "提出")),
+            APPLICATION_UNITS,
         )
         for column, label in ORG_LABELS
     ),
@@ -167,7 +282,7 @@ LINKS: tuple[Link, ...] = (
         "法人或其他组织申请",
         total(*(f"applications.new.{c}" for c in ORG_COLUMNS)),
         (("法人", "组织", "企业"), ("申请", "提出", "收到")),
-        CASE_UNITS,
+        APPLICATION_UNITS,
     ),
     Link("本年新收", one("applications.new.total"), (("新收",),), APPLICATION_UNITS),
     Link(
@@ -225,23 +340,29 @@ LINKS: tuple[Link, ...] = (
     Link("行政处罚", one("active.penalty.decisions"), (("行政处罚", "处罚"),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政强制", one("active.coercion.decisions"), (("行政强制",),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政事业性收费", one("active.fees.amount"), (("收费",),), ("万元", "元")),
-    # ---- legacy 统计指标 --------------------------------------------------------
-    # The total before the channels: 网站主动公开…5500余条 is the total, not the website channel.
-    Link(
-        "主动公开政府信息",
-        one("stats.active.total"),
-        (("主动公开", "公布"), ("信息",)),
-        ("条",),
-        exclude=("微博", "微信", "公报", "其中", "其他", "规范性文件"),
-    ),
-    Link("政府公报公开", one("stats.active.gazette"), (("公报",), ("公开", "发布")), ("条",)),
-    Link("政府网站公开", one("stats.active.website"), (("网站",), ("公开",)), ("条",), exclude=("微博", "微信")),
-    Link("政务微博公开", one("stats.active.weibo"), (("微博",), ("公开",)), ("条",)),
-    Link("政务微信公开", one("stats.active.wechat"), (("微信",), ("公开",)), ("条",)),
-    Link("其他方式公开", one("stats.active.other"), (("其他方式",), ("公开",)), ("条",)),
-    Link("政策解读", one("stats.responses.interpretations"), (("解读",),), ("篇", "条")),
-    Link("新闻发布会", one("stats.responses.press_conferences"), (("发布会",),), ("次", "场")),
-    Link("在线访谈", one("stats.responses.online_interviews"), (("访谈",),), ("次", "期", "场")),
-    Link("培训人员", one("stats.meetings.trainees"), (("培训",),), ("人", "人次")),
-    Link("培训班", one("stats.meetings.trainings"), (("培训",),), ("次", "期", "场")),
+    *LEGACY_LINKS,
 )
+
+# The links whose count is of new requests, and the one they become when the count holds the carried-in.
+COUNTS_NEW = frozenset({"本年新收", "收到申请", "申请"})
+NEW_WITH_CARRIED_IN = Link(
+    "收到申请含上年结转", total("applications.new.total", "applications.carried_in.total"), (), APPLICATION_UNITS
+)
+
+# ---- the 2019 format's columns of table 二 ----------------------------------------------
+# Its rows 行政许可, 其他对外管理服务事项, 行政处罚 and 行政强制 have three columns: 上一年项目数量,
+# 本年增/减 and 处理决定数量.  A claim names its row (the nearest row word before it in the
+# sentence) and its column (a column word in its own clause); a change against last year
+# (较上年增加85件) is the 增/减 column.
+ITEM_ROWS: tuple[tuple[str, str], ...] = (
+    ("其他对外管理服务", "other_services"),
+    ("许可", "licensing"),
+    ("处罚", "penalty"),
+    ("强制", "coercion"),
+)
+ITEM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("prev_items", LAST_YEAR_WORDS),
+    ("change", ("新增", "增加", "减少", "增/减", "增减")),
+    ("decisions", ("处理决定", "决定", "办理结果")),
+)
+ITEM_COLUMN_UNITS = ("项", "个", "条", "件")

@@ -20,9 +20,23 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from extractor.formats import FORMAT_IDS, format_for_year, load_format
 from extractor.model import Report
-from extractor.nlp.claims import Claim, extract_claims, segment_claim_sentences
-from extractor.nlp.lexicon import LINKS, UNAVAILABLE, Link
+from extractor.nlp.claims import CLAUSE_BREAK, Claim, extract_claims, segment_claim_sentences, span_around
+from extractor.nlp.lexicon import (
+    COUNTS_NEW,
+    INCLUDES_CARRIED_IN,
+    ITEM_COLUMN_UNITS,
+    ITEM_COLUMNS,
+    ITEM_ROWS,
+    LAST_YEAR_WORDS,
+    LEGACY_PREFIX,
+    LINKS,
+    NEW_WITH_CARRIED_IN,
+    UNAVAILABLE,
+    Link,
+    total,
+)
 
 Number = int | float
 
@@ -122,12 +136,17 @@ class Span:
     # Answers so far: every link asks its terms of the same span (the dict is filled, never replaced).
     seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
+    previous_year: str | None = None  # "2022年" in a report on 2023: it stands for 上年
+
     def has(self, term: str) -> bool:
         """The term lies inside one token, or starts on a token boundary (不存在 = 不 + 存在)."""
         found = self.seen.get(term)
         if found is None:
-            found = self.seen[term] = self._find(term)
+            found = self.seen[term] = self._find(term) or self._names_last_year(term)
         return found
+
+    def _names_last_year(self, term: str) -> bool:
+        return term in LAST_YEAR_WORDS and self.previous_year is not None and self.previous_year in self.text
 
     def _find(self, term: str) -> bool:
         if term in self.joined:
@@ -143,10 +162,13 @@ class Span:
         return any(self.has(term) for term in group)
 
 
-def make_span(section_text: str, tokens: Sequence[tuple[str, int]], start: int, end: int) -> Span:
+def make_span(
+    section_text: str, tokens: Sequence[tuple[str, int]], start: int, end: int, previous_year: str | None = None
+) -> Span:
     """``tokens`` in reading order, as the segmenter gives them."""
     inside = tokens[bisect_left(tokens, start, key=_offset) : bisect_left(tokens, end, key=_offset)]
-    return Span(section_text[start:end], start, frozenset(i for _, i in inside), "\0".join(t for t, _ in inside))
+    joined = "\0".join(t for t, _ in inside)
+    return Span(section_text[start:end], start, frozenset(i for _, i in inside), joined, previous_year=previous_year)
 
 
 def _offset(token: tuple[str, int]) -> int:
@@ -178,43 +200,157 @@ def _ends_with(text: str, group: Sequence[str]) -> bool:
     return any(stem.endswith(term) for term in group)
 
 
-@lru_cache(maxsize=32)
-def links_counting(unit: str | None) -> tuple[Link, ...]:
+@dataclass(frozen=True)
+class LinkContext:
+    """What linking reads of the report besides the sentence."""
+
+    legacy_table: bool = False  # the document has the legacy 统计指标 table
+    previous_year: str | None = None  # "2022年" in a report on 2023
+    item_columns: bool = False  # table 二 has the 2019 format's 上一年项目数量 and 本年增/减 columns
+
+    @classmethod
+    def of(cls, report: Report) -> LinkContext:
+        legacy = any(key.startswith(LEGACY_PREFIX) for key in report.tables)
+        year = f"{report.year - 1}年" if report.year else None
+        return cls(legacy, year, format_of(report) == "2019")
+
+
+@lru_cache(maxsize=64)
+def links_counting(unit: str | None, legacy_table: bool) -> tuple[Link, ...]:
     """The links a claim in this unit can take, in the lexicon's order (most claims rule most links out)."""
-    return tuple(link for link in LINKS if unit in link.units)
+    return tuple(link for link in LINKS if unit in link.units and (legacy_table or not link.needs_table))
 
 
-def find_link(claim: Claim, tokens: Sequence[tuple[str, int]], section_text: str) -> Link | None:
-    """The first link that fits the claim's clause, read left of the number."""
-    if claim.change or claim.previous or claim.unit == "%":
+def reading_start(text: str, clause_start: int) -> int:
+    """Where a clause's words start: one right after a closing bracket reads on from the words
+    before the bracket (不予公开（三类内部事务信息）2条)."""
+    if clause_start == 0 or text[clause_start - 1] not in "）)":
+        return clause_start
+    opening = max(text.rfind("（", 0, clause_start - 1), text.rfind("(", 0, clause_start - 1))
+    return span_around(text, opening, opening, CLAUSE_BREAK)[0] if opening >= 0 else clause_start
+
+
+def find_link(
+    claim: Claim,
+    tokens: Sequence[tuple[str, int]],
+    section_text: str,
+    context: LinkContext = LinkContext(),
+    previous: Link | None = None,
+) -> Link | None:
+    """The first link that fits the claim's clause, read left of the number; ``previous`` is the link
+    of the claim before it in the same sentence (a list of rows keeps its column)."""
+    if claim.unit == "%":
+        return None
+    year = context.previous_year
+    clause_start = reading_start(section_text, claim.clause_start)
+    carried = previous.item_column if previous is not None else None
+    if context.item_columns and (column := item_column_link(claim, section_text, clause_start, year, carried)):
+        return column
+    if claim.change or claim.previous:
         return None
     if claim.zero:
-        clause = make_span(section_text, tokens, claim.clause_start, claim.end)
+        clause = make_span(section_text, tokens, clause_start, claim.end, year)
         return next((lk for lk in LINKS if lk.name in ZERO_LINKS and all(map(clause.has_group, lk.groups))), None)
     # "微博公开373条、微信公开450条": each enumerated part is read on its own.
-    part_start = max(claim.clause_start, section_text.rfind("、", claim.clause_start, claim.start) + 1)
+    part_start = max(clause_start, section_text.rfind("、", clause_start, claim.start) + 1)
     clause_end = claim.clause_start + len(claim.clause)
     next_part = section_text.find("、", claim.end, clause_end)
     part_end = next_part if next_part != -1 else clause_end
-    near = make_span(section_text, tokens, part_start, claim.start)
-    before = make_span(section_text, tokens, claim.sentence_start, part_start)
-    links = links_counting(claim.unit)
-    found = next((lk for lk in links if _fits(lk, claim, near, before)), None)
+    near = make_span(section_text, tokens, part_start, claim.start, year)
+    whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
+    before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
+    links = links_counting(claim.unit, context.legacy_table)
+    found = next((lk for lk in links if _fits(lk, claim, whole_clause if lk.whole_clause else near, before)), None)
     if found is None:  # the trigger after the number: "共收到70件申请", "103件顺延到下年度"
-        whole = make_span(section_text, tokens, part_start, part_end)
+        whole = make_span(section_text, tokens, part_start, part_end, year)
         found = next((lk for lk in links if not lk.adjacent and _fits(lk, claim, whole, before)), None)
-    return found
+    return _with_carried_in(found, section_text, claim.end)
 
 
-ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年"}
+def item_column_link(
+    claim: Claim, text: str, clause_start: int, previous_year: str | None, carried: str | None = None
+) -> Link | None:
+    """The 2019 format's row and column a claim counts (上年度行政许可1026项，本年增加138项，处理决定1164件);
+    ``carried``: the column of the claim before it in the sentence, kept by a row that names none."""
+    if claim.unit not in ITEM_COLUMN_UNITS:
+        return None
+    rows = _rows_named(text[claim.sentence_start : claim.start])
+    if not rows:
+        return None
+    column = "change" if claim.change else "prev_items" if claim.previous else None
+    if column is None:
+        part_start = max(clause_start, text.rfind("、", clause_start, claim.start) + 1)
+        for start in (part_start, clause_start):
+            if column := _column_named(text[start : claim.start], previous_year):
+                break
+        if TOTAL_MARK.search(text[part_start : claim.start]):
+            carried = None  # 新增10项，总计44项: a running total, no column of the table
+    column = column or carried
+    return _item_link(rows, column) if column else None
+
+
+# Rows named together: 行政处罚和强制, 行政处罚、行政强制.
+JOINED_ROWS = re.compile(r"^(行政)?(和|及|与|以及|、)(行政)?$")
+
+
+def _rows_named(text: str) -> tuple[str, ...]:
+    """The row whose word stands last in the text, with the rows joined to it (处罚和强制: both)."""
+    found = sorted((at, word, row) for word, row in ITEM_ROWS if (at := text.rfind(word)) >= 0)
+    if not found:
+        return ()
+    at, _, row = found[-1]
+    rows = [row]
+    for earlier_at, earlier_word, earlier_row in reversed(found[:-1]):
+        if not JOINED_ROWS.match(text[earlier_at + len(earlier_word) : at]):
+            break
+        rows.insert(0, earlier_row)
+        at = earlier_at
+    return tuple(rows)
+
+
+def _column_named(text: str, previous_year: str | None) -> str | None:
+    for column, words in ITEM_COLUMNS:
+        if any(word in text for word in words) or (column == "prev_items" and previous_year and previous_year in text):
+            return column
+    return None
+
+
+@lru_cache(maxsize=64)
+def _item_link(rows: tuple[str, ...], column: str) -> Link:
+    name = f"{'+'.join(rows)}.{column}"
+    return Link(name, total(*(f"active.{row}.{column}" for row in rows)), (), ITEM_COLUMN_UNITS, item_column=column)
+
+
+def _with_carried_in(link: Link | None, text: str, end: int) -> Link | None:
+    """ "申请41件（含上年度结转1件）": the count holds the requests carried in from last year too."""
+    if link is not None and link.name in COUNTS_NEW and INCLUDES_CARRIED_IN.match(text, end):
+        return NEW_WITH_CARRIED_IN
+    return link
+
+
+ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年", "制发规范性文件"}
 
 
 def resolve_keys(link: Link, report: Report) -> tuple[str, ...]:
-    """The first alternative of the link whose keys the report has (else the first)."""
+    """The first alternative of the link whose keys the report has, else whose keys its format has
+    (a 2019 report's 规范性文件 are 制作, a 2021 report's 制发), else the first."""
     for keys in link.keys:
         if any(k in report.tables for k in keys):
             return keys
+    if (format_id := format_of(report)) is not None:
+        known = format_keys(format_id)
+        return next((keys for keys in link.keys if all(k in known for k in keys)), link.keys[0])
     return link.keys[0]
+
+
+def format_of(report: Report) -> str | None:
+    """The report's format as read, else the one due for its year (its tables may not be visible)."""
+    return report.format_version if report.format_version in FORMAT_IDS else format_for_year(report.year)
+
+
+@lru_cache(maxsize=4)
+def format_keys(format_id: str) -> frozenset[str]:
+    return frozenset(load_format(format_id).cell_keys())
 
 
 def table_sum(report: Report, keys: Sequence[str]) -> Number | None:
@@ -230,29 +366,25 @@ def table_sum(report: Report, keys: Sequence[str]) -> Number | None:
 
 
 def agrees(claim: Claim, table_value: Number) -> bool:
-    """Exact for counts; an approximate claim within its stated direction."""
-    value = claim.value
-    if claim.approx == "over":  # 300余条: 300 to 399
-        magnitude = 10 ** max(len(str(int(abs(value)))) - 1, 0)
-        return value <= table_value < value + magnitude
-    if claim.approx == "above":  # 超过300条: more, but not double
-        return value <= table_value < value * 2
-    if claim.approx == "under":
-        return value * 0.9 <= table_value <= value
-    if claim.approx == "about":
-        return abs(table_value - value) <= max(abs(value) * 0.1, 1)
-    return abs(table_value - value) < 1e-6
+    """Exact for counts; an approximate claim within the range it states."""
+    low, high = claim.value_range()
+    return low - 1e-6 <= table_value <= high + 1e-6
 
 
 def link_claims(report: Report) -> list[LinkedClaim]:
     """Every claim of the report's narrative, linked and verified."""
     linked: list[LinkedClaim] = []
+    context = LinkContext.of(report)
     for section in report.sections:
         if not section.text:
             continue
         tokens = segment_claim_sentences(section.text)
+        previous: tuple[int, Link | None] = (-1, None)  # the sentence and link of the claim before
         for claim in extract_claims(section.text, section.id, tokens):
-            link = find_link(claim, tokens, section.text)
+            link = find_link(
+                claim, tokens, section.text, context, previous[1] if previous[0] == claim.sentence_start else None
+            )
+            previous = (claim.sentence_start, link)
             if link is None:
                 linked.append(LinkedClaim(claim))
                 continue
