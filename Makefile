@@ -35,6 +35,7 @@ bench: install
 	$(BIN)/python bench/check_bench.py
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/cli_bench.py
+	$(BIN)/python bench/corpus_checks_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info

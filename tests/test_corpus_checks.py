@@ -89,6 +89,30 @@ def test_copies_are_found_by_the_signatures_the_workers_stored() -> None:
     assert list(copied_sections(docs)) == []
 
 
+TEMPLATES = (
+    "一是政务公开目录更新不及时，部分栏目超过三个月未更新；二是政策解读形式单一，图解和视频较少。下一步将每季度巡查栏目。",
+    "本机关本年度依申请公开答复期限偏长，个别答复说理不充分；下一步将修订答复模板，每月抽查答复质量并通报结果。",
+    "基层政务公开标准化工作推进不平衡，村级公开栏内容陈旧；明年将组织专项培训，年底前完成全部村级公开栏的更新。",
+)
+
+
+def test_near_copies_are_grouped_one_finding_per_later_copy() -> None:
+    """A template pasted by many bodies is one cluster with its earliest report as the source: each later
+    copy gets one finding naming it (not one per pair), and reports of other templates stay apart."""
+    copies = 12
+    docs = [
+        Doc(f"t{t}-{i:02d}", f"t{t}-{i:02d}.txt", f"第{i}局", 2023, {}, {}, f"{template * 2}{i}")
+        for t, template in enumerate(TEMPLATES)
+        for i in range(copies)
+    ]
+    findings = list(copied_sections(docs))
+    assert len(findings) == len(TEMPLATES) * (copies - 1)
+    for finding in findings:
+        template = finding["content_hash"].split("-")[0]
+        assert finding["evidence"]["other"]["path"] == f"{template}-00.txt"
+        assert finding["evidence"]["cluster_size"] == copies
+
+
 def test_the_pipeline_stores_the_problems_signature() -> None:
     sample = sorted(Path(__file__).resolve().parents[1].joinpath("corpus", "sample").rglob("*.txt"))[0]
     result = audit_bytes(sample.read_bytes(), str(sample)).result

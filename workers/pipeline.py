@@ -21,8 +21,10 @@ from models.similarity import stored_signature
 from workers.quality import quality_components, quality_score
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
-# p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature.
-PIPELINE_VERSION = "gkaudit-0.1.0+p3"
+# p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature;
+# p4: real layouts read (issue 18), claims linked and breakdowns checked as real reports write them
+# (issue 19), timeliness rules (GK408, GK409), the completeness model on real sections (issue 20).
+PIPELINE_VERSION = "gkaudit-0.1.0+p4"
 
 State = dict[str, Any]
 Stage = Callable[[State], None]
