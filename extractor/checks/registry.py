@@ -159,6 +159,6 @@ def run_checks(data: AuditInput) -> list[Finding]:
 
 def load_rules() -> dict[str, Rule]:
     """Import every module that registers rules (adding a module is one line here); return the registry."""
-    from extractor.checks import arithmetic, narrative, plausibility, structure  # noqa: F401
+    from extractor.checks import arithmetic, narrative, plausibility, structure, timeliness  # noqa: F401
 
     return RULES
