@@ -3,50 +3,29 @@
 ``tests/fixtures/checks/<RULE_ID>/fires.json`` is a small report the rule fires on
 and ``passes.json`` one it does not.  Each is a Report as JSON (format_version,
 year, agency, sections, tables, raw_cells; a ``note`` says what was changed from
-the real table set it starts from).  The report goes through the same audit as a
+the real table set it starts from); a corpus rule's (GK6xx) is ``docs``, a few
+documents as the corpus rules read them.  The report goes through the same audit as a
 real document (claims linked, every rule run); only the rule's own findings count.
 A meta-test fails when a registered rule has no fixture.
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-from typing import Any
-
 import pytest
 
-from extractor.audit import audit_report
 from extractor.checks import registry
 from extractor.checks.registry import RULES, Finding
-from extractor.model import Report, Section
-
-FIXTURES = Path(__file__).parent / "fixtures" / "checks"
-WAYS = ("fires", "passes")
+from workers.rule_fixtures import FIXTURES, WAYS, fixture_findings, fixture_path
 
 registry.load_rules()  # what run_checks imports: every module that registers rules
 RULE_IDS = sorted(RULES)
 
 
-def report_from_fixture(path: Path) -> Report:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return Report(
-        file=str(path),
-        format_version=data.get("format_version"),
-        agency=data.get("agency"),
-        year=data.get("year"),
-        sections=[Section(s.get("id"), s.get("title", ""), s.get("text", "")) for s in data.get("sections", [])],
-        tables=data.get("tables", {}),
-        units=data.get("units", {}),
-        raw_cells=data.get("raw_cells", {}),
-    )
-
-
 def findings_of(rule_id: str, way: str) -> list[Finding]:
-    path = FIXTURES / rule_id / f"{way}.json"
+    path = fixture_path(rule_id, way)
     if not path.exists():
         pytest.skip(f"{path} missing (test_every_rule_has_both_fixtures reports it)")
-    return [f for f in audit_report(report_from_fixture(path)).findings if f.rule == rule_id]
+    return fixture_findings(RULES[rule_id], path)
 
 
 @pytest.mark.parametrize("rule_id", RULE_IDS)
@@ -90,3 +69,29 @@ def test_table_arithmetic_evidence_names_every_cell(rule_id: str) -> None:
         assert all(key in evidence["relation"] for key in evidence["cells"])
         assert all(set(cell) == {"value", "raw"} for cell in evidence["cells"].values())
         assert finding.message_zh.startswith("表") and finding.message_en.startswith("Table")
+
+
+def test_the_rule_catalogue_page_is_made_from_the_registry() -> None:
+    """docs/rules.md is what `gkaudit rules --format markdown` prints: regenerate it when a rule changes."""
+    from pathlib import Path
+
+    from extractor.checks.catalogue import as_markdown, catalogue, fixture_examples
+    from workers.rule_fixtures import fixture_messages
+
+    page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
+    assert page.read_text(encoding="utf-8") == as_markdown(catalogue(fixture_examples(FIXTURES, fixture_messages)))
+
+
+def test_gkaudit_rules_lists_every_rule_with_an_example() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from workers.cli import app
+
+    result = CliRunner().invoke(app, ["rules", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    listed = json.loads(result.output)
+    assert [e["id"] for e in listed] == RULE_IDS
+    assert all(e["example_message"] for e in listed), [e["id"] for e in listed if not e["example_message"]]
+    assert {e["id"][:3] for e in listed} >= {"GK1", "GK2", "GK3", "GK4", "GK5", "GK6"}

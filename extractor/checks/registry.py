@@ -19,8 +19,9 @@ from extractor.model import Report
 
 T = TypeVar("T")
 
-# Plausibility rules (GK5xx) report under kind "structure": the output contract has four kinds.
-KINDS = ("narrative_mismatch", "table_arithmetic", "narrative_arithmetic", "structure")
+# Plausibility rules (GK5xx) report under kind "structure": a report's output has four kinds; the
+# corpus rules (GK6xx) report under "corpus", stored with the audit rather than with one report.
+KINDS = ("narrative_mismatch", "table_arithmetic", "narrative_arithmetic", "structure", "corpus")
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -54,6 +55,7 @@ class Hit:
     params: dict[str, Any]
     evidence: dict[str, Any]
     severity: str | None = None
+    document: str | None = None  # for a corpus rule: the content hash of the document it is on
 
 
 @dataclass(frozen=True)
@@ -88,18 +90,26 @@ class Rule:
     message_en: str
     func: RuleFunc
 
+    @property
+    def scope(self) -> str:
+        """What the rule reads: one report (an AuditInput), or every document of an audit (GK6xx)."""
+        return "corpus" if self.kind == "corpus" else "report"
+
+    def finding(self, hit: Hit, severity: str | None = None, evidence: dict[str, Any] | None = None) -> Finding:
+        return Finding(
+            rule=self.id,
+            kind=self.kind,
+            severity=severity or hit.severity or self.severity,
+            metric=hit.metric,
+            message_zh=self.message_zh.format(**hit.params),
+            message_en=self.message_en.format(**hit.params),
+            evidence=hit.evidence if evidence is None else evidence,
+        )
+
     def findings(self, data: AuditInput) -> Iterator[Finding]:
         for hit in self.func(data):
             severity, evidence = on_guessed_cells(hit.severity or self.severity, hit.evidence, data.report)
-            yield Finding(
-                rule=self.id,
-                kind=self.kind,
-                severity=severity,
-                metric=hit.metric,
-                message_zh=self.message_zh.format(**hit.params),
-                message_en=self.message_en.format(**hit.params),
-                evidence=evidence,
-            )
+            yield self.finding(hit, severity, evidence)
 
 
 # A finding that rests on a cell whose column the reader inferred is one step less severe.
@@ -117,22 +127,24 @@ def on_guessed_cells(severity: str, evidence: dict[str, Any], report: Report) ->
 
 RULES: dict[str, Rule] = {}
 # Id ranges and the kinds they report: GK1xx narrative against table, GK2xx table
-# arithmetic, GK3xx narrative arithmetic, GK4xx structure, GK5xx plausibility.
+# arithmetic, GK3xx narrative arithmetic, GK4xx structure, GK5xx plausibility, GK6xx across
+# the documents of an audit.
 ID_KINDS = {
     "1": "narrative_mismatch",
     "2": "table_arithmetic",
     "3": "narrative_arithmetic",
     "4": "structure",
     "5": "structure",
+    "6": "corpus",
 }
-RULE_ID = re.compile(r"^GK([1-5])\d\d$")
+RULE_ID = re.compile(r"^GK([1-6])\d\d$")
 
 
 def rule(rule_id: str, *, kind: str, severity: str, zh: str, en: str) -> Callable[[RuleFunc], RuleFunc]:
     """Register a rule under a permanent id."""
     m = RULE_ID.match(rule_id)
     if m is None:
-        raise ValueError(f"rule id {rule_id!r} is not of the form GK1xx-GK5xx")
+        raise ValueError(f"rule id {rule_id!r} is not of the form GK1xx-GK6xx")
     if kind not in KINDS or ID_KINDS[m.group(1)] != kind:
         raise ValueError(f"rule {rule_id}: kind {kind!r} does not belong to its id range")
     if severity not in SEVERITIES:
@@ -153,12 +165,12 @@ SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
 def run_checks(data: AuditInput) -> list[Finding]:
     """Every registered rule over one report, errors first, then by rule id."""
     load_rules()
-    findings = [f for r in RULES.values() for f in r.findings(data)]
+    findings = [f for r in RULES.values() if r.scope == "report" for f in r.findings(data)]
     return sorted(findings, key=lambda f: (SEVERITY_ORDER[f.severity], f.rule, f.metric or ""))
 
 
 def load_rules() -> dict[str, Rule]:
     """Import every module that registers rules (adding a module is one line here); return the registry."""
-    from extractor.checks import arithmetic, narrative, plausibility, structure, timeliness  # noqa: F401
+    from extractor.checks import arithmetic, corpus, narrative, plausibility, structure, timeliness  # noqa: F401
 
     return RULES
