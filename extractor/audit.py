@@ -21,6 +21,7 @@ class AuditResult:
     findings: list[Finding]
 
     def to_dict(self) -> dict[str, Any]:
+        """What ``gkaudit check`` prints (its shape: :class:`extractor.output.CheckOut`)."""
         return self.report.to_dict() | {
             "claims": [c.to_dict() for c in self.claims],
             "findings": [f.to_dict() for f in self.findings],

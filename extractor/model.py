@@ -111,19 +111,7 @@ class Report:
         return next((s for s in self.sections if s.id == section_id), None)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "file": self.file,
-            "format_version": self.format_version,
-            "agency": self.agency,
-            "year": self.year,
-            "sections": [{"id": s.id, "title": s.title, "text": s.text} for s in self.sections],
-            "tables": self.tables,
-            "units": self.units,
-            "raw_cells": self.raw_cells,
-            "extra_tables": [{"title": t.title, "rows": [list(r) for r in t.rows]} for t in self.extra_tables],
-            "warnings": self.warnings,
-            "guessed": self.guessed,
-        }
-        if self.truncation is not None:  # only for a cut-off document: whole documents' outputs stay as they were
-            out["truncation"] = self.truncation
-        return out
+        """The report as ``gkaudit parse`` prints it (its shape: :class:`extractor.output.ReportOut`)."""
+        from extractor.output import report_out
+
+        return report_out(self).to_dict()

@@ -83,6 +83,7 @@ from workers.api_uploads import (
     safe_name,
     save_stream,
 )
+from workers.output_schema import check_output_schema
 from workers.pipeline import PIPELINE_VERSION, Outcome
 from workers.settings import Settings
 from workers.storage import content_hash
@@ -378,6 +379,11 @@ def _kind(url: str | None, default: str) -> str:
     return url.split(":", 1)[0] if url else default
 
 
+async def get_check_schema() -> Response:
+    """The JSON Schema of `gkaudit check`'s output (and of POST /v1/check's 200), versioned."""
+    return JSON(check_output_schema())
+
+
 async def healthz(svc: Svc) -> Response:
     """200 when the database and the broker answer and the check processes live; 503 otherwise."""
     database = await probe(_kind(svc.service.db_url, "sqlite"), lambda: api_store.database_ok(svc.db_url))
@@ -486,6 +492,12 @@ def routes(api: ApiSettings) -> list[Route]:
             get_document,
             "GET",
             {200: _json_schema(DocumentFindings, "the document"), **errors(404, 422, 503)},
+        ),
+        Route(
+            "/v1/schema/check-output",
+            get_check_schema,
+            "GET",
+            {200: {"description": "the JSON Schema (draft 2020-12) of one report's check output"}},
         ),
         Route(
             "/healthz",

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, Field, StringConstraints
+
+from workers.output_schema import check_result_model
 
 MAX_PATH_CHARS = 4096
 CorpusPath = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PATH_CHARS)]
@@ -21,49 +23,9 @@ class ErrorResponse(BaseModel):
     detail: ErrorDetail
 
 
-class Finding(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    rule: str
-    kind: str
-    severity: str
-    metric: str | None
-    message_zh: str
-    message_en: str
-    evidence: dict[str, Any]
-
-
-class Section(BaseModel):
-    id: str | None
-    title: str | None
-    text: str
-
-
-class CheckResult(BaseModel):
-    """What ``gkaudit check`` prints for one report, plus the quality score (and completeness when scored)."""
-
-    model_config = ConfigDict(extra="allow")
-    file: str
-    format_version: str | None
-    agency: str | None
-    year: int | None
-    sections: list[Section]
-    tables: dict[str, Any]
-    units: dict[str, Any]
-    raw_cells: dict[str, Any]
-    extra_tables: list[dict[str, Any]]
-    warnings: list[str]
-    guessed: list[str] = Field(
-        default_factory=list,
-        description="keys whose column the reader inferred (a layout that hid empty cells, a digit run with "
-        "several splits); findings citing them are one step less severe and name them in evidence.guessed_cells",
-    )
-    claims: list[dict[str, Any]]
-    findings: list[Finding]
-    problems_signature: str | None = Field(
-        None,
-        description="the 存在的主要问题及改进情况 section's MinHash signature (base64 of 128 32-bit hash values; "
-        "null when the section is too short to compare): what GK602 compares across a corpus",
-    )
+# What ``gkaudit check`` prints for one report: the model derived from the library's dataclasses
+# (workers.output_schema), so the OpenAPI document and the published schema are one definition.
+CheckResult = check_result_model()
 
 
 class QueuedCheck(BaseModel):

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text
 
+from extractor.output import FINDING_FIELDS
 from workers.pipeline import PIPELINE_VERSION, Outcome, claim_rows, finding_rows, result_row
 from workers.rank import Row, group_ranking, payload_findings, ranking, render_html, write_csv, write_json
 from workers.runner import read_progress
@@ -71,8 +72,7 @@ def store_check(db_url: str, outcome: Outcome, digest: str, size: int) -> int:
 
 def _corpus_findings(session: Any, digest: str) -> list[dict[str, Any]]:
     rows = session.scalars(select(CorpusFinding).where(CorpusFinding.content_hash == digest).order_by(CorpusFinding.id))
-    fields = ("audit_id", "rule", "kind", "severity", "metric", "message_zh", "message_en", "evidence")
-    return [{k: getattr(f, k) for k in fields} for f in rows]
+    return [{k: getattr(f, k) for k in ("audit_id", *FINDING_FIELDS)} for f in rows]
 
 
 def _audits_of(session: Any, digest: str) -> list[int]:

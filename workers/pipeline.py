@@ -15,6 +15,7 @@ from typing import Any
 
 from extractor import DEFAULT_LIMITS, ExtractError, Limits, parse_bytes
 from extractor.audit import audit_report
+from extractor.output import FINDING_FIELDS, CheckOut, doc
 from models.artifact import load_model
 from models.completeness import score_report
 from models.similarity import stored_signature
@@ -55,6 +56,28 @@ def quality_stage(state: State) -> None:
 
 
 STAGES: list[Stage] = [check_stage, completeness_stage, signature_stage, quality_stage]
+
+
+@dataclass(frozen=True)
+class PipelineOut(CheckOut):
+    """What ``gkaudit check`` prints, and what is stored for a document: the library's check output and
+    the fields the stages above add."""
+
+    completeness: dict[str, Any] | None = field(
+        default=None,
+        metadata=doc("the 存在的主要问题及改进情况 section's completeness: score 0-100, label 0-3, elements, reasons"),
+    )
+    problems_signature: str | None = field(
+        default=None,
+        metadata=doc(
+            "the 存在的主要问题及改进情况 section's MinHash signature (base64 of 128 32-bit hash values; "
+            "null when the section is too short to compare): what GK602 compares across a corpus"
+        ),
+    )
+    quality: float | None = field(default=None, metadata=doc("the quality score 0-100 the ranking sorts by"))
+    quality_components: dict[str, float | None] = field(
+        default_factory=dict, metadata=doc("the score's components, each 0-1 (workers.quality)")
+    )
 
 
 @dataclass
@@ -119,7 +142,6 @@ def result_row(outcome: Outcome, content_hash: str, version: str = PIPELINE_VERS
     }
 
 
-FINDING_FIELDS = ("rule", "kind", "severity", "metric", "message_zh", "message_en", "evidence")
 CLAIM_FIELDS = ("section", "text", "value", "unit", "metric", "table_value", "status")
 
 

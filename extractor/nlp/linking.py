@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -104,22 +104,26 @@ class LinkedClaim:
         return " + ".join(self.keys) if self.keys else None
 
     def to_dict(self) -> dict[str, Any]:
+        """The claim as ``gkaudit check`` prints it (its shape: :class:`extractor.output.ClaimOut`)."""
+        from extractor.output import ClaimOut
+
         c = self.claim
-        return {
-            "text": c.text,
-            "value": c.value,
-            "unit": c.unit,
-            "approx": c.approx,
-            "start": c.start,
-            "end": c.end,
-            "section": c.section,
-            "sentence": c.sentence,
-            "metric": self.metric,
-            "metric_expr": self.metric_expr,
-            "table_value": self.table_value,
-            "status": self.status,
-            "reconciliation": self.reconciliation.name_zh if self.reconciliation else None,
-        }
+        out = ClaimOut(
+            text=c.text,
+            value=c.value,
+            unit=c.unit,
+            approx=c.approx,
+            start=c.start,
+            end=c.end,
+            section=c.section,
+            sentence=c.sentence,
+            metric=self.metric,
+            metric_expr=self.metric_expr,
+            table_value=self.table_value,
+            status=self.status,
+            reconciliation=self.reconciliation.name_zh if self.reconciliation else None,
+        )
+        return asdict(out)
 
 
 # ---- linking ------------------------------------------------------------------------

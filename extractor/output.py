@@ -1,0 +1,116 @@
+"""The shape of what the library outputs, defined once: a report (``gkaudit parse``), its claims and its
+findings (``gkaudit check``).
+
+These dataclasses are the one definition: ``Report.to_dict``, ``LinkedClaim.to_dict`` and
+``AuditResult.to_dict`` build their JSON through them, the API's models and the published JSON
+Schema (``docs/check-output.schema.json``) are derived from them, and the stored findings use
+their field names.  A field's ``description`` (dataclass metadata) is carried into the schema.
+Bump :data:`OUTPUT_VERSION` when a field is added, removed or changes meaning.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from extractor.checks.registry import Finding
+from extractor.model import Report
+
+OUTPUT_VERSION = "1"
+
+
+def doc(description: str) -> dict[str, str]:
+    """A dataclass field's metadata: its description for the schema."""
+    return {"description": description}
+
+
+@dataclass(frozen=True)
+class SectionOut:
+    id: str | None = field(metadata=doc("canonical section id (fields.md), null for a non-standard section"))
+    title: str = field(metadata=doc("the heading as written"))
+    text: str = field(metadata=doc("the section's text, headings of its items kept"))
+
+
+@dataclass(frozen=True)
+class ExtraTableOut:
+    title: str = field(metadata=doc("the table's title or first label"))
+    rows: list[list[str]] = field(metadata=doc("label paths and values, as read"))
+
+
+@dataclass(frozen=True)
+class ReportOut:
+    """What ``gkaudit parse`` prints for one report."""
+
+    file: str = field(metadata=doc("the file as given"))
+    format_version: str | None = field(metadata=doc('"2019", "2021", or null when the report has no standard tables'))
+    agency: str | None = field(metadata=doc("the reporting body, as stated"))
+    year: int | None = field(metadata=doc("the year the report covers"))
+    sections: list[SectionOut] = field(metadata=doc("top-level sections in order"))
+    tables: dict[str, int | float | None] = field(metadata=doc("canonical key → number, null for a blank cell"))
+    units: dict[str, str] = field(metadata=doc("canonical key → unit, where a cell states one (万元)"))
+    raw_cells: dict[str, str] = field(metadata=doc("canonical key → the cell as written"))
+    extra_tables: list[ExtraTableOut] = field(metadata=doc("tables the format does not have"))
+    warnings: list[str] = field(metadata=doc("what the reader noticed, Chinese / English"))
+    guessed: list[str] = field(
+        metadata=doc(
+            "keys whose column the reader inferred (a layout that hid empty cells, a digit run with several "
+            "splits); findings citing them are one step less severe and name them in evidence.guessed_cells"
+        )
+    )
+    truncation: dict[str, Any] | None = field(
+        default=None, metadata=doc("where a cut-off document ends; absent for a document that reads as whole")
+    )
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        if out["truncation"] is None:  # only for a cut-off document: whole documents' outputs stay as they were
+            del out["truncation"]
+        return out
+
+
+@dataclass(frozen=True)
+class ClaimOut:
+    """A counted quantity of the narrative, linked and verified."""
+
+    text: str = field(metadata=doc("the claim as written (29件, 较上年增加85件, 未收到…申请)"))
+    value: int | float = field(metadata=doc("its value (signed for a change; 0 for a zero statement)"))
+    unit: str | None = field(metadata=doc("measure word or unit (件, 条, 万元, %), null for a zero statement"))
+    approx: str | None = field(metadata=doc('"over" (余, 多), "above" (超过), "under" (近), "about" (约), or null'))
+    start: int = field(metadata=doc("offset in its section's text"))
+    end: int = field(metadata=doc("end offset in its section's text"))
+    section: str | None = field(metadata=doc("the section's id"))
+    sentence: str = field(metadata=doc("the sentence it stands in"))
+    metric: str | None = field(metadata=doc("the canonical key it counts, when one"))
+    metric_expr: str | None = field(metadata=doc("the key, or keys summed (a + b), it counts"))
+    table_value: int | float | None = field(metadata=doc("the table's value for it"))
+    status: str = field(metadata=doc("match, reconciled, mismatch or unverifiable"))
+    reconciliation: str | None = field(metadata=doc("the reading that reconciles it, when reconciled"))
+
+
+@dataclass(frozen=True)
+class CheckOut(ReportOut):
+    """What ``gkaudit check`` prints for one report, before the workers' stages add their fields."""
+
+    claims: list[ClaimOut] = field(default_factory=list, metadata=doc("every counted quantity of the narrative"))
+    findings: list[Finding] = field(default_factory=list, metadata=doc("every rule's findings, errors first"))
+
+
+def report_out(report: Report) -> ReportOut:
+    return ReportOut(
+        file=report.file,
+        format_version=report.format_version,
+        agency=report.agency,
+        year=report.year,
+        sections=[SectionOut(s.id, s.title, s.text) for s in report.sections],
+        tables=report.tables,
+        units=report.units,
+        raw_cells=report.raw_cells,
+        extra_tables=[ExtraTableOut(t.title, [list(r) for r in t.rows]) for t in report.extra_tables],
+        warnings=report.warnings,
+        guessed=report.guessed,
+        truncation=report.truncation,
+    )
+
+
+FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+CLAIM_FIELDS = tuple(f.name for f in fields(ClaimOut))
