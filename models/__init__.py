@@ -1,11 +1,13 @@
-"""The completeness classifier of the 存在的主要问题及改进情况 section.
+"""The completeness score of the 存在的主要问题及改进情况 section.
 
-``normalize`` (one form for every text) → ``elements`` (rules over ``lexicons``: problems,
-measures, pairing, specificity, follow-up, stock phrases) → ``features`` (TF-IDF words and
-character n-grams beside the scaled elements) → ``train`` (calibrated classifier, CV, the
-artifact) → ``artifact`` (loaded once, refused when stale) → ``completeness`` (score,
-label, elements, reasons; ``score_section``, ``score_report``).  ``similarity`` finds
-near-copies among sections.  Imports ``extractor``, never ``workers``.
+``normalize`` (one form for every text) → ``elements`` (rules over ``lexicons``: units, problems,
+measures, pairing, specificity, follow-up, stock phrases) → ``rubric`` (the six elements people
+mark, and the level they give, by rule) → ``features`` (the scaled elements) → ``train``
+(calibrated classifier that places a section inside its label's band; CV; real-section figures;
+the artifact) → ``artifact`` (loaded once, refused when stale) → ``completeness`` (score, label,
+elements, reasons; ``score_section``, ``score_report``).  ``real_eval`` measures it on the real
+sections people labelled; ``similarity`` finds near-copies among sections.  Imports
+``extractor``, never ``workers``.
 """
 
 from pathlib import Path

@@ -23,7 +23,7 @@ from models import ARTIFACT_DIR
 
 MODEL_FILE = "completeness.joblib"
 META_FILE = "meta.json"
-MODEL_VERSION = "completeness-1"
+MODEL_VERSION = "completeness-2"
 RETRAIN = "run `gkaudit train` to build it"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -34,6 +35,8 @@ PAIRED_ENOUGH = 0.5
 # A problem or measure is boilerplate when at least this share of its clauses is.
 STOCK_UNIT_SHARE = 0.5
 MIN_STOCK_CLAUSE_CHARS = 4
+# Characters before a closing announcement beyond which they are a subject, not a lead-in.
+MAX_ANNOUNCED_LEAD = 8
 
 
 @dataclass(frozen=True)
@@ -143,44 +146,87 @@ class Rules:
     problem_heading: re.Pattern[str]
     announcement: re.Pattern[str]
     specificity: dict[str, re.Pattern[str]]
+    any_specific: re.Pattern[str]  # all of them as named groups: one pass finds which are present
     last_year: re.Pattern[str]
     rectified: re.Pattern[str]
     nothing: re.Pattern[str]
-    topics: dict[str, re.Pattern[str]]
+    topics: re.Pattern[str]  # every topic word in one alternation (one pass per unit)
+    topic_of: dict[str, frozenset[str]]  # topic word -> the topics it names
     enumeration: re.Pattern[str]
 
 
+def trie_pattern(words: Iterable[str]) -> str:
+    """An alternation of literal words as a prefix tree ("不够(?:及时|全面)"): the same matches,
+    longest first, but Python's re tests one branch per character instead of every word."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return _branch(trie)
+
+
+def _branch(node: dict[str, dict]) -> str:
+    ends = "" in node
+    options = [re.escape(char) + _branch(child) for char, child in sorted(node.items()) if char]
+    if not options:
+        return ""
+    body = options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+    if not ends:
+        return body
+    return f"(?:{body})?" if len(options) > 1 or len(body) > 1 else f"{body}?"
+
+
 def _any(words: tuple[str, ...], escape: bool = True) -> re.Pattern[str]:
-    alternatives = sorted((re.escape(w) if escape else w for w in words), key=len, reverse=True)
-    return re.compile("|".join(alternatives))
+    if escape:
+        return re.compile(trie_pattern(words))
+    return re.compile("|".join(sorted(words, key=len, reverse=True)))
 
 
 def _future() -> re.Pattern[str]:
-    words = "|".join(map(re.escape, lexicons.FUTURE_MARKERS))
-    actions = "|".join(map(re.escape, lexicons.MEASURE_VERBS + lexicons.WILL_ADVERBS))
+    words = trie_pattern(lexicons.FUTURE_MARKERS)
+    actions = trie_pattern(lexicons.MEASURE_VERBS + lexicons.WILL_ADVERBS)
     return re.compile(rf"{words}|{lexicons.WILL}(?=.{{0,{lexicons.WILL_REACH}}}?(?:{actions}))")
+
+
+def _topic_of() -> dict[str, frozenset[str]]:
+    """Each topic word, and each shorter topic word inside it, to its topics: one regex pass then
+    finds what a search per topic would ("超期答复" also names what "答复" names)."""
+    words = {w for ws in lexicons.TOPICS.values() for w in ws}
+    return {w: frozenset(name for name, ws in lexicons.TOPICS.items() for other in ws if other in w) for w in words}
 
 
 @cache
 def default_rules() -> Rules:
-    verbs = "|".join(map(re.escape, lexicons.MEASURE_VERBS + lexicons.FUTURE_MARKERS))
+    verbs = trie_pattern(lexicons.MEASURE_VERBS + lexicons.FUTURE_MARKERS)
     return Rules(
         stock=_any(lexicons.STOCK_PHRASES),
-        problem=re.compile("|".join([_any(lexicons.PROBLEM_MARKERS).pattern, *lexicons.PROBLEM_PATTERNS])),
+        problem=re.compile(
+            "|".join([_any(lexicons.PROBLEM_MARKERS).pattern, *lexicons.PROBLEM_PATTERNS, *lexicons.FAILURE_PATTERNS])
+        ),
         future=_future(),
         # Who and by when make a clause a commitment even when it names the fault it mends.
         commitment=re.compile(
-            f"{lexicons.SPECIFICITY_PATTERNS['responsible']}|{lexicons.SPECIFICITY_PATTERNS['deadline']}"
+            "|".join(
+                [
+                    lexicons.SPECIFICITY_PATTERNS["responsible"],
+                    lexicons.SPECIFICITY_PATTERNS["deadline"],
+                    *lexicons.OWNER_PATTERNS,
+                ]
+            )
         ),
         verb_start=re.compile(rf"^.{{0,{VERB_WINDOW}}}?(?:{verbs})"),
         heading=_any(lexicons.MEASURE_HEADINGS),
         problem_heading=_any(lexicons.PROBLEM_HEADINGS),
         announcement=_any(lexicons.ANNOUNCEMENTS, escape=False),
         specificity={name: re.compile(p) for name, p in lexicons.SPECIFICITY_PATTERNS.items()},
+        any_specific=re.compile("|".join(f"(?P<{name}>{p})" for name, p in lexicons.SPECIFICITY_PATTERNS.items())),
         last_year=_any(lexicons.LAST_YEAR_REFERENCES, escape=False),
         rectified=_any(lexicons.RECTIFICATION_WORDS),
         nothing=re.compile("|".join(lexicons.NOTHING_TO_REPORT)),
-        topics={name: _any(words) for name, words in lexicons.TOPICS.items()},
+        topics=_any(tuple({w for words in lexicons.TOPICS.values() for w in words})),
+        topic_of=_topic_of(),
         enumeration=re.compile(lexicons.ENUMERATION),
     )
 
@@ -190,6 +236,9 @@ CLAUSE_SPLIT = re.compile(r"[,:]")
 LIST_SPLIT = re.compile(r"、")
 STOCK_CLAUSE_SPLIT = re.compile(r"[,。;!?:\n]")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+# "Has n Chinese characters" without counting them all (the stock checks ask it of every clause).
+AT_LEAST_TWO_CJK = re.compile(r"[\u4e00-\u9fff][^\u4e00-\u9fff]*[\u4e00-\u9fff]")
+STOCK_CLAUSE_CJK = re.compile(rf"(?:[\u4e00-\u9fff][^\u4e00-\u9fff]*){{{MIN_STOCK_CLAUSE_CHARS - 1}}}[\u4e00-\u9fff]")
 YEAR_START = re.compile(r"\d{4}年")
 CHAPTER_NUMBER = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -267,28 +316,48 @@ def _is_follow_up(sentence: str, rules: Rules) -> bool:
     return bool(rules.last_year.search(sentence) and rules.rectified.search(sentence))
 
 
+def without_announcement(clause: str, rules: Rules) -> str:
+    """The clause less what only announces problems ("但也存在一些不足").  A closing "仍有不足"
+    after a long subject ("人员专业知识和公开意识仍有不足") names a problem, and stays."""
+    matches = list(rules.announcement.finditer(clause))
+    if not matches:
+        return clause
+    closing = matches[-1] if matches[-1].end() == len(clause) else None
+    if closing is not None and len(CJK.findall(clause[: closing.start()])) > MAX_ANNOUNCED_LEAD:
+        return clause
+    return rules.announcement.sub("", clause)
+
+
 def _clause_kind(clause: str, measures_half: bool, rules: Rules) -> str | None:
     """Problem, measure or neither; a problem word loses to a commitment ("针对…不足,将…")."""
     bare = clause.strip(" 。;!?")
-    has_problem = bool(rules.problem.search(rules.announcement.sub("", bare)))
-    opens_with_verb = bool(rules.verb_start.search(bare))
     commits = bool(rules.future.search(bare) or rules.commitment.search(bare))
-    if has_problem and not commits and not (measures_half and opens_with_verb):
-        return PROBLEM
-    if opens_with_verb or commits:
+    if not commits and rules.problem.search(without_announcement(bare, rules)):
+        if not measures_half or not rules.verb_start.search(bare):
+            return PROBLEM
+        return MEASURE  # in the measures half, a clause opening with a verb
+    if commits or rules.verb_start.search(bare):
         return MEASURE
     return None
 
 
 def _unit(kind: str, text: str, rules: Rules) -> Unit:
-    topics = frozenset(name for name, pattern in rules.topics.items() if pattern.search(text))
-    markers = frozenset(name for name, pattern in rules.specificity.items() if pattern.search(text))
+    topics = frozenset().union(*(rules.topic_of[m] for m in rules.topics.findall(text)))
+    markers = _markers(text, rules)
     return Unit(kind, text, topics, markers, stock=not markers and _mostly_stock(text, rules))
+
+
+def _markers(text: str, rules: Rules) -> frozenset[str]:
+    """Which kinds of specificity the text carries.  One pass finds them all; a kind whose match
+    overlaps another's is looked for on its own, so the answer is that of one search per kind."""
+    found = {m.lastgroup for m in rules.any_specific.finditer(text)}
+    missing = (n for n in rules.specificity if n not in found)
+    return frozenset(found | {n for n in missing if found and rules.specificity[n].search(text)})
 
 
 def _mostly_stock(text: str, rules: Rules) -> bool:
     """At least half of the unit's clauses (of a few characters or more) are stock phrasing."""
-    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if len(CJK.findall(c)) >= MIN_STOCK_CLAUSE_CHARS]
+    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if STOCK_CLAUSE_CJK.search(c)]
     stock = sum(1 for c in clauses if rules.stock.search(c))
     return stock > 0 and stock >= STOCK_UNIT_SHARE * len(clauses)
 
@@ -319,6 +388,8 @@ def _item_units(block: _Block, rules: Rules) -> list[Unit]:
     first = next((k for k in kinds if k), MEASURE if block.measures_half else None)
     if first is None:
         return []
+    if first == MEASURE and _reports_a_fault(block, sentences, rules):
+        first = PROBLEM
     if first == PROBLEM:
         turn = next((i for i, s in enumerate(sentences) if i and kinds[i] == MEASURE and rules.future.search(s)), None)
         if turn is not None:
@@ -327,6 +398,14 @@ def _item_units(block: _Block, rules: Rules) -> list[Unit]:
                 _unit(MEASURE, "".join(sentences[turn:]), rules),
             ]
     return [_unit(first, block.text, rules)]
+
+
+def _reports_a_fault(block: _Block, sentences: list[str], rules: Rules) -> bool:
+    """An item before any measures heading that names a fault and commits to nothing is a problem,
+    even when its first clause opens with a verb-like word ("受人员编制限制,…兼职经办")."""
+    if block.measures_half or any(rules.future.search(s) or rules.commitment.search(s) for s in sentences):
+        return False
+    return any(rules.problem.search(without_announcement(c, rules)) for s in sentences for c in _clauses(s))
 
 
 def _prose_units(block: _Block, rules: Rules) -> list[Unit]:
@@ -381,18 +460,23 @@ def _pairing(problems: list[Unit], measures: list[Unit]) -> tuple[bool, float]:
 
 def stock_ratio(text: str, rules: Rules) -> float:
     """Share of clauses that are boilerplate: a stock phrase and nothing specific."""
-    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if len(CJK.findall(c)) >= 2]
+    clauses = [c for c in STOCK_CLAUSE_SPLIT.split(text) if AT_LEAST_TWO_CJK.search(c)]
     if not clauses:
         return 0.0
-    stock = sum(
-        1 for c in clauses if rules.stock.search(c) and not any(p.search(c) for p in rules.specificity.values())
-    )
+    stock = sum(1 for c in clauses if rules.stock.search(c) and not rules.any_specific.search(c))
     return round(stock / len(clauses), 3)
 
 
+@lru_cache(maxsize=ELEMENTS_CACHE_SIZE)
+def units_of(text: str) -> tuple[Unit, ...]:
+    """The units of a normalised text with the default lexicons, cached: the elements and the
+    rubric (models.rubric) both read them."""
+    return tuple(split_units(text))
+
+
 def elements_of(text: str, rules: Rules | None = None) -> Elements:
+    units = list(units_of(text)) if rules is None else split_units(text, rules)
     rules = rules or default_rules()
-    units = split_units(text, rules)
     problems = [u for u in units if u.kind == PROBLEM]
     measures = [u for u in units if u.kind == MEASURE]
     paired, paired_ratio = _pairing(problems, measures)
@@ -424,3 +508,9 @@ def elements_of(text: str, rules: Rules | None = None) -> Elements:
 def extract_elements(text: str) -> Elements:
     """Elements of a normalised text with the default lexicons, cached: the model and the reasons both ask."""
     return elements_of(text)
+
+
+def clear_caches() -> None:
+    """Forget every cached text (benchmarks time the work, not the cache)."""
+    extract_elements.cache_clear()
+    units_of.cache_clear()

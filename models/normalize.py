@@ -17,6 +17,8 @@ from functools import cache
 
 import opencc
 
+from models import lexicons
+
 OPENCC_CONFIG = "t2s"
 BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|p|div|li|tr)\b[^>]*>", re.IGNORECASE)
 DROPPED_ELEMENTS = re.compile(r"<\s*(script|style)\b.*?<\s*/\s*\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -26,6 +28,13 @@ SPACES = re.compile(r"[ \t\u00a0\u3000]+")
 # Spaces between two CJK characters are layout, not content.
 CJK_GAP = re.compile(r"(?<=[\u3000-\u9fff]) +(?=[\u3000-\u9fff])|(?<=[\u3000-\u9fff]) +(?=[,.;:!?])")
 BLANK_LINES = re.compile(r"\n{2,}")
+# A line that must start on its own: an enumerated item or a chapter number.
+OPENS_ITEM = re.compile(rf"^(?:{lexicons.ENUMERATION}|[一二三四五六七八九十]+、)")
+HEADING_WORDS = re.compile("|".join(map(re.escape, lexicons.MEASURE_HEADINGS + lexicons.PROBLEM_HEADINGS)))
+# As models.elements.MAX_HEADING_CHARS: a heading line is no longer than this.
+MAX_HEADING_LINE = 16
+SENTENCE_DONE = re.compile(r"[。;:!?]$")
+NOT_HEADING_START = re.compile(r"[,;:。、!?)]")
 
 
 @cache
@@ -50,4 +59,31 @@ def normalize_text(text: str) -> str:
     text = _converter().convert(text)
     text = unicodedata.normalize("NFKC", text)
     lines = (CJK_GAP.sub("", SPACES.sub(" ", line)).strip() for line in text.replace("\r", "\n").split("\n"))
-    return BLANK_LINES.sub("\n", "\n".join(lines)).strip()
+    return reflow([line for line in lines if line])
+
+
+def _heading(line: str) -> bool:
+    """A short line naming a part ("(二)改进措施", "存在问题:"), not the end of a wrapped sentence
+    (which opens with a clause mark or closes with 。)."""
+    return (
+        len(line) <= MAX_HEADING_LINE
+        and bool(HEADING_WORDS.search(line))
+        and not line.endswith("。")
+        and not NOT_HEADING_START.match(line)
+    )
+
+
+def reflow(lines: list[str]) -> str:
+    """Undo hard wraps: a line that stops mid-sentence runs on into the next, unless either is a
+    heading or the next opens an item or a chapter."""
+    out: list[str] = []
+    for line in lines:
+        if out and not SENTENCE_DONE.search(out[-1]) and not _heading(out[-1]) and not _opens_part(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _opens_part(line: str) -> bool:
+    return bool(OPENS_ITEM.match(line)) or _heading(line)

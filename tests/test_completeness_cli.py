@@ -78,3 +78,17 @@ def test_commands_are_documented() -> None:
     proc = gkaudit("--help")
     assert "completeness" in proc.stdout and "train" in proc.stdout
     assert "--seed" in gkaudit("train", "--help").stdout
+
+
+def test_train_says_when_the_real_sections_are_absent(tmp_path: Path, monkeypatch) -> None:
+    """Users without ../shared run the committed artifact; training tells them the real figures are not measured."""
+    from corpus.problems import real_sections
+    from tests.test_completeness_train import small_corpus
+
+    monkeypatch.setattr(real_sections, "SHARED", tmp_path / "absent")
+    data = small_corpus(tmp_path / "small.jsonl")
+    proc = gkaudit("train", "--data", str(data), "--out", str(tmp_path / "model"))
+    assert proc.returncode == 0, proc.stderr
+    assert "../shared is absent" in proc.stdout and "cv macro-F1" in proc.stdout
+    meta = json.loads((tmp_path / "model" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["real_sections"] == "not measured: ../shared absent"

@@ -81,3 +81,18 @@ def test_tokenize_keeps_domain_terms_and_drops_punctuation() -> None:
     tokens = tokenize("依申请公开答复超期，共12件。")
     assert "依申请公开" in tokens
     assert "，" not in tokens and "12" not in tokens
+
+
+def test_hard_wraps_are_undone_but_items_and_headings_stay_apart() -> None:
+    wrapped = (
+        "(一)主要问题\n一是网站栏目更新\n不及时,部分信息\n发布滞后。\n二是解读形式单一。\n(二)改进措施\n建立提醒机制。"
+    )
+    assert normalize_text(wrapped).split("\n") == [
+        "(一)主要问题",
+        "一是网站栏目更新不及时,部分信息发布滞后。",
+        "二是解读形式单一。",
+        "(二)改进措施",
+        "建立提醒机制。",
+    ]
+    # A paragraph that ends its sentence keeps its break.
+    assert normalize_text("上年问题已整改。\n本年度存在两个问题。") == "上年问题已整改。\n本年度存在两个问题。"

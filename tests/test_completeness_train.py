@@ -23,7 +23,7 @@ def small_corpus(path: Path) -> Path:
 
 def test_train_small_then_score(tmp_path: Path) -> None:
     data = small_corpus(tmp_path / "small.jsonl")
-    result = train(data, tmp_path / "model", seed=3, folds=3)
+    result = train(data, tmp_path / "model", seed=3, folds=3, with_real=False)
     assert (tmp_path / "model" / MODEL_FILE).is_file()
     meta = json.loads((tmp_path / "model" / META_FILE).read_text(encoding="utf-8"))
     assert meta["model_version"] == MODEL_VERSION and meta["data"]["sections"] == SMALL
