@@ -10,13 +10,27 @@ Bump :data:`OUTPUT_VERSION` when a field is added, removed or changes meaning.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from extractor.checks.registry import Finding
 from extractor.model import Report
 
 OUTPUT_VERSION = "1"
+
+
+def plain(record: Any) -> dict[str, Any]:
+    """A record as JSON-ready dicts: nested records and lists of them converted, other values shared, not
+    copied (``dataclasses.asdict`` deep-copies every dict, the most of a report's output time)."""
+    return {f.name: _plain_value(getattr(record, f.name)) for f in fields(record)}
+
+
+def _plain_value(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain_value(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return plain(value)
+    return value
 
 
 def doc(description: str) -> dict[str, str]:
@@ -62,7 +76,7 @@ class ReportOut:
     )
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
+        out = plain(self)
         if out["truncation"] is None:  # only for a cut-off document: whole documents' outputs stay as they were
             del out["truncation"]
         return out

@@ -10,16 +10,19 @@ checked *before* unpickling; any mismatch or unreadable file becomes a
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
 import joblib
+import numpy as np
 import sklearn
 from sklearn.pipeline import Pipeline
 
 from models import ARTIFACT_DIR
+from models.elements import FEATURE_NAMES, extract_elements
 
 MODEL_FILE = "completeness.joblib"
 META_FILE = "meta.json"
@@ -43,6 +46,66 @@ class LoadedModel:
     @property
     def classes(self) -> list[int]:
         return [int(c) for c in self.pipeline.classes_]
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """The pipeline's calibrated probabilities, computed directly when its shape allows (elements →
+        standard scaling → a sigmoid-calibrated logistic regression): the same numbers without
+        scikit-learn's per-call validation and dispatch, half of a document's scoring time otherwise."""
+        direct = self._direct
+        if direct is None:
+            return self.pipeline.predict_proba(np.asarray(texts, dtype=object))
+        return direct.predict_proba(texts)
+
+    @cached_property
+    def _direct(self) -> DirectLinear | None:
+        return DirectLinear.of(self.pipeline)
+
+
+@dataclass(frozen=True)
+class DirectLinear:
+    """The numbers of a fitted elements → StandardScaler → CalibratedClassifierCV(LogisticRegression,
+    sigmoid, ensemble=False) pipeline, applied with numpy."""
+
+    columns: tuple[int, ...]  # the element features the extractor keeps, by index in FEATURE_NAMES
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    intercept: np.ndarray
+    sigmoid_a: np.ndarray
+    sigmoid_b: np.ndarray
+
+    @classmethod
+    def of(cls, pipeline: Pipeline) -> DirectLinear | None:
+        try:
+            union, calibrated = pipeline.named_steps["features"], pipeline.named_steps["classifier"]
+            (_, elements), *others = union.transformer_list
+            extractor, scaler = elements.named_steps["elementsextractor"], elements.named_steps["standardscaler"]
+            (inner,) = calibrated.calibrated_classifiers_
+            logistic = inner.estimator
+            sigmoid = [(c.a_, c.b_) for c in inner.calibrators]
+        except (KeyError, AttributeError, ValueError, TypeError):
+            return None
+        if others or inner.method != "sigmoid" or type(logistic).__name__ != "LogisticRegression":
+            return None
+        names = [str(n) for n in extractor.feature_names_out_]
+        return cls(
+            tuple(FEATURE_NAMES.index(n) for n in names),
+            np.asarray(scaler.mean_, dtype=float),
+            np.asarray(scaler.scale_, dtype=float),
+            np.asarray(logistic.coef_, dtype=float),
+            np.asarray(logistic.intercept_, dtype=float),
+            np.asarray([a for a, _ in sigmoid], dtype=float),
+            np.asarray([b for _, b in sigmoid], dtype=float),
+        )
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        features = np.asarray([extract_elements(t).features() for t in texts], dtype=float)
+        features = features.reshape(len(texts), len(FEATURE_NAMES))[:, list(self.columns)]
+        decision = ((features - self.mean) / self.scale) @ self.coef.T + self.intercept
+        probabilities = 1.0 / (1.0 + np.exp(self.sigmoid_a * decision + self.sigmoid_b))
+        totals = probabilities.sum(axis=1, keepdims=True)
+        uniform = np.full_like(probabilities, 1.0 / probabilities.shape[1])
+        return np.where(totals > 0, probabilities / np.where(totals > 0, totals, 1.0), uniform)
 
 
 def compatible_version(trained: str, installed: str = sklearn.__version__) -> bool:

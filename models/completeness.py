@@ -135,7 +135,7 @@ def score_sections(
     results: list[Completeness | None] = [None if HAS_CONTENT.search(t) else _empty() for t in normalised]
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        probabilities = model.pipeline.predict_proba(np.asarray([normalised[i] for i in todo], dtype=object))
+        probabilities = model.predict_proba([normalised[i] for i in todo])
         scores = expected_score(probabilities, np.asarray(model.classes))
         for row, i in enumerate(todo):
             results[i] = _scored(normalised[i], float(scores[row]), cuts[i])

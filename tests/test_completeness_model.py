@@ -260,3 +260,21 @@ def test_not_a_pipeline(tmp_path: Path) -> None:
     joblib.dump({"a": 1}, directory / MODEL_FILE)
     with pytest.raises(ModelNotTrainedError, match="not a scikit-learn Pipeline"):
         load_model(directory)
+
+
+def test_the_direct_path_gives_the_pipeline_s_probabilities() -> None:
+    """LoadedModel.predict_proba applies the fitted numbers with numpy (issue 22): the same probabilities
+    as scikit-learn's predict_proba, on a sample of the labelled corpus and on empty and odd texts."""
+    import json
+
+    import numpy as np
+
+    from models.artifact import load_model
+    from models.train import DEFAULT_DATA
+
+    model = load_model()
+    texts = [json.loads(line)["text"] for line in DEFAULT_DATA.read_text(encoding="utf-8").splitlines()[:200]]
+    texts += ["", "无。", "一是" * 50]
+    assert model._direct is not None
+    expected = model.pipeline.predict_proba(np.asarray(texts, dtype=object))
+    assert np.allclose(model.predict_proba(texts), expected, atol=1e-12)

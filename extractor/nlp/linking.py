@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -105,7 +105,7 @@ class LinkedClaim:
 
     def to_dict(self) -> dict[str, Any]:
         """The claim as ``gkaudit check`` prints it (its shape: :class:`extractor.output.ClaimOut`)."""
-        from extractor.output import ClaimOut
+        from extractor.output import ClaimOut, plain
 
         c = self.claim
         out = ClaimOut(
@@ -123,7 +123,7 @@ class LinkedClaim:
             status=self.status,
             reconciliation=self.reconciliation.name_zh if self.reconciliation else None,
         )
-        return asdict(out)
+        return plain(out)
 
 
 # ---- linking ------------------------------------------------------------------------
