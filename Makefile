@@ -14,12 +14,21 @@ $(BIN)/gkaudit: pyproject.toml
 
 install: $(BIN)/gkaudit
 
+# The demo is a district's year (corpus/district: 39 invented bodies, 2024 and 2025 reports, formats as
+# published) ranked with its groups file; it also writes the workbook and one body's 整改 notice.
+DEMO_CORPUS ?= corpus/district
+DEMO_DB := sqlite:///$(OUT)/gkaudit.db
+DEMO_RANK := $(BIN)/gkaudit rank --db $(DEMO_DB) --groups $(DEMO_CORPUS)/groups.csv
+DEMO_NOTICE ?= 凤栖市澄川区发展和改革局
+
 demo: install
 	mkdir -p $(OUT)
-	$(BIN)/gkaudit audit corpus/sample --db sqlite:///$(OUT)/gkaudit.db
-	$(BIN)/gkaudit rank --db sqlite:///$(OUT)/gkaudit.db --format html --out $(OUT)/ranking.html
-	$(BIN)/gkaudit rank --db sqlite:///$(OUT)/gkaudit.db --format csv --out $(OUT)/ranking.csv
-	@echo "open $(OUT)/ranking.html"
+	$(BIN)/gkaudit audit $(DEMO_CORPUS) --db $(DEMO_DB)
+	$(DEMO_RANK) --format html --out $(OUT)/ranking.html
+	$(DEMO_RANK) --format csv --out $(OUT)/ranking.csv
+	$(DEMO_RANK) --format xlsx --out $(OUT)/ranking.xlsx
+	$(BIN)/gkaudit notice $(DEMO_NOTICE) --db $(DEMO_DB) --out $(OUT)/notice.docx
+	@echo "open $(OUT)/ranking.html (also $(OUT)/ranking.xlsx and $(OUT)/notice.docx)"
 
 test: install
 	$(BIN)/ruff check .

@@ -28,7 +28,7 @@ from typing import Any
 from corpus.cells import draw_cell_style, write_cells, zero_rows
 from corpus.labels import draw_labels
 from corpus.model import GeneratedReport, Style
-from corpus.names import make_agency, self_reference
+from corpus.names import Agency, make_agency, self_reference
 from corpus.narrative import (
     Context,
     draw_numbering,
@@ -43,7 +43,7 @@ from corpus.render_html import render_html
 from corpus.render_pdf import render_pdf
 from corpus.render_text import encode_text, render_text
 from corpus.schema import FORMAT_2019, FORMAT_2021, FORMATS, application_rows, relation_violations, result_rows
-from corpus.values import table_values
+from corpus.values import table_values, with_carried_in
 
 __all__ = [
     "GeneratedReport",
@@ -114,13 +114,31 @@ def stated_units(units: dict[str, str], cells: dict[str, str], header_unit: str 
     }
 
 
-def generate_report(rng: random.Random, index: int) -> GeneratedReport:
-    """Draw one report; even indexes use the 2019 format, odd ones the 2021 format."""
-    fv = FORMATS[index % len(FORMATS)]
-    year = rng.choice(FORMAT_YEARS[fv])
-    agency = make_agency(rng)
+def format_of_year(year: int) -> str:
+    """The statistics format due for a report on ``year``."""
+    return next(fv for fv, years in FORMAT_YEARS.items() if year in years)
+
+
+def generate_report(
+    rng: random.Random,
+    index: int,
+    *,
+    agency: Agency | None = None,
+    year: int | None = None,
+    carried_in: dict[str, int] | None = None,
+) -> GeneratedReport:
+    """Draw one report; even indexes use the 2019 format, odd ones the 2021 format.
+
+    A series of one body's years (corpus.district) fixes the ``agency``, the ``year`` (whose
+    format then applies) and table 三's 上年结转 per applicant column (``carried_in``).
+    """
+    fv = format_of_year(year) if year else FORMATS[index % len(FORMATS)]
+    year = year or rng.choice(FORMAT_YEARS[fv])
+    agency = agency or make_agency(rng)
     encoding = ENCODING_CYCLE[index % len(ENCODING_CYCLE)]
     values, units = table_values(rng, fv, agency.level)
+    if carried_in is not None:
+        values = with_carried_in(values, carried_in)
     cell_style = draw_cell_style(rng, gbk=encoding == "gbk")
     merged = draw_merged_zero_rows(rng, values, fv)
     truth, cells = write_cells(rng, cell_style, values, units, merged)

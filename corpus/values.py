@@ -237,6 +237,27 @@ def applications(rng: random.Random, fv: str, scale: Scale) -> dict[str, int]:
     return values
 
 
+def with_carried_in(values: dict[str, int | float], carried_in: dict[str, int]) -> dict[str, int | float]:
+    """Table 三 with 上年结转 set per applicant column (last year's 结转下年度继续办理, say).
+
+    新收 absorbs the change, so results + carried out = new + carried in still holds; where
+    新收 would go below 0, this year's 结转下年度继续办理 grows instead.
+    """
+    out = dict(values)
+    for column, carried in carried_in.items():
+        processed = int(out[application_key("results_total", column)])
+        carried_out = int(out[application_key("carried_out", column)])
+        new = processed + carried_out - carried
+        if new < 0:
+            carried_out, new = carried - processed, 0
+        out[application_key("carried_in", column)] = carried
+        out[application_key("carried_out", column)] = carried_out
+        out[application_key("new", column)] = new
+    for row in ("carried_in", "carried_out", "new"):
+        out[application_key(row, "total")] = sum(int(out[application_key(row, c)]) for c in APPLICANTS)
+    return out
+
+
 # ---------------------------------------------------------------- table 四 --
 
 

@@ -27,12 +27,16 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from extractor.checks.corpus import body_key
 from extractor.checks.keys import describe_cell, format_number
+from extractor.errors import ExtractError
+from extractor.loaders.text import decode_text
+from extractor.settings import Limits
 from workers.quality import WEIGHTS
 from workers.storage import Audit, AuditDocument, CorpusFinding, Result
 
 Row = dict[str, Any]
-GroupBy = Literal["body", "year"]
+GroupBy = Literal["body", "year", "parent", "region", "type"]
 
 CHUNK = 500
 DETAILS_CAP = 50
@@ -269,9 +273,120 @@ def ranking(session: Session, audit_id: int | None = None) -> list[Row]:
     return rows
 
 
+# ---- group files -------------------------------------------------------------------------
+
+# Column → the headers a groups CSV may give it (English or Chinese); "body" and one group column are needed.
+GROUP_FILE_HEADERS: dict[str, tuple[str, ...]] = {
+    "body": ("body", "agency", "机关", "单位", "机关名称", "单位名称"),
+    "parent": ("parent", "上级", "归口", "主管", "主管单位", "上级单位", "归口单位"),
+    "region": ("region", "地区", "区域", "片区"),
+    "type": ("type", "类型", "机关类型", "单位类型"),
+}
+GROUP_COLUMNS = ("parent", "region", "type")
+GROUP_LABELS: dict[str, tuple[str, str]] = {
+    "body": ("机关", "body"),
+    "year": ("年度", "year"),
+    "parent": ("上级", "parent"),
+    "region": ("地区", "region"),
+    "type": ("类型", "type"),
+}
+UNGROUPED = "（未分组）"
+
+
+class GroupFileError(ValueError):
+    """A groups file that cannot be used; the message names the file and the reason."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+Groups = dict[str, dict[str, str]]  # body_key → {"parent": …, "region": …, "type": …} (the columns given)
+
+
+def _header_map(header: Sequence[str]) -> dict[str, int]:
+    """Our column name → its index in the file's header (headers matched case- and space-insensitively)."""
+    normal = [h.strip().lower() for h in header]
+    found: dict[str, int] = {}
+    for column, names in GROUP_FILE_HEADERS.items():
+        at = next((normal.index(n) for n in names if n in normal), None)
+        if at is not None:
+            found[column] = at
+    return found
+
+
+def parse_groups(text: str, path: str | Path = "<groups>") -> Groups:
+    """A groups CSV's text: a header naming ``body`` and at least one of parent/region/type, one body a line."""
+    lines = list(csv.reader(text.splitlines()))
+    lines = [line for line in lines if any(cell.strip() for cell in line)]
+    if not lines:
+        raise GroupFileError(path, "文件为空 the file is empty")
+    columns = _header_map(lines[0])
+    if "body" not in columns:
+        raise GroupFileError(path, "缺少机关列（body / 机关） missing the body column: " + ",".join(lines[0]))
+    given = [c for c in GROUP_COLUMNS if c in columns]
+    if not given:
+        raise GroupFileError(path, "缺少分组列（parent/region/type 或 上级/地区/类型） missing every group column")
+    groups: Groups = {}
+    for number, line in enumerate(lines[1:], start=2):
+        cells = {columns[c]: "" for c in columns} | {i: c.strip() for i, c in enumerate(line)}
+        key = body_key(cells[columns["body"]])
+        if not key:
+            raise GroupFileError(path, f"第{number}行没有机关名称 line {number} names no body")
+        if key in groups:
+            raise GroupFileError(path, f"第{number}行机关重复：{cells[columns['body']]} line {number} repeats a body")
+        groups[key] = {c: cells[columns[c]] or UNGROUPED for c in given}
+    return groups
+
+
+def read_groups(path: str | Path) -> Groups:
+    """A groups CSV in any encoding the text reader knows (UTF-8 with or without BOM, GB18030, UTF-16…)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise GroupFileError(path, f"无法读取 cannot read: {exc.strerror or exc}") from None
+    try:
+        text, _encoding = decode_text(data, Limits())
+    except ExtractError as exc:
+        raise GroupFileError(path, f"无法解码 cannot decode: {exc.reason}") from None
+    return parse_groups(text, path)
+
+
+def attach_groups(rows: Iterable[Row], groups: Groups) -> None:
+    """Each row gains ``parent``/``region``/``type`` (the columns the file gives; UNGROUPED when its body is absent)."""
+    columns = sorted({c for g in groups.values() for c in g}, key=GROUP_COLUMNS.index)
+    for row in rows:
+        found = groups.get(body_key(row.get("agency")) or "", {})
+        row.update({c: found.get(c, UNGROUPED) for c in columns})
+
+
+def group_warnings(rows: Sequence[Row], groups: Groups) -> list[str]:
+    """Bodies of the file not in the audit, and audited bodies the file does not list (warnings, not errors)."""
+    audited = {body_key(r.get("agency")): r.get("agency") for r in rows if body_key(r.get("agency"))}
+    unknown = sorted(set(groups) - set(audited))
+    unlisted = sorted(name for key, name in audited.items() if key not in groups)
+    out = []
+    if unknown:
+        out.append(f"分组文件中有 {len(unknown)} 个机关不在本次审计中 not in the audit: " + "、".join(unknown))
+    if unlisted:
+        out.append(f"本次审计有 {len(unlisted)} 个机关未列入分组文件 not in the groups file: " + "、".join(unlisted))
+    return out
+
+
+def group_columns(rows: Sequence[Row]) -> list[str]:
+    """The group columns the rows carry (after :func:`attach_groups`)."""
+    return [c for c in GROUP_COLUMNS if any(c in r for r in rows)]
+
+
 # ---- groups ------------------------------------------------------------------------------
 
-GROUP_FIELDS: dict[str, str] = {"body": "agency", "year": "year"}
+GROUP_FIELDS: dict[str, str] = {
+    "body": "agency",
+    "year": "year",
+    "parent": "parent",
+    "region": "region",
+    "type": "type",
+}
 
 
 def _rounded(value: float | None, digits: int = 1) -> float | None:
@@ -299,13 +414,14 @@ def _group_row(field: str, key: Any, members: list[Row]) -> Row:
 
 
 def group_ranking(rows: Iterable[Row], by: GroupBy = "body") -> list[Row]:
-    """Documents aggregated per agency (``body``) or per ``year``.
+    """Documents aggregated per agency (``body``), per ``year``, or per group column (``parent``,
+    ``region``, ``type``: rows carry them after :func:`attach_groups`).
 
-    Bodies are ranked by mean quality (descending; unscored last); years run in
+    Groups are ranked by mean quality (descending; unscored last); years run in
     chronological order (unknown last), ranked by mean quality as well.
     """
     if by not in GROUP_FIELDS:
-        raise ValueError(f"group by 'body' or 'year', not {by!r}")
+        raise ValueError(f"group by one of {', '.join(GROUP_FIELDS)}, not {by!r}")
     field = GROUP_FIELDS[by]
     groups: dict[Any, list[Row]] = {}
     for row in rows:
@@ -545,6 +661,20 @@ def audit_view(session: Session, audit_id: int | None) -> dict[str, Any]:
     }
 
 
+def group_filters(rows: Sequence[Row]) -> list[dict[str, Any]]:
+    """Per group column the rows carry: its labels, its values (for the page's select) and its ranking."""
+    return [
+        {
+            "name": column,
+            "zh": GROUP_LABELS[column][0],
+            "en": GROUP_LABELS[column][1],
+            "values": sorted({str(r.get(column) or UNGROUPED) for r in rows}),
+            "ranking": group_ranking(rows, column),  # type: ignore[arg-type]
+        }
+        for column in group_columns(rows)
+    ]
+
+
 def template_environment() -> Environment:
     return Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -576,6 +706,7 @@ def render_html(
         "docs": [document_view(n, row, cap) for n, row in enumerate(rows, start=1)],
         "by_body": group_ranking(rows, "body"),
         "by_year": group_ranking(rows, "year"),
+        "group_filters": group_filters(rows),
         "cap": cap,
     }
     return template_environment().get_template("ranking.html").render(**context)
