@@ -37,6 +37,7 @@ import secrets
 import shutil
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -423,6 +424,17 @@ async def review_document(doc_id: DocumentId, svc: Svc) -> HTMLResponse:
     return page(mode, **document_context(doc, uploads))
 
 
+BodyName = Annotated[str, Query(min_length=1, max_length=200, description="the body's name as its reports state it")]
+
+
+async def review_years(body: BodyName, svc: Svc) -> HTMLResponse:
+    """One body's reports across years: table fields and their changes, GK601/GK602, copied passages marked."""
+    html = await off_loop(svc, api_store.body_years_page, svc.db_url, body)
+    if html is None:
+        return HTMLResponse(f"<p>没有“{escape(body)}”的已审核报告 no audited report of this body</p>", status_code=404)
+    return HTMLResponse(html, headers={"Content-Security-Policy": content_security_policy("")})
+
+
 # ---- the app -------------------------------------------------------------------------------
 
 Handler = Callable[..., Awaitable[Response]]
@@ -507,6 +519,14 @@ def routes(api: ApiSettings) -> list[Route]:
             tags=("health",),
         ),
         Route("/", review_upload, "GET", {200: HTML_CONTENT}, response_class=HTMLResponse, tags=("review",)),
+        Route(
+            "/review/years",
+            review_years,
+            "GET",
+            {200: HTML_CONTENT, 404: HTML_CONTENT, **errors(422, 503)},
+            response_class=HTMLResponse,
+            tags=("review",),
+        ),
         Route(
             "/review/{doc_id}",
             review_document,

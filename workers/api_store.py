@@ -179,3 +179,12 @@ def database_ok(db_url: str) -> None:
     """Raises when the database does not answer."""
     with session_scope(db_url) as session:
         session.execute(text("SELECT 1"))
+
+
+def body_years_page(db_url: str, body: str) -> str | None:
+    """One body's reports across years as an HTML page (workers.years), or None when none is stored."""
+    from workers.years import body_years, render_html, years_view
+
+    with session_scope(db_url) as session:
+        reports = body_years(session, body)
+    return render_html(years_view(reports, body)) if reports else None
