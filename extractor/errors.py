@@ -17,6 +17,7 @@ class Errors:
     E005 = "unrecognised file type (not text, DOCX, PDF or HTML)"
     E006 = "cannot decode text (tried {tried})"
     E007 = "binary data, not text"
+    E008 = "text too long ({chars} characters; limit {limit} characters)"
     E010 = "not a valid DOCX file: {detail}"
     E011 = "DOCX expands too much (zip bomb?): {detail}"
     E020 = "not a valid PDF file: {detail}"

@@ -14,6 +14,13 @@ after (:func:`purge_queue`).
 Workers: :func:`start_worker` starts one ``celery worker`` process in a
 session of its own (so that :func:`kill_group` can SIGKILL it with its pool
 children), :func:`wait_ready` pings them until they answer.
+
+Outages: :func:`loopback_redis` and :func:`loopback_postgres` start servers of
+the test's own on free ports (a redis-server without persistence; a PostgreSQL
+cluster made by initdb under /tmp, run as the postgres user), which a test may
+stop and start mid-audit; the machine's own servers are never touched.
+:func:`require_loopback` skips, or fails with ``GKAUDIT_REQUIRE_SERVICES=1``,
+where they cannot be started.
 """
 
 from __future__ import annotations
@@ -21,9 +28,11 @@ from __future__ import annotations
 import os
 import random
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -277,3 +286,159 @@ def stop_workers(workers: list[Worker]) -> None:
         stop_worker(w.proc)
         with suppress(ProcessLookupError):
             os.killpg(w.proc.pid, signal.SIGKILL)
+
+
+# ---- loopback servers of a test's own (outages) -------------------------------------------
+
+LOOPBACK_START_TIMEOUT = 60.0
+POSTGRES_BIN = next(iter(sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)), Path("/usr/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_until(check: Callable[[], None], timeout: float, what: str) -> None:
+    """Call ``check`` until it stops raising; TimeoutError naming ``what`` and the last error."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            check()
+            return
+        except Exception as exc:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{what} did not answer within {timeout:.0f} s: {exc}") from exc
+            time.sleep(0.1)
+
+
+@dataclass
+class LoopbackRedis:
+    """A redis-server of the test's own on a free port (no persistence: a restart empties it, as a crash of a
+    server without persistence does); :meth:`stop` and :meth:`start` make an outage."""
+
+    folder: Path
+    port: int
+    proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> None:
+        log = (self.folder / "redis.log").open("ab")
+        self.proc = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
+            + ["--daemonize", "no", "--dir", str(self.folder)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_until(lambda: check_redis(self.url), LOOPBACK_START_TIMEOUT, f"redis-server on port {self.port}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+
+@contextmanager
+def loopback_redis(folder: Path) -> Iterator[LoopbackRedis]:
+    folder.mkdir(parents=True, exist_ok=True)
+    server = LoopbackRedis(folder, free_port())
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+def as_postgres(*command: str) -> subprocess.CompletedProcess[str]:
+    """A PostgreSQL tool run as the postgres user (initdb and the server refuse root)."""
+    return subprocess.run(
+        ["runuser", "-u", "postgres", "--", *command], capture_output=True, text=True, timeout=120, check=True
+    )
+
+
+@dataclass
+class LoopbackPostgres:
+    """A PostgreSQL cluster of the test's own (initdb in a folder under /tmp that the postgres user owns), on
+    a free port with its socket in that folder, trust authentication; :meth:`stop` and :meth:`start` make an
+    outage (``pg_ctl stop -m fast``: every connection is cut, as in a restart)."""
+
+    folder: Path
+    port: int
+
+    @property
+    def data(self) -> Path:
+        return self.folder / "data"
+
+    @property
+    def admin_url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def init(self) -> None:
+        as_postgres(str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
+
+    def start(self) -> None:
+        options = (
+            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=60"
+        )
+        as_postgres(
+            str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-l", str(self.folder / "server.log"),
+            "-o", options, "-w", "-t", str(int(LOOPBACK_START_TIMEOUT)), "start",
+        )  # fmt: skip
+        wait_until(lambda: check_postgres(self.admin_url), LOOPBACK_START_TIMEOUT, f"PostgreSQL on port {self.port}")
+
+    def stop(self) -> None:
+        if (self.data / "postmaster.pid").exists():
+            as_postgres(str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def database(self) -> str:
+        """A new empty database's SQLAlchemy URL."""
+        name = f"gkaudit_fault_{secrets.token_hex(4)}"
+        with psycopg.connect(**_psycopg_kwargs(self.admin_url), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+
+@contextmanager
+def loopback_postgres() -> Iterator[LoopbackPostgres]:
+    folder = Path(tempfile.mkdtemp(prefix="gkaudit-pg-"))
+    shutil.chown(folder, "postgres", "postgres")
+    server = LoopbackPostgres(folder, free_port())
+    try:
+        server.init()
+        server.start()
+        yield server
+    finally:
+        with suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+            server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def loopback_tools_missing() -> str | None:
+    """Why loopback servers cannot be started here, or None."""
+    if shutil.which("redis-server") is None:
+        return "redis-server is not installed"
+    if not (POSTGRES_BIN / "initdb").exists() or shutil.which("runuser") is None:
+        return f"PostgreSQL's initdb ({POSTGRES_BIN}) or runuser is missing"
+    if os.geteuid() != 0:
+        return "starting a PostgreSQL cluster as the postgres user needs root"
+    return None
+
+
+def require_loopback() -> None:
+    """Skip (or, with GKAUDIT_REQUIRE_SERVICES=1, fail) when loopback servers cannot be started."""
+    if (reason := loopback_tools_missing()) is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"loopback servers for the outage tests: {reason}", pytrace=False)
+    pytest.skip(reason)

@@ -150,3 +150,39 @@ def test_review_page_shows_the_reason_of_a_refused_upload(page: Any, server: Liv
     drop_file(page, "#drop", "report.txt", "一、总体情况\n".encode())
     error.wait_for(state="visible")
     assert "401" in error.inner_text() and "bearer token" in error.inner_text()
+
+
+def test_the_review_page_shows_and_sets_a_finding_s_triage(page: Any, server: LiveServer, tmp_path: Path) -> None:
+    """Issue 24 item 3: a finding is dismissed from the page (a reason is asked for first), the page then shows
+    it dismissed with its reason, and the API's document says the same."""
+    import json
+
+    district = Path(__file__).resolve().parents[1] / "corpus" / "district"
+    manifest = json.loads((district / "manifest.json").read_text(encoding="utf-8"))
+    body = next(b for b in manifest["bodies"] if b["cell_typo"])
+    ((year, _),) = body["cell_typo"].items()
+    report = district / body["files"][year]
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    open_upload(page, server)
+    drop_file(page, "#drop", report.name, report.read_bytes())
+    page.wait_for_url("**/review/*")
+    bar = page.locator("article.finding div.triage").first
+    finding_id = bar.get_attribute("data-finding")
+    assert bar.get_attribute("data-state") == "open"
+    bar.locator('button[data-set="dismissed"]').click()
+    assert "理由" in bar.locator(".triage-error").inner_text()  # nothing sent without a reason
+    bar.locator("input.why").fill("核对原件，表格转换误读")
+    with page.expect_navigation():
+        bar.locator('button[data-set="dismissed"]').click()
+    marked = page.locator(f'div.triage[data-finding="{finding_id}"]')
+    assert marked.get_attribute("data-state") == "dismissed"
+    assert "核对原件，表格转换误读" in marked.inner_text()
+    shot = tmp_path / "review-triage.png"
+    page.screenshot(path=str(shot), full_page=True)
+    print(f"\nreview page triage screenshot: {shot}")
+    doc_id = page.locator("#document").get_attribute("data-id")
+    with server.client() as client:
+        findings = client.get(f"/v1/documents/{doc_id}").json()["findings"]
+    assert [f["triage"] for f in findings if f["id"] == finding_id] == ["dismissed"]
+    assert errors == []

@@ -81,7 +81,7 @@ def test_xlsx_counts_equal_the_json_ranking(exported: tuple[list[dict], Path]) -
     assert sum(f["级别 severity"] == "error" for f in findings) == sum(
         f["severity"] == "error" for r in rows for f in [*r["findings"], *r["corpus_findings"]]
     )
-    assert {f["处理状态 triage"] for f in findings} == {"open"}
+    assert {f["处理状态 triage"] for f in findings} == {"待处理"}  # nothing marked in this store
     assert {f["上级 parent"] for f in findings} <= {r["parent"] for r in rows}
     assert {"GK601", "GK602"} <= {f["规则 rule"] for f in findings}
 
@@ -190,4 +190,6 @@ def test_audit_date_is_the_day_it_finished_or_began() -> None:
 def test_finding_fields_as_written() -> None:
     finding = {"evidence": {"cells": {"applications.new.total": {"value": 7, "raw": "７"}}}}
     assert cells_text(finding).endswith("：7（原文“７”）")
-    assert triage_state(finding) == "open"
+    assert triage_state(finding) == "待处理"
+    dismissed = finding | {"triage": "dismissed", "triage_reason": "表格系转换错误"}
+    assert triage_state(dismissed) == "已排除：表格系转换错误"

@@ -67,6 +67,8 @@ from workers.api_models import (
     Health,
     Probe,
     QueuedCheck,
+    TriageDone,
+    TriageRequest,
     audits_body,
     errors,
     json_errors,
@@ -88,6 +90,7 @@ from workers.output_schema import check_output_schema
 from workers.pipeline import PIPELINE_VERSION, Outcome
 from workers.settings import Settings
 from workers.storage import content_hash
+from workers.triage import TriageError
 
 log = logging.getLogger("gkaudit.api")
 T = TypeVar("T")
@@ -343,6 +346,22 @@ DocumentId = Annotated[
 ]
 
 
+FindingId = Annotated[
+    str, PathParam(pattern=r"^[0-9a-f]{8,64}$", description="a finding's id, or 8+ of its first digits")
+]
+
+
+async def set_finding_triage(doc_id: DocumentId, finding_id: FindingId, body: TriageRequest, svc: Svc) -> Response:
+    """Mark a finding confirmed, dismissed (with a reason) or open; it stays through re-runs and upgrades."""
+    try:
+        done = await off_loop(svc, api_store.set_triage, svc.db_url, doc_id, finding_id, body.state, body.reason)
+    except TriageError as exc:
+        raise Rejected(422, str(exc)) from None
+    if done is None:
+        raise Rejected(404, f"no finding {finding_id} on an audited document {doc_id}")
+    return JSON(TriageDone(**done).model_dump())
+
+
 async def get_document(doc_id: DocumentId, svc: Svc) -> Response:
     """One document's findings (and its whole result), by content hash."""
     doc = await off_loop(svc, api_store.document, svc.db_url, doc_id)
@@ -504,6 +523,13 @@ def routes(api: ApiSettings) -> list[Route]:
             get_document,
             "GET",
             {200: _json_schema(DocumentFindings, "the document"), **errors(404, 422, 503)},
+        ),
+        Route(
+            "/v1/documents/{doc_id}/findings/{finding_id}/triage",
+            set_finding_triage,
+            "POST",
+            {200: _json_schema(TriageDone, "the mark, stored"), **errors(*writes, 404, 503)},
+            write=True,
         ),
         Route(
             "/v1/schema/check-output",

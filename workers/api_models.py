@@ -77,7 +77,10 @@ class DocumentFindings(BaseModel):
     audits: list[int]
     findings: list[dict[str, Any]]
     corpus_findings: list[dict[str, Any]]
-    result: dict[str, Any]
+    result: dict[str, Any] = Field(description="the stored result: what `gkaudit check` printed")
+    review: dict[str, Any] | None = Field(
+        None, description="the reviewers' triage counts, corrected cells and the score without dismissed findings"
+    )
 
 
 class Probe(BaseModel):
@@ -154,3 +157,15 @@ ERROR_TEXT = {
     429: "too many audits running; retry later",
     503: "the server is busy or a backing service does not answer",
 }
+
+
+class TriageRequest(BaseModel):
+    state: Literal["open", "confirmed", "dismissed"] = Field(description="the reviewer's mark")
+    reason: str | None = Field(None, max_length=1000, description="why: required to dismiss")
+
+
+class TriageDone(BaseModel):
+    id: str = Field(description="the finding's identity (content hash, rule, metric, evidence): the mark's key")
+    document: str
+    state: str
+    reason: str | None

@@ -145,6 +145,9 @@ def full_tables(findings: Iterable[Mapping[str, Any]], payload: Mapping[str, Any
 # ---- the page -----------------------------------------------------------------------------
 
 
+TRIAGE_LABELS = {"open": "待处理 open", "confirmed": "已确认 confirmed", "dismissed": "已排除 dismissed"}
+
+
 def severity_groups(findings: list[dict[str, Any]], payload: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Findings by severity (errors first), each the ranking's view plus its marked table rows."""
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -154,6 +157,10 @@ def severity_groups(findings: list[dict[str, Any]], payload: Mapping[str, Any]) 
             "metric": finding.get("metric") or "",
             "section": SECTION_LABELS.get(((finding.get("evidence") or {}).get("claim") or {}).get("section") or ""),
             "tables": finding_tables(finding, payload),
+            "id": finding.get("id") or "",
+            "triage": finding.get("triage") or "open",
+            "triage_zh": TRIAGE_LABELS.get(finding.get("triage") or "open", ""),
+            "triage_reason": finding.get("triage_reason") or "",
         }
         groups.setdefault(finding.get("severity") or "info", []).append(view)
     order = {s: i for i, s in enumerate(SEVERITY_ORDER)}
@@ -191,7 +198,8 @@ def document_context(doc: Mapping[str, Any], uploads_audit: int | None) -> dict[
         "corpus_findings": doc.get("corpus_findings") or [],
         "tables": full_tables(findings, payload),
         "completeness": completeness_view(payload),
-        "quality": payload.get("quality"),
+        "quality": (doc.get("review") or {}).get("quality", payload.get("quality")),
+        "review": doc.get("review") or {},
         "audits": [{"id": a, "uploads": a == uploads_audit} for a in audits],
     }
 

@@ -90,6 +90,7 @@ def document(db_url: str, ident: str) -> dict[str, Any] | None:
         if result is None:
             return _pending(session, ident)
         payload = dict(result.payload or {})
+        seen = reviewed_payload(session, result.content_hash, payload, result.status)
         return {
             "id": result.content_hash,
             "status": result.status,
@@ -97,9 +98,10 @@ def document(db_url: str, ident: str) -> dict[str, Any] | None:
             "error": result.error,
             "pipeline_version": result.pipeline_version,
             "audits": _audits_of(session, result.content_hash),
-            "findings": payload_findings(payload),
+            "findings": payload_findings(seen),
             "corpus_findings": _corpus_findings(session, result.content_hash),
             "result": payload,
+            "review": review_summary(seen) if result.status == "done" else None,
         }
 
 
@@ -188,3 +190,42 @@ def body_years_page(db_url: str, body: str) -> str | None:
     with session_scope(db_url) as session:
         reports = body_years(session, body)
     return render_html(years_view(reports, body)) if reports else None
+
+
+def review_summary(seen: dict[str, Any]) -> dict[str, Any]:
+    """What the reviewers changed: the counts of open, confirmed and dismissed findings, the corrected
+    cells (extracted and corrected values), and the quality score without the dismissed findings."""
+    return {"triage": seen.get("triage"), "corrections": seen.get("corrections") or {}, "quality": seen.get("quality")}
+
+
+def reviewed_payload(session: Any, digest: str, payload: dict[str, Any], status: str) -> dict[str, Any]:
+    """The stored payload as the reviewers left it (workers.triage): findings marked, cells corrected."""
+    if status != "done":
+        return payload
+    from workers.triage import corrections_for, marks_for, triaged
+
+    return triaged(digest, payload, marks_for(session, [digest]), corrections_for(session, [digest])[digest])
+
+
+def set_triage(db_url: str, doc: str, finding: str, state: str, reason: str | None) -> dict[str, Any] | None:
+    """Mark one finding of one document (each by its id or a prefix of it); None when either is unknown.
+    A mark that cannot be taken (dismissed without a reason) raises workers.triage.TriageError."""
+    from workers.triage import find_by_id, set_mark
+
+    with session_scope(db_url) as session:
+        newest_first = (Result.pipeline_version == PIPELINE_VERSION).desc(), Result.id.desc()
+        query = select(Result).where(Result.content_hash.startswith(doc.lower()), Result.status == "done")
+        result = session.scalars(query.order_by(*newest_first).limit(1)).first()
+        if result is None:
+            return None
+        seen = reviewed_payload(session, result.content_hash, dict(result.payload or {}), result.status)
+        chosen = find_by_id(seen.get("findings", []), finding)
+        if chosen is None:
+            return None
+        identity = set_mark(session, result.content_hash, chosen, state, reason)
+        return {
+            "id": identity,
+            "document": result.content_hash,
+            "state": state,
+            "reason": (reason or "").strip() or None,
+        }

@@ -37,7 +37,7 @@ ZIP_SIGNATURES = (b"PK\x03\x04", b"PK\x05\x06")
 DOCX_MARKER = "word/document.xml"
 SKIPPED_PARTS = ("__MACOSX",)
 # Extractor reasons that deserve another status than 422 (the document cannot be processed).
-STATUS_BY_CODE = {"E004": 413, "E005": 415, "E007": 415}
+STATUS_BY_CODE = {"E004": 413, "E005": 415, "E007": 415, "E008": 413}
 # What a corrupt archive or member raises while it is read.
 ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, zlib.error, lzma.LZMAError)
 

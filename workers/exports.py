@@ -38,8 +38,12 @@ Finding = dict[str, Any]
 
 
 def triage_state(finding: Finding) -> str:
-    """The reviewer's mark on a finding.  Triage is not stored yet: every finding is "open"."""
-    return "open"
+    """The reviewer's mark on a finding (workers.triage), in Chinese: 待处理, 已确认 or 已排除 (with its reason)."""
+    from workers.triage import STATE_ZH
+
+    state = finding.get("triage", "open")
+    reason = finding.get("triage_reason")
+    return f"{STATE_ZH.get(state, state)}：{reason}" if reason else STATE_ZH.get(state, state)
 
 
 def cells_text(finding: Finding) -> str:
@@ -74,6 +78,10 @@ RANKING_COLUMNS: tuple[tuple[str, Callable[[Row], Any]], ...] = (
     ("数字 claims", lambda r: r["claims_total"]),
     ("发现 findings", lambda r: len(r["findings"])),
     ("跨文件 corpus", lambda r: len(r["corpus_findings"])),
+    *(
+        (f"{zh} {state}", lambda r, state=state: (r.get("triage") or {}).get(state, 0))
+        for state, zh in (("open", "待处理"), ("confirmed", "已确认"), ("dismissed", "已排除"))
+    ),
     ("状态 status", lambda r: r["status"]),
     ("原因 reason", lambda r: r["error"] if r["status"] != "done" else None),
     ("文件 file", lambda r: r["path"]),
@@ -233,9 +241,11 @@ def select_report(rows: Sequence[Row], body: str, year: int | None = None) -> Ro
 
 
 def notice_items(row: Row) -> list[dict[str, str]]:
-    """The notice's numbered items: errors first, then warnings; info findings are left out."""
+    """The notice's numbered items: errors first, then warnings; info findings and those the reviewer
+    dismissed are left out."""
     order = {s: i for i, s in enumerate(NOTICE_SEVERITIES)}
-    chosen = sorted((f for f in all_findings(row) if f.get("severity") in order), key=lambda f: order[f["severity"]])
+    kept = (f for f in all_findings(row) if f.get("severity") in order and f.get("triage") != "dismissed")
+    chosen = sorted(kept, key=lambda f: order[f["severity"]])
     return [
         {
             "severity_zh": SEVERITY_LABELS[f["severity"]][0],

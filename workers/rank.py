@@ -19,12 +19,14 @@ import csv
 import json
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy import select
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from extractor.checks.corpus import body_key
@@ -40,6 +42,9 @@ GroupBy = Literal["body", "year", "parent", "region", "type"]
 
 CHUNK = 500
 DETAILS_CAP = 50
+# The page's details part lists the best-ranked documents only: at 20,000 documents their findings would
+# make a page no browser opens quickly; every document stays in the table, and whole in the CSV and JSON.
+DETAILS_DOCS = 1000
 STATUS_ORDER = {"done": 0, "failed": 1, "pending": 2}
 STATUS_ZH = {"done": "完成", "failed": "失败", "pending": "未完成"}
 SEVERITY_ORDER = ("error", "warning", "info")
@@ -138,7 +143,9 @@ RESULT_COLUMNS = (
     Result.warnings,
     Result.claims_total,
     Result.claims_verified,
-    Result.payload,
+    # As stored, not through ReportPayload: the ranking needs no plain cells put back (they were half of
+    # reading 20,000 payloads), and orjson reads the text several times faster than json.
+    type_coerce(Result.payload, Text).label("payload"),
 )
 
 
@@ -147,7 +154,10 @@ def _results(session: Session, hashes: Sequence[str], version: str) -> Iterator[
     for chunk in _chunks(hashes):
         stmt = select(*RESULT_COLUMNS).where(Result.pipeline_version == version, Result.content_hash.in_(chunk))
         for row in session.execute(stmt):
-            yield dict(row._mapping)
+            mapping = dict(row._mapping)
+            payload = mapping["payload"]
+            mapping["payload"] = orjson.loads(payload) if isinstance(payload, str | bytes) else payload or {}
+            yield mapping
 
 
 def corpus_findings(session: Session, audit_id: int) -> dict[str, list[dict[str, Any]]]:
@@ -202,10 +212,57 @@ def payload_findings(payload: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+@dataclass(frozen=True)
+class Reviews:
+    """The reviewers' triage marks and cell corrections of the audit's documents (workers.triage)."""
+
+    marks: dict[str, Any]  # finding identity → Mark
+    corrections: dict[str, list[Any]]  # content hash → its corrected cells
+
+
+def reviews(session: Session, hashes: Sequence[str]) -> Reviews:
+    from workers.triage import corrections_for, marks_for
+
+    marks: dict[str, Any] = {}
+    corrections: dict[str, list[Any]] = {}
+    for chunk in _chunks(hashes):
+        marks.update(marks_for(session, chunk))
+        corrections.update({k: v for k, v in corrections_for(session, chunk).items() if v})
+    return Reviews(marks, corrections)
+
+
+def reviewed_result(digest: str, r: dict[str, Any], reviewed: Reviews) -> dict[str, Any]:
+    """The stored result as the reviewers left it: cells corrected and re-checked, findings marked, the
+    score without the dismissed ones, the counts of open, confirmed and dismissed findings."""
+    from workers.triage import triage_counts, triaged, with_marks
+
+    payload = r.get("payload") or {}
+    if r.get("status") != "done":
+        return r
+    corrections = reviewed.corrections.get(digest, [])
+    if not corrections and not reviewed.marks:
+        findings = with_marks(digest, payload.get("findings", []), {})
+        return {**r, "payload": {**payload, "findings": findings, "triage": triage_counts(findings)}}
+    seen = triaged(digest, payload, reviewed.marks, corrections)
+    counted = [f for f in seen["findings"] if f["triage"] != "dismissed"]
+    return {
+        **r,
+        "payload": seen,
+        "quality": seen["quality"],
+        "errors": sum(f["severity"] == "error" for f in counted),
+        "warnings": sum(f["severity"] == "warning" for f in counted),
+    }
+
+
 def _document_row(
-    audit_id: int, digest: str, paths: list[str], result: dict[str, Any] | None, corpus: list[dict[str, Any]]
+    audit_id: int,
+    digest: str,
+    paths: list[str],
+    result: dict[str, Any] | None,
+    corpus: list[dict[str, Any]],
+    reviewed: Reviews | None = None,
 ) -> Row:
-    r = result or {}
+    r = reviewed_result(digest, result, reviewed) if result and reviewed else result or {}
     payload = r.get("payload") or {}
     completeness = payload.get("completeness") or {}
     return {
@@ -230,6 +287,8 @@ def _document_row(
         "claims_verified": r.get("claims_verified") or 0,
         "findings": payload_findings(payload),
         "corpus_findings": corpus,
+        "triage": payload.get("triage") or {"open": 0, "confirmed": 0, "dismissed": 0},
+        "corrected_cells": sorted(payload.get("corrections") or {}),
     }
 
 
@@ -264,8 +323,9 @@ def ranking(session: Session, audit_id: int | None = None) -> list[Row]:
     contents = audit_contents(session, audit.id)
     results = {r["content_hash"]: r for r in _results(session, list(contents), audit.pipeline_version)}
     corpus = corpus_findings(session, audit.id)
+    reviewed = reviews(session, list(contents))
     rows = [
-        _document_row(audit.id, digest, paths, results.pop(digest, None), corpus.get(digest, []))
+        _document_row(audit.id, digest, paths, results.pop(digest, None), corpus.get(digest, []), reviewed)
         for digest, paths in contents.items()
     ]
     rows.sort(key=_sort_key)
@@ -624,12 +684,14 @@ def _percent(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.0f}"
 
 
-def document_view(n: int, row: Row, cap: int = DETAILS_CAP) -> dict[str, Any]:
-    groups, hidden = severity_groups(row["findings"], cap)
-    corpus, corpus_hidden = severity_groups(row["corpus_findings"], cap)
+def document_view(n: int, row: Row, cap: int = DETAILS_CAP, details: bool = True) -> dict[str, Any]:
+    """A document's line in the table, and (``details``) its findings for the page's details part."""
+    groups, hidden = severity_groups(row["findings"], cap) if details else ([], 0)
+    corpus, corpus_hidden = severity_groups(row["corpus_findings"], cap) if details else ([], 0)
     components = row["quality_components"]
     return {
         "id": f"doc-{n}",
+        "details": details,
         "row": row,
         "agency": row["agency"] or "（未载明机关）",
         "status_zh": STATUS_ZH.get(row["status"], row["status"]),
@@ -703,7 +765,8 @@ def render_html(
         "weights": weights_view(),
         "unscored_problems": any(r["quality_components"].get("problems_section") is None for r in scored),
         "chart": histogram_svg(histogram(rows)),
-        "docs": [document_view(n, row, cap) for n, row in enumerate(rows, start=1)],
+        "docs": [document_view(n, row, cap, n <= DETAILS_DOCS) for n, row in enumerate(rows, start=1)],
+        "details_docs": DETAILS_DOCS if len(rows) > DETAILS_DOCS else None,
         "by_body": group_ranking(rows, "body"),
         "by_year": group_ranking(rows, "year"),
         "group_filters": group_filters(rows),

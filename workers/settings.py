@@ -16,6 +16,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_STATE_DIR = Path(".gkaudit")
+MIB = 1 << 20
 # kombu's virtual transports poll once a second by default: too slow for documents that take milliseconds.
 EMBEDDED_POLL_SECONDS = 0.01
 EMBEDDED_TRANSPORT = "workers.fs_transport:Transport"
@@ -33,7 +34,12 @@ class Settings(BaseSettings):
     max_tasks_per_child: int = Field(500, ge=1)
     visibility_timeout: float = Field(300.0, gt=0, description="Redis: seconds before an unacked task is redelivered")
     stall_seconds: float = Field(30.0, gt=0, description="no progress for this long: re-queue what has no result")
-    max_retries: int = Field(3, ge=0, description="retries of a transient failure (database unreachable…)")
+    db_wait_seconds: float = Field(
+        20.0, ge=0, description="a worker waits this long for a database away, then puts the message back on the queue"
+    )
+    worker_memory_bytes: int = Field(
+        3072 * MIB, ge=0, description="address space of each worker pool process; 0: no limit"
+    )
     # A message costs a worker some 8 ms (its delivery, a lookup, a commit, its acknowledgement), about one text
     # report's audit: under 1 % of a message of 128.  The last messages are smaller (workers.runner.batch_sizes;
     # bench/batch_schedule.py weighs both).  Big files (PDFs, far slower a document) go a few a message by their

@@ -5,6 +5,12 @@ a redelivered task inserts nothing new (``INSERT … ON CONFLICT DO NOTHING``).
 Findings and claims are rows of their result, written in the same transaction.
 SQLite is the default (WAL, so the workers and the progress bar can share it);
 PostgreSQL at scale.
+
+Documents travel by content: the runner stores each content it queues once, by
+its hash, in :class:`Content` (BLOB on SQLite, bytea on PostgreSQL), and a
+worker reads it from there; a worker needs the broker and the database, no file
+system shared with the runner.  :func:`prune_contents` removes what no audit
+still needs.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     Select,
     String,
     Table,
@@ -36,6 +43,7 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     create_engine,
+    delete,
     event,
     func,
     insert,
@@ -83,6 +91,18 @@ class AuditDocument(Base):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     audit: Mapped[Audit] = relationship(back_populates="documents")
+
+
+class Content(Base):
+    """A document's bytes, once per content hash, where every worker can read them (the messages carry only
+    hashes).  ``name``: the path it was first queued under, the name its result is stored with."""
+
+    __tablename__ = "contents"
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 def plain_text(value: Any) -> str | None:
@@ -204,6 +224,33 @@ class CorpusFinding(Base):
     message_zh: Mapped[str] = mapped_column(Text)
     message_en: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class TriageMark(Base):
+    """A reviewer's mark on a finding, kept by the finding's identity (workers.triage.finding_identity): it
+    survives re-runs and pipeline upgrades for as long as the finding still appears."""
+
+    __tablename__ = "triage"
+    identity: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    rule: Mapped[str] = mapped_column(String(8))
+    metric: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(16))  # open, confirmed, dismissed
+    reason: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now, onupdate=now)
+
+
+class CellCorrection(Base):
+    """A reviewer's value for a cell the reader misread; the extracted value stays in the result beside it."""
+
+    __tablename__ = "cell_corrections"
+    __table_args__ = (UniqueConstraint("content_hash", "key"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    key: Mapped[str] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
 
 
 # ---- engine ----------------------------------------------------------------------------
@@ -499,3 +546,64 @@ def find_result(session: Session, doc: str) -> Result | None:
         (Result.content_hash.in_(by_path)) | (Result.path == doc) | (Result.content_hash.startswith(doc.lower()))
     )
     return session.scalars(query.order_by(Result.id.desc()).limit(1)).first()
+
+
+# ---- contents ------------------------------------------------------------------------------
+
+# A content no audit document names is kept this long before a prune may remove it: the runner stores
+# contents before it records its audit's documents.
+UNREFERENCED_GRACE_SECONDS = 3600.0
+
+
+def stored_contents(session: Session, hashes: Iterable[str]) -> set[str]:
+    """The contents among ``hashes`` that the content table already holds."""
+    wanted = list(set(hashes))
+    found: set[str] = set()
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
+        found.update(session.scalars(select(Content.content_hash).where(among)))
+    return found
+
+
+def store_content(url: str, digest: str, name: str, data: bytes) -> bool:
+    """Store one content (its own transaction: one document's bytes in memory at a time); False when it
+    was there already."""
+    with session_scope(url) as session:
+        stmt = insert_statement(session, Content.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
+        row = {"content_hash": digest, "name": name, "size": len(data), "data": data, "created_at": now()}
+        return bool(session.execute(stmt.returning(Content.__table__.c.content_hash), [row]).all())
+
+
+def read_contents(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, bytes]]:
+    """(name, bytes) of each of these contents the table holds."""
+    wanted = list(set(hashes))
+    found: dict[str, tuple[str, bytes]] = {}
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
+        for digest, name, data in session.execute(
+            select(Content.content_hash, Content.name, Content.data).where(among)
+        ):
+            found[digest] = (name, bytes(data))
+    return found
+
+
+def prunable_contents(version: str, unreferenced_before: datetime) -> Select[tuple[str]]:
+    """Contents no audit still needs: those with a result of ``version`` (an audit of them is cached), and
+    those no audit document names that were stored before ``unreferenced_before``."""
+    audited = select(Result.content_hash).where(Result.pipeline_version == version)
+    named = select(AuditDocument.content_hash)
+    return select(Content.content_hash).where(
+        Content.content_hash.in_(audited)
+        | (Content.content_hash.not_in(named) & (Content.created_at < unreferenced_before))
+    )
+
+
+def prune_contents(
+    session: Session, version: str, grace_seconds: float = UNREFERENCED_GRACE_SECONDS
+) -> tuple[int, int]:
+    """Remove the contents no audit still needs (:func:`prunable_contents`); (contents, bytes) removed."""
+    cutoff = datetime.fromtimestamp(now().timestamp() - grace_seconds, UTC)
+    doomed = Content.content_hash.in_(prunable_contents(version, cutoff))
+    count, size = session.execute(select(func.count(), func.coalesce(func.sum(Content.size), 0)).where(doomed)).one()
+    session.execute(delete(Content).where(doomed))
+    return int(count), int(size)

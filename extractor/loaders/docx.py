@@ -30,6 +30,8 @@ OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # The ratio check only matters for members big enough to hurt; a tiny part
 # that compresses 500:1 is harmless.
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
+# Bytes inflated per read of a member: what reading a member holds beyond its own bytes.
+INFLATE_CHUNK = 64 * 1024
 
 # Tables nested deeper than this are flattened to plain text (and recursion stays bounded).
 MAX_NESTING = 16
@@ -79,7 +81,7 @@ def _read_document_xml(data: bytes, limits: Limits) -> bytes:
             _check_zip_limits(infos, limits)
             if DOCUMENT_PART not in zf.namelist():
                 raise ExtractError("E010", detail=f"the zip has no {DOCUMENT_PART}")
-            return zf.read(DOCUMENT_PART)
+            return read_member(zf, zf.getinfo(DOCUMENT_PART), limits.max_docx_uncompressed_bytes)
     except zipfile.BadZipFile as exc:
         raise ExtractError("E010", detail=f"not a readable zip archive ({exc})") from exc
     except (zipfile.LargeZipFile, NotImplementedError, EOFError, OSError, zlib.error, RuntimeError) as exc:
@@ -88,11 +90,32 @@ def _read_document_xml(data: bytes, limits: Limits) -> bytes:
         raise ExtractError("E010", detail=f"cannot unpack the zip archive ({exc})") from exc
 
 
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, most: int) -> bytes:
+    """A member's bytes, inflated ``INFLATE_CHUNK`` at a time: never more than ``most`` bytes, whatever it declares.
+
+    ``ZipFile.read`` inflates a member's whole compressed data in one call and
+    only then cuts it to the declared size: a member that declares 1 KiB but
+    inflates to 1 GiB took over 2 GB before its CRC was found wrong.  Read in
+    chunks, zipfile stops at the declared size (then checks the CRC), and the
+    count here stops at ``most`` whatever the header says.
+    """
+    parts: list[bytes] = []
+    total = 0
+    with zf.open(info) as member:
+        while chunk := member.read(INFLATE_CHUNK):
+            total += len(chunk)
+            if total > most:
+                raise ExtractError("E011", detail=f"{info.filename} inflates past the limit of {most} bytes")
+            parts.append(chunk)
+    return b"".join(parts)
+
+
 def _check_zip_limits(infos: list[zipfile.ZipInfo], limits: Limits) -> None:
     """Reject archives that would expand too much, using the sizes the zip declares.
 
-    zipfile never returns more than a member's declared ``file_size``, so the
-    declared sizes bound what reading can produce.
+    zipfile never returns more than a member's declared ``file_size``, and
+    :func:`read_member` inflates in bounded chunks, so the declared sizes bound
+    what reading can produce (a header that lies ends in a CRC error).
     """
     if len(infos) > limits.max_docx_members:
         raise ExtractError("E011", detail=f"{len(infos)} members (limit {limits.max_docx_members})")

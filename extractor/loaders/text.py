@@ -107,7 +107,7 @@ def _checked(text: str, encoding: str) -> str:
 def load_text(data: bytes, limits: Limits) -> Document:
     text, encoding = decode_text(data, limits)
     if len(text) > limits.max_text_chars:
-        raise ExtractError("E004", size=len(data), limit=limits.max_text_chars)
+        raise ExtractError("E008", chars=len(text), limit=limits.max_text_chars)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     simplified = to_simplified(text)
     text = PIPE_RULE_LINE.sub("", simplified.text)
