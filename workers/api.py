@@ -549,7 +549,7 @@ def routes(api: ApiSettings) -> list[Route]:
             "/review/years",
             review_years,
             "GET",
-            {200: HTML_CONTENT, 404: HTML_CONTENT, **errors(422, 503)},
+            {200: HTML_CONTENT, 404: HTML_CONTENT, **json_errors(422, 503)},
             response_class=HTMLResponse,
             tags=("review",),
         ),
