@@ -156,7 +156,7 @@ def test_extract_writes_inside_its_folder_and_cleans_up_on_refusal(tmp_path: Pat
 # ---- reasons, settings, token ---------------------------------------------------------------------
 
 
-SAMPLE_PARAMS = {"size": 1, "limit": 2, "tried": "utf-8", "detail": "x", "pages": 3}
+SAMPLE_PARAMS = {"size": 1, "limit": 2, "tried": "utf-8", "detail": "x", "pages": 3, "chars": 4}
 
 
 @pytest.mark.parametrize("code", sorted(c for c in dir(Errors) if c.startswith("E")))

@@ -10,10 +10,10 @@ import pytest
 
 import corpus.schema as schema
 from extractor import formats
+from extractor.checks import corpus as corpus_rules
 from extractor.checks import keys
 from extractor.fields import labels
 from extractor.loaders import flattened_templates as templates
-from workers import corpus_checks
 
 SPEC = Path("/work/shared/spec/fields.md")
 FVS = formats.FORMAT_IDS
@@ -206,7 +206,7 @@ def test_generator_schema_is_the_definition(fv: str) -> None:
 
 def test_corpus_checks_columns_are_the_definition() -> None:
     table = formats.FORMATS[formats.DEFAULT_FORMAT].table("三")
-    assert tuple(c.key for c in table.columns) == corpus_checks.APPLICANT_COLUMNS
+    assert tuple(c.key for c in table.columns) == corpus_rules.APPLICANT_COLUMNS
 
 
 def test_grid_mapping_labels_cover_the_definition() -> None:

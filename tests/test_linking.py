@@ -97,7 +97,14 @@ def test_approximate_claims_within_their_direction() -> None:
 
 
 def test_missing_cell_is_unverifiable() -> None:
-    assert statuses("主动公开政府信息513条。", {}) == [("513条", "stats.active.total", "unverifiable")]
+    legacy = {"stats.active.website": 400}  # the legacy table is there, its 主动公开政府信息数 cell is not
+    assert statuses("主动公开政府信息513条。", legacy) == [("513条", "stats.active.total", "unverifiable")]
+
+
+def test_legacy_statistics_are_linked_only_where_the_document_has_that_table() -> None:
+    """The 2019 and 2021 formats dropped the 统计指标 table: their 主动公开…条 counts no cell of theirs."""
+    assert statuses("主动公开政府信息513条。", {"applications.new.total": 3}) == [("513条", None, "unverifiable")]
+    assert statuses("主动公开政府信息513条。", {"stats.active.total": 513})[0][1:] == ("stats.active.total", "match")
 
 
 def test_format_alternatives() -> None:
