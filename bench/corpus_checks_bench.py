@@ -23,14 +23,14 @@ from pathlib import Path
 from benchlib import generate_corpus, print_table
 
 from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
-from workers.corpus_checks import (
+from workers.audit.corpus_checks import (
     COPY_THRESHOLD,
     Doc,
     carried_over_mismatches,
     copied_sections,
     section_text,
 )
-from workers.pipeline import audit_bytes
+from workers.audit.stages import audit_bytes
 
 TEMPLATES = 5
 COPIES = 200

@@ -56,10 +56,10 @@ from tests.services import (  # noqa: E402
 from tests.test_content_store import start_hidden_worker  # noqa: E402
 from tests.test_faults_embedded import cli_audit, cli_env, wait_for  # noqa: E402
 from tests.test_faults_services import psycopg_url, result_counts  # noqa: E402
-from workers.runner import run_audit, send, store_contents  # noqa: E402
-from workers.settings import Settings  # noqa: E402
-from workers.storage import content_hash  # noqa: E402
-from workers.tasks import make_app  # noqa: E402
+from workers.queue.runner import run_audit, send, store_contents  # noqa: E402
+from workers.queue.settings import Settings  # noqa: E402
+from workers.queue.tasks import make_app  # noqa: E402
+from workers.store import content_hash  # noqa: E402
 
 START_TIMEOUT = 300.0
 RUN_TIMEOUT = 1800.0

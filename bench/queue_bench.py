@@ -5,7 +5,7 @@
 Documents: generated reports as text files (fixed seeds, each a distinct
 content), a fresh set for every timed run: neither this process nor a worker
 has seen them before, so no cache (the completeness elements are cached per
-section text) favours either side.  Pure time: :func:`workers.pipeline.audit_bytes`
+section text) favours either side.  Pure time: :func:`workers.audit.stages.audit_bytes`
 over the same bytes in this process (jieba and spaCy loaded beforehand), and
 for N workers also in a pool of N processes forked from it (the wall time the
 machine needs to run the pure function N-wide: two processes on two cores are
@@ -95,13 +95,13 @@ from tests.services import (  # noqa: E402
     wait_ready,
     write_corpus,
 )
-from workers import runner  # noqa: E402
-from workers.corpus_checks import run_corpus_checks  # noqa: E402
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row  # noqa: E402
-from workers.runner import run_audit  # noqa: E402
-from workers.settings import Settings  # noqa: E402
-from workers.storage import ClaimRow, FindingRow, Result, content_hash, session_scope, store_results  # noqa: E402
-from workers.tasks import make_app  # noqa: E402
+from workers.audit.corpus_checks import run_corpus_checks  # noqa: E402
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row  # noqa: E402
+from workers.queue import runner  # noqa: E402
+from workers.queue.runner import run_audit  # noqa: E402
+from workers.queue.settings import Settings  # noqa: E402
+from workers.queue.tasks import make_app  # noqa: E402
+from workers.store import ClaimRow, FindingRow, Result, content_hash, session_scope, store_results  # noqa: E402
 
 DOCUMENTS = 1000  # as many as the kill test: the audit's own start and end spread over a corpus
 REPEATS = 3

@@ -21,8 +21,8 @@ from pathlib import Path
 
 from benchlib import generate_corpus, print_table
 
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, result_row
-from workers.storage import Audit, AuditDocument, Result, create_tables, get_engine, session_scope
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, result_row
+from workers.store import Audit, AuditDocument, Result, create_tables, get_engine, session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
 GKAUDIT = ROOT / ".venv" / "bin" / "gkaudit"

@@ -47,10 +47,10 @@ from kombu import Connection
 from sqlalchemy import create_engine, make_url, text
 
 from corpus.generate import generate_report, render_text
-from workers.runner import stop_worker, worker_command, worker_env
-from workers.settings import Settings
-from workers.storage import content_hash, get_engine
-from workers.tasks import make_app
+from workers.queue.runner import stop_worker, worker_command, worker_env
+from workers.queue.settings import Settings
+from workers.queue.tasks import make_app
+from workers.store import content_hash, get_engine
 
 REQUIRE_SERVICES = os.environ.get("GKAUDIT_REQUIRE_SERVICES") == "1"
 REDIS_URL = os.environ.get("GKAUDIT_TEST_REDIS_URL", "redis://127.0.0.1:6379")

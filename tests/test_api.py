@@ -30,8 +30,8 @@ from typer.testing import CliRunner
 from corpus.generate import RENDERINGS, generate_report
 from tests.conftest import ROOT, SEEDS
 from tests.test_cli_bad_input import BAD_INPUTS
+from workers.audit.stages import audit_bytes
 from workers.cli import app as cli_app
-from workers.pipeline import audit_bytes
 
 TOKEN = "test-token-7f3a-b9c1"
 START_SECONDS = 90.0

@@ -19,11 +19,11 @@ from pydantic import ValidationError
 from extractor.errors import Errors, ExtractError
 from extractor.settings import Limits
 from tests.test_api import report_bytes, zip_bytes
-from workers.api import ApiSettings, Rejected, reason_code, rejected_outcome, run_check
-from workers.api_guard import bearer_token, token_matches
-from workers.api_pool import CheckCrashed, CheckPool, CheckTimeout, PoolConfig
-from workers.api_review import finding_marks, finding_tables, full_tables
-from workers.api_uploads import (
+from workers.api.app import ApiSettings, Rejected, reason_code, rejected_outcome, run_check
+from workers.api.guard import bearer_token, token_matches
+from workers.api.pool import CheckCrashed, CheckPool, CheckTimeout, PoolConfig
+from workers.api.review import finding_marks, finding_tables, full_tables
+from workers.api.uploads import (
     ZipLimits,
     confine,
     corpus_files,
@@ -34,7 +34,7 @@ from workers.api_uploads import (
     precheck,
     safe_name,
 )
-from workers.pipeline import Outcome
+from workers.audit.stages import Outcome
 
 LIMITS = ZipLimits(max_members=10, max_total_bytes=4 * 1024 * 1024, max_member_bytes=2 * 1024 * 1024, max_ratio=50)
 
@@ -325,8 +325,8 @@ def test_full_tables_cover_every_table() -> None:
 
 
 def test_health_probes_name_what_does_not_answer(tmp_path: Path) -> None:
-    from workers.api import broker_ok, probe
-    from workers.settings import Settings
+    from workers.api.app import broker_ok, probe
+    from workers.queue.settings import Settings
 
     embedded = Settings(state_dir=tmp_path / "state")
     assert asyncio.run(probe("embedded", lambda: broker_ok(embedded))).ok

@@ -26,7 +26,7 @@ import pytest
 from celery import Celery
 from sqlalchemy import func, select, text
 
-import workers.runner
+import workers.queue.runner
 from tests.services import (
     AMQP_URL,
     POSTGRES,
@@ -45,10 +45,11 @@ from tests.services import (
     wait_ready,
     write_corpus,
 )
-from workers.pipeline import PIPELINE_VERSION
-from workers.runner import AuditSummary, run_audit
-from workers.settings import Settings
-from workers.storage import (
+from workers.audit.stages import PIPELINE_VERSION
+from workers.queue.runner import AuditSummary, run_audit
+from workers.queue.settings import Settings
+from workers.queue.tasks import make_app
+from workers.store import (
     COLUMN_COMPRESSION,
     LZ4_AVAILABLE,
     AuditDocument,
@@ -57,7 +58,6 @@ from workers.storage import (
     get_engine,
     session_scope,
 )
-from workers.tasks import make_app
 
 DOCUMENTS = 1_000
 KILL_AT = 0.10  # fraction of results that exist when one worker is killed
@@ -102,14 +102,14 @@ def count_results(db_url: str) -> int:
 @contextmanager
 def counting_sends(monkeypatch: pytest.MonkeyPatch, run: Run) -> Iterator[None]:
     """Record how many documents each ``send`` of the runner queues (the sweep is a second send)."""
-    original = workers.runner.send
+    original = workers.queue.runner.send
 
     def send(app: Celery, db_url: str, items: Iterable[tuple[str, str]], settings: Settings, **sizes: int) -> int:
         n = original(app, db_url, list(items), settings, **sizes)
         run.sends.append(n)
         return n
 
-    monkeypatch.setattr(workers.runner, "send", send)
+    monkeypatch.setattr(workers.queue.runner, "send", send)
     yield
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.runner import (
+from workers.queue.runner import (
     BATCHES_PER_PROCESS,
     MAX_RESENDS,
     POLL_SECONDS,
@@ -31,9 +31,9 @@ from workers.runner import (
     send,
     store_contents,
 )
-from workers.settings import Settings
-from workers.storage import ClaimRow, Result, content_hash, session_scope
-from workers.tasks import batch_summary, batch_time_limits, make_app, run_batch
+from workers.queue.settings import Settings
+from workers.queue.tasks import batch_summary, batch_time_limits, make_app, run_batch
+from workers.store import ClaimRow, Result, content_hash, session_scope
 
 LIMIT = 60.0
 

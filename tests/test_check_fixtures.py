@@ -15,7 +15,7 @@ import pytest
 
 from extractor.checks import registry
 from extractor.checks.registry import RULES, Finding
-from workers.rule_fixtures import FIXTURES, WAYS, fixture_findings, fixture_path
+from workers.audit.rule_fixtures import FIXTURES, WAYS, fixture_findings, fixture_path
 
 registry.load_rules()  # what run_checks imports: every module that registers rules
 RULE_IDS = sorted(RULES)
@@ -76,7 +76,7 @@ def test_the_rule_catalogue_page_is_made_from_the_registry() -> None:
     from pathlib import Path
 
     from extractor.checks.catalogue import as_markdown, catalogue, fixture_examples
-    from workers.rule_fixtures import fixture_messages
+    from workers.audit.rule_fixtures import fixture_messages
 
     page = Path(__file__).resolve().parents[1] / "docs" / "rules.md"
     assert page.read_text(encoding="utf-8") == as_markdown(catalogue(fixture_examples(FIXTURES, fixture_messages)))

@@ -33,11 +33,11 @@ from tests.services import (
     wait_ready,
     write_corpus,
 )
-from workers.pipeline import PIPELINE_VERSION
-from workers.runner import hash_file, register_audit, run_audit, send, store_contents, worker_command, worker_env
-from workers.settings import Settings
-from workers.storage import Content, Result, content_hash, prune_contents, session_scope
-from workers.tasks import make_app, run_batch
+from workers.audit.stages import PIPELINE_VERSION
+from workers.queue.runner import hash_file, register_audit, run_audit, send, store_contents, worker_command, worker_env
+from workers.queue.settings import Settings
+from workers.queue.tasks import make_app, run_batch
+from workers.store import Content, Result, content_hash, prune_contents, session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 60.0

@@ -21,8 +21,8 @@ from corpus.district import (
     main,
 )
 from corpus.schema import APPLICANTS, application_key, relation_violations
-from workers.corpus_checks import body_key
-from workers.rank import read_groups
+from workers.audit.corpus_checks import body_key
+from workers.report.rank import read_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 DISTRICT = ROOT / "corpus" / "district"

@@ -21,7 +21,7 @@ from tests import test_groups
 from tests.conftest import REQUIRE_SERVICES
 from tests.test_groups import District
 from workers.cli import app
-from workers.exports import (
+from workers.report.exports import (
     ADVICE_BY_RULE,
     audit_date,
     cells_text,
@@ -31,7 +31,7 @@ from workers.exports import (
     workbook,
     write_notice,
 )
-from workers.rank import UNGROUPED
+from workers.report.rank import UNGROUPED
 
 TYPO_BODY = min(CELL_TYPOS)
 district = test_groups.district  # the module's fixtures, shared

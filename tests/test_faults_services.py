@@ -36,10 +36,10 @@ from tests.services import (
     write_corpus,
 )
 from tests.test_faults_embedded import cli_audit, cli_env, wait_for
-from workers.runner import send, store_contents
-from workers.settings import Settings
-from workers.storage import content_hash
-from workers.tasks import make_app
+from workers.queue.runner import send, store_contents
+from workers.queue.settings import Settings
+from workers.queue.tasks import make_app
+from workers.store import content_hash
 
 DOCUMENTS = 80
 BATCH = 4  # small messages: many of them, so that an outage finds some still queued

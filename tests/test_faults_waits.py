@@ -12,8 +12,8 @@ import pytest
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError
 
-from workers.runner import Servers
-from workers.tasks import DatabaseAway, DatabasePatience, backoff_seconds, database_away
+from workers.queue.runner import Servers
+from workers.queue.tasks import DatabaseAway, DatabasePatience, backoff_seconds, database_away
 
 REFUSED = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
 NO_TABLE = OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: results"))

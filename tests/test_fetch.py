@@ -1,4 +1,4 @@
-"""``gkaudit fetch`` against a small invented site served on 127.0.0.1 (workers/fetch.py).
+"""``gkaudit fetch`` against a small invented site served on 127.0.0.1 (workers/collect/fetch.py).
 
 The site: a 年报 column of three list pages (script pagination and a 下一页 link, relative and
 absolute links), report pages whose metadata is written in meta tags or in visible labels, PDF and
@@ -26,7 +26,7 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.dates import read_sidecar, sidecar_path
-from workers.fetch import (
+from workers.collect.fetch import (
     Crawler,
     FetchConfig,
     Link,

@@ -10,8 +10,8 @@ from typing import Any
 from kombu import Connection
 from kombu.transport import resolve_transport
 
-from workers.fs_transport import Transport
-from workers.settings import Settings
+from workers.queue.fs_transport import Transport
+from workers.queue.settings import Settings
 
 MESSAGES = 1000
 PAYLOAD = "文" * 50_000  # big enough that writing a file takes a while

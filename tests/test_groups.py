@@ -16,10 +16,10 @@ from typer.testing import CliRunner
 from corpus.district import CARRY_MISMATCH, CELL_TYPOS, COPIED_PROBLEMS, DEFAULT_SEED, bodies, body_reports, groups_csv
 from corpus.render_text import encode_text
 from tests.test_rank import chromium, run_chromium
+from workers.audit.corpus_checks import run_corpus_checks
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
 from workers.cli import app
-from workers.corpus_checks import run_corpus_checks
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
-from workers.rank import (
+from workers.report.rank import (
     UNGROUPED,
     GroupFileError,
     attach_groups,
@@ -30,7 +30,7 @@ from workers.rank import (
     read_groups,
     render_html,
 )
-from workers.storage import Audit, AuditDocument, content_hash, session_scope, store_result
+from workers.store import Audit, AuditDocument, content_hash, session_scope, store_result
 
 # Plain bodies, one that breaks its carry-over, one that copies last year's problems, one with a typo in a cell.
 DISTRICT_BODIES = (0, 1, 25, min(CARRY_MISMATCH), min(COPIED_PROBLEMS), min(CELL_TYPOS))

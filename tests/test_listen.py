@@ -9,9 +9,9 @@ from pathlib import Path
 from sqlalchemy import text
 
 from tests.services import POSTGRES, postgres_database, require
-from workers.listen import ResultsListener, results_listener, results_told
-from workers.pipeline import Outcome, result_row
-from workers.storage import get_engine, store_results
+from workers.audit.stages import Outcome, result_row
+from workers.queue.listen import ResultsListener, results_listener, results_told
+from workers.store import get_engine, store_results
 
 LONG_WAIT = 30.0  # seconds: a wait that ends well before this was woken
 

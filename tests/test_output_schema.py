@@ -22,17 +22,24 @@ import pytest
 
 from extractor.output import CLAIM_FIELDS, FINDING_FIELDS, CheckOut
 from tests.conftest import SEEDS
-from workers.output_schema import check_output_schema, schema_text
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.audit.output_schema import check_output_schema, schema_text
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "docs" / "check-output.schema.json"
 SAMPLE = sorted(p for p in (ROOT / "corpus" / "sample").rglob("*") if p.suffix in (".txt", ".docx", ".pdf", ".html"))
+# The bundled district's reports with a planted cell fault: outputs with findings and claims without ../shared.
+DISTRICT = ROOT / "corpus" / "district"
+DISTRICT_WITH_FINDINGS = [
+    DISTRICT / body["files"][year]
+    for body in json.loads((DISTRICT / "manifest.json").read_text(encoding="utf-8"))["bodies"]
+    for year in body["cell_typo"]
+]
 
 
 @cache
 def outputs() -> dict[str, dict[str, Any]]:
-    files = [*SAMPLE[:8], *(sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])]
+    files = [*SAMPLE[:8], *DISTRICT_WITH_FINDINGS, *(sorted(SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])]
     out = {}
     for path in files:
         outcome = audit_bytes(path.read_bytes(), str(path))
@@ -65,7 +72,7 @@ def test_a_key_the_schema_does_not_declare_is_refused() -> None:
 
 
 def test_openapi_describes_check_with_the_same_model() -> None:
-    from workers.api import create_app
+    from workers.api.app import create_app
 
     openapi = create_app().openapi()
     content = openapi["paths"]["/v1/check"]["post"]["responses"]["200"]["content"]["application/json"]["schema"]
@@ -81,7 +88,7 @@ def test_openapi_describes_check_with_the_same_model() -> None:
 def test_a_stored_payload_is_the_output_and_validates(tmp_path: Path) -> None:
     from sqlalchemy import select
 
-    from workers.storage import Result, content_hash, create_tables, get_engine, session_scope, store_result
+    from workers.store import Result, content_hash, create_tables, get_engine, session_scope, store_result
 
     url = f"sqlite:///{tmp_path / 'store.db'}"
     create_tables(get_engine(url))

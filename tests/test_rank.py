@@ -18,10 +18,10 @@ import pytest
 from corpus.generate import generate_report, render_text
 from extractor.checks.keys import describe_cell
 from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, SEEDS
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
-from workers.quality import WEIGHTS
-from workers.rank import group_ranking, histogram, ranking, render_html, write_csv, write_html, write_json
-from workers.storage import Audit, AuditDocument, CorpusFinding, content_hash, session_scope, store_result
+from workers.audit.quality import WEIGHTS
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.report.rank import group_ranking, histogram, ranking, render_html, write_csv, write_html, write_json
+from workers.store import Audit, AuditDocument, CorpusFinding, content_hash, session_scope, store_result
 
 GENERATED = 4
 BROKEN_CELL = "applications.new.total"

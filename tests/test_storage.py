@@ -13,9 +13,10 @@ from sqlalchemy import JSON, create_engine, insert, select, text, type_coerce, u
 from sqlalchemy.orm import Session
 
 from tests.services import POSTGRES, postgres_database, require
-from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
-from workers.runner import Progress, ProgressReader, read_progress
-from workers.storage import (
+from workers.audit.stages import PIPELINE_VERSION, Outcome, result_row
+from workers.queue.runner import Progress, ProgressReader, read_progress
+from workers.queue.tasks import TRANSIENT_ERRORS
+from workers.store import (
     Audit,
     AuditDocument,
     Base,
@@ -32,7 +33,6 @@ from workers.storage import (
     store_result,
     store_results,
 )
-from workers.tasks import TRANSIENT_ERRORS
 
 # Beyond 64 bits: orjson refuses to write it and its reader would make it a float.
 HUGE = 123_456_789_012_345_678_901_234_567_890

@@ -14,10 +14,18 @@ from pathlib import Path
 
 import pytest
 
-from workers.pipeline import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
-from workers.rank import ranking
-from workers.storage import Audit, AuditDocument, content_hash, create_tables, get_engine, session_scope, store_result
-from workers.triage import TriageError, finding_identity, marks_for, set_mark, with_marks
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.audit.triage import TriageError, finding_identity, marks_for, set_mark, with_marks
+from workers.report.rank import ranking
+from workers.store import (
+    Audit,
+    AuditDocument,
+    content_hash,
+    create_tables,
+    get_engine,
+    session_scope,
+    store_result,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "corpus" / "district"

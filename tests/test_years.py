@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHROMIUM_FLAGS
-from workers.years import FieldRow, YearReport, copied_passages, field_rows
+from workers.report.years import FieldRow, YearReport, copied_passages, field_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DISTRICT = ROOT / "corpus" / "district"

@@ -35,8 +35,8 @@ from models import ARTIFACT_DIR, DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-    from workers.runner import AuditSummary
-    from workers.settings import Settings
+    from workers.queue.runner import AuditSummary
+    from workers.queue.settings import Settings
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERNAL = 1
@@ -101,8 +101,8 @@ def check(
 ) -> None:
     """Parse, then cross-check the narrative against the tables and the tables' own arithmetic."""
     from extractor.loaders import read_file_bytes
-    from workers.pipeline import audit_bytes
-    from workers.render_text import render_check_text
+    from workers.audit.stages import audit_bytes
+    from workers.report.check_text import render_check_text
 
     indent = indent if len(files) == 1 else None
     require_model()  # loads the model once, before any file (cached, as is the segmenter the first file builds)
@@ -143,7 +143,7 @@ def require_model() -> None:
 
 def service_settings(db: str | None = None, broker: str | None = None) -> Settings:
     """Environment settings, with the command line's --db / --broker on top."""
-    from workers.settings import Settings
+    from workers.queue.settings import Settings
 
     overrides = {k: v for k, v in {"db_url": db, "broker_url": broker}.items() if v}
     return Settings(**overrides)
@@ -156,7 +156,7 @@ def open_database(settings: Settings, *, existing: bool = False) -> str:
     """
     from sqlalchemy.exc import SQLAlchemyError
 
-    from workers.storage import get_engine, shown_url, sqlite_file
+    from workers.store import get_engine, shown_url, sqlite_file
 
     url = settings.database_url()
     if existing and (path := sqlite_file(url)) and not path.exists():
@@ -187,7 +187,7 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON summary line; no progress bar.")] = False,
 ) -> None:
     """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
-    from workers.runner import StateFolderBusy, run_audit
+    from workers.queue.runner import StateFolderBusy, run_audit
 
     require_model()
     settings = service_settings(db, broker)
@@ -251,8 +251,8 @@ def audit_with_progress(paths: list[Path], settings: Settings, workers: int | No
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeRemainingColumn
     from rich.progress import Progress as RichProgress
 
-    from workers.runner import Progress as RunProgress
-    from workers.runner import run_audit
+    from workers.queue.runner import Progress as RunProgress
+    from workers.queue.runner import run_audit
 
     columns = (
         TextColumn("[bold]审计"),
@@ -281,7 +281,7 @@ def prune(db: DbOption = None) -> None:
     """Remove stored document contents no audit still needs: those audited (their results are kept), and those
     no audit names that were stored over an hour ago (an audit removes its own once it finishes; an interrupted
     one leaves them for its re-run)."""
-    from workers.runner import prune as prune_contents
+    from workers.queue.runner import prune as prune_contents
 
     count, size = prune_contents(open_database(service_settings(db), existing=True))
     typer.echo(f"removed {count} stored contents ({size} bytes)")
@@ -293,7 +293,7 @@ def worker(
     broker: Annotated[str | None, typer.Option(help="Broker URL; default: GKAUDIT_BROKER_URL or embedded.")] = None,
 ) -> None:
     """Start one Celery worker for the configured broker (run one per machine)."""
-    from workers.runner import worker_command, worker_env
+    from workers.queue.runner import worker_command, worker_env
 
     settings = service_settings(broker=broker)
     command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}", settings.queue)
@@ -324,12 +324,12 @@ def show(
     out: Annotated[Path | None, typer.Option("--out", help="Write here instead of printing.")] = None,
 ) -> None:
     """Print one audited document's findings, or (--years) one body's reports across years."""
-    from workers.storage import find_result, session_scope
+    from workers.store import find_result, session_scope
 
     if years:
         text = show_years(doc, db, output_format)
     else:
-        from workers.render_text import render_check_text
+        from workers.report.check_text import render_check_text
 
         with session_scope(open_database(service_settings(db), existing=True)) as session:
             result = find_result(session, doc)
@@ -348,8 +348,8 @@ def show(
 
 
 def show_years(body: str, db: str | None, output_format: ShowFormat) -> str:
-    from workers.storage import session_scope
-    from workers.years import body_years, render_html, render_text, years_view
+    from workers.report.years import body_years, render_html, render_text, years_view
+    from workers.store import session_scope
 
     with session_scope(open_database(service_settings(db), existing=True)) as session:
         reports = body_years(session, body)
@@ -383,7 +383,7 @@ GroupsOption = Annotated[
 
 def load_groups(path: Path) -> dict[str, dict[str, str]]:
     """The groups file, or its name and what is wrong with it, and exit 2."""
-    from workers.rank import GroupFileError, read_groups
+    from workers.report.rank import GroupFileError, read_groups
 
     try:
         return read_groups(path)
@@ -405,7 +405,7 @@ def rank(
     groups: GroupsOption = None,
 ) -> None:
     """Rank the documents of an audit by quality: CSV, JSON, XLSX or one self-contained HTML page."""
-    from workers.rank import (
+    from workers.report.rank import (
         attach_groups,
         group_columns,
         group_ranking,
@@ -415,7 +415,7 @@ def rank(
         write_html,
         write_json,
     )
-    from workers.storage import session_scope
+    from workers.store import session_scope
 
     group_map = load_groups(groups) if groups else None
     if by and by.value in ("parent", "region", "type") and not group_map:
@@ -435,7 +435,7 @@ def rank(
             if output_format is RankFormat.html:
                 write_html(session, rows, out, audit_id=audit_id)
             elif output_format is RankFormat.xlsx:
-                from workers.exports import write_xlsx
+                from workers.report.exports import write_xlsx
 
                 write_xlsx(rows, out, by.value if by else None)
             else:
@@ -461,9 +461,9 @@ def notice(
     audit_id: Annotated[int | None, typer.Option("--audit", help="Audit id (default: the latest).")] = None,
 ) -> None:
     """Write one body's 整改 list (its errors and warnings, numbered, with what to correct), ready to send."""
-    from workers.exports import audit_date, select_report, write_notice
-    from workers.rank import audit_view, ranking
-    from workers.storage import session_scope
+    from workers.report.exports import audit_date, select_report, write_notice
+    from workers.report.rank import audit_view, ranking
+    from workers.store import session_scope
 
     db_url = open_database(service_settings(db), existing=True)
     try:
@@ -546,7 +546,7 @@ def fetch(
     from rich.console import Console
     from rich.table import Table
 
-    from workers.fetch import FetchConfig, any_fetched, crawl, make_client, read_url_list, summary_rows
+    from workers.collect.fetch import FetchConfig, any_fetched, crawl, make_client, read_url_list, summary_rows
 
     try:
         targets = list(urls or []) + (read_url_list(from_file) if from_file else [])
@@ -576,7 +576,7 @@ def schema(
     out: Annotated[Path | None, typer.Option("--out", help="Write the schema here instead of printing it.")] = None,
 ) -> None:
     """The JSON Schema of `gkaudit check`'s output for one report (versioned; docs/check-output.schema.json)."""
-    from workers.output_schema import schema_text
+    from workers.audit.output_schema import schema_text
 
     text = schema_text()
     if out is None:
@@ -599,8 +599,8 @@ class TriageState(StrEnum):
 
 def reviewed_document(session: Session, doc: str) -> tuple[str, dict]:
     """(content hash, the result as the reviewers left it) of an audited document, or exit 2 naming it."""
-    from workers.storage import find_result
-    from workers.triage import corrections_for, marks_for, triaged
+    from workers.audit.triage import corrections_for, marks_for, triaged
+    from workers.store import find_result
 
     result = find_result(session, doc)
     if result is None or result.status != "done":
@@ -617,8 +617,8 @@ def triage_list(
     doc: Annotated[str, typer.Argument(help="A document's path as audited, or its content hash.")], db: DbOption = None
 ) -> None:
     """Each finding of a document: its id (for `triage set`), state, rule and message."""
-    from workers.storage import session_scope
-    from workers.triage import SHORT_ID, STATE_ZH
+    from workers.audit.triage import SHORT_ID, STATE_ZH
+    from workers.store import session_scope
 
     with session_scope(open_database(service_settings(db), existing=True)) as session:
         _, seen = reviewed_document(session, doc)
@@ -645,8 +645,8 @@ def triage_set(
     db: DbOption = None,
 ) -> None:
     """Mark one finding; the mark stays through re-runs and pipeline upgrades while the finding appears."""
-    from workers.storage import session_scope
-    from workers.triage import TriageError, find_by_id, set_mark
+    from workers.audit.triage import TriageError, find_by_id, set_mark
+    from workers.store import session_scope
 
     with session_scope(open_database(service_settings(db), existing=True)) as session:
         digest, seen = reviewed_document(session, doc)
@@ -671,8 +671,8 @@ def triage_correct(
 ) -> None:
     """Correct a misread cell: the extracted value is kept beside it, and the document is re-checked with it."""
     from extractor.checks.keys import describe_cell
-    from workers.storage import session_scope
-    from workers.triage import correct_cell
+    from workers.audit.triage import correct_cell
+    from workers.store import session_scope
 
     try:
         number = None if value.strip().lower() in ("blank", "null", "") else float(value)
@@ -708,7 +708,7 @@ def rules(
 
     finder = None
     if examples:
-        from workers.rule_fixtures import FIXTURES, fixture_messages
+        from workers.audit.rule_fixtures import FIXTURES, fixture_messages
 
         finder = fixture_examples(FIXTURES, fixture_messages) if FIXTURES.is_dir() else None
     typer.echo(FORMATTERS[output.value](catalogue(finder)).rstrip("\n"))
@@ -719,9 +719,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
 ) -> None:
-    """Serve the HTTP API and the review page (uvicorn); settings from GKAUDIT_* (see workers/api.py)."""
-    from workers.api import serve as serve_api
-    from workers.api_settings import SettingsError
+    """Serve the HTTP API and the review page (uvicorn); settings from GKAUDIT_* (see workers/api/app.py)."""
+    from workers.api.app import serve as serve_api
+    from workers.api.settings import SettingsError
 
     try:
         serve_api(host, port)

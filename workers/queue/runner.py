@@ -41,11 +41,12 @@ from sqlalchemy import select
 
 from extractor.errors import ExtractError
 from extractor.settings import DEFAULT_LIMITS
-from workers.corpus_checks import run_corpus_checks
-from workers.listen import results_listener
-from workers.pipeline import PIPELINE_VERSION, Outcome, result_row
-from workers.settings import Settings
-from workers.storage import (
+from workers.audit.corpus_checks import run_corpus_checks
+from workers.audit.stages import PIPELINE_VERSION, Outcome, result_row
+from workers.queue.listen import results_listener
+from workers.queue.settings import Settings
+from workers.queue.tasks import TASK_NAME, TRANSIENT_ERRORS, backoff_seconds, batch_time_limits, database_away, make_app
+from workers.store import (
     Audit,
     AuditDocument,
     Result,
@@ -61,7 +62,6 @@ from workers.storage import (
     store_results,
     stored_contents,
 )
-from workers.tasks import TASK_NAME, TRANSIENT_ERRORS, backoff_seconds, batch_time_limits, database_away, make_app
 
 # Files taken from a folder; a file named on the command line is always taken.
 REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm"})
@@ -534,7 +534,7 @@ def worker_command(concurrency: int, name: str, queue: str = "gkaudit") -> list[
         "-m",
         "celery",
         "-A",
-        "workers.tasks",
+        "workers.queue.tasks",
         "worker",
         "--pool=prefork",
         f"--concurrency={concurrency}",
@@ -728,7 +728,7 @@ def wait_for_audit(
     servers: Servers,
 ) -> None:
     """Read the progress until every content has a result: at the poll's interval, and on PostgreSQL as soon
-    as the workers tell of as many new results as are missing (:mod:`workers.listen`); re-send what is
+    as the workers tell of as many new results as are missing (:mod:`workers.queue.listen`); re-send what is
     missing when it stalls.  A wait for a server away is not a stall: the clock starts again after it."""
     reader = servers.database(lambda: ProgressReader.of_audit(db_url, audit_id))
     resent: Counter[str] = Counter()

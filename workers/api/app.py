@@ -1,15 +1,15 @@
 """gkaudit's HTTP API and review page (FastAPI), started by ``gkaudit serve``.
 
 One code path, two front doors: ``POST /v1/check`` runs the CLI's pure function
-(:func:`workers.pipeline.audit_bytes`), ``POST /v1/audits`` runs the CLI's
-:func:`workers.runner.run_audit` in a background thread, and everything is
-stored in the CLI's database (:mod:`workers.storage`).
+(:func:`workers.audit.stages.audit_bytes`), ``POST /v1/audits`` runs the CLI's
+:func:`workers.queue.runner.run_audit` in a background thread, and everything is
+stored in the CLI's database (:mod:`workers.store`).
 
 Endpoints (all JSON unless said otherwise; the OpenAPI document is ``/openapi.json``):
 
 * ``POST /v1/check`` (multipart field ``file``): a report up to ``inline_max_bytes``
   (2 MiB) is checked in the request, on a warm worker process with a hard time
-  limit (:mod:`workers.api_pool`), and answered 200 with the JSON of
+  limit (:mod:`workers.api.pool`), and answered 200 with the JSON of
   ``gkaudit check`` (plus the quality score); a larger one (up to
   ``max_upload_bytes``, 50 MiB) goes through the task queue as a one-document
   audit and is answered 202 with its id.  Either way the response carries
@@ -53,11 +53,11 @@ from starlette.datastructures import UploadFile
 
 from extractor.errors import Errors, ExtractError
 from extractor.loaders import SNIFF_BYTES
-from workers import api_store
-from workers.api_audits import AuditNotStarted, TooManyAudits
-from workers.api_errors import EXCEPTION_HANDLERS, JSON, summarize_errors
-from workers.api_guard import BodyLimit, Guard
-from workers.api_models import (
+from workers.api import store as api_store
+from workers.api.audits import AuditNotStarted, TooManyAudits
+from workers.api.errors import EXCEPTION_HANDLERS, JSON, summarize_errors
+from workers.api.guard import BodyLimit, Guard
+from workers.api.models import (
     CHECK_BODY,
     AuditPaths,
     AuditProgress,
@@ -73,11 +73,11 @@ from workers.api_models import (
     errors,
     json_errors,
 )
-from workers.api_pool import CheckCrashed, CheckTimeout, PoolBusy
-from workers.api_review import content_security_policy, document_context, render
-from workers.api_services import Services, Svc, build_services, off_loop
-from workers.api_settings import ApiSettings, load_settings, require_model
-from workers.api_uploads import (
+from workers.api.pool import CheckCrashed, CheckTimeout, PoolBusy
+from workers.api.review import content_security_policy, document_context, render
+from workers.api.services import Services, Svc, build_services, off_loop
+from workers.api.settings import ApiSettings, load_settings, require_model
+from workers.api.uploads import (
     STATUS_BY_CODE,
     Rejected,
     corpus_files,
@@ -86,11 +86,11 @@ from workers.api_uploads import (
     safe_name,
     save_stream,
 )
-from workers.output_schema import check_output_schema
-from workers.pipeline import PIPELINE_VERSION, Outcome
-from workers.settings import Settings
-from workers.storage import content_hash
-from workers.triage import TriageError
+from workers.audit.output_schema import check_output_schema
+from workers.audit.stages import PIPELINE_VERSION, Outcome
+from workers.audit.triage import TriageError
+from workers.queue.settings import Settings
+from workers.store import content_hash
 
 log = logging.getLogger("gkaudit.api")
 T = TypeVar("T")

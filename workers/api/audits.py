@@ -1,4 +1,4 @@
-"""Audits started over the API: the CLI's :func:`workers.runner.run_audit` in a background thread.
+"""Audits started over the API: the CLI's :func:`workers.queue.runner.run_audit` in a background thread.
 
 One code path, two front doors: the thread calls ``run_audit`` exactly as
 ``gkaudit audit`` does, so the files are hashed, recorded, queued, audited by the
@@ -27,9 +27,9 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from workers.runner import Progress, run_audit
-from workers.settings import Settings
-from workers.storage import Audit, session_scope
+from workers.queue.runner import Progress, run_audit
+from workers.queue.settings import Settings
+from workers.store import Audit, session_scope
 
 log = logging.getLogger(__name__)
 REGISTER_POLL_SECONDS = 0.05

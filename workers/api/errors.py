@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect, Request
 
-from workers.api_uploads import Rejected
+from workers.api.uploads import Rejected
 
 log = logging.getLogger("gkaudit.api")
 RETRY_AFTER = {429: "30", 503: "5"}

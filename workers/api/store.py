@@ -1,4 +1,4 @@
-"""The API's reads and writes of the shared database (:mod:`workers.storage`); all blocking, run off the loop.
+"""The API's reads and writes of the shared database (:mod:`workers.store`); all blocking, run off the loop.
 
 A report checked in the request is stored like a task stores it (the same
 ``store_result`` rows, one per content hash and pipeline version) and recorded as
@@ -18,10 +18,18 @@ from typing import Any
 from sqlalchemy import func, select, text
 
 from extractor.output import FINDING_FIELDS
-from workers.pipeline import PIPELINE_VERSION, Outcome, claim_rows, finding_rows, result_row
-from workers.rank import Row, group_ranking, payload_findings, ranking, render_html, write_csv, write_json
-from workers.runner import read_progress
-from workers.storage import Audit, AuditDocument, CorpusFinding, Result, insert_statement, session_scope, store_result
+from workers.audit.stages import PIPELINE_VERSION, Outcome, claim_rows, finding_rows, result_row
+from workers.queue.runner import read_progress
+from workers.report.rank import Row, group_ranking, payload_findings, ranking, render_html, write_csv, write_json
+from workers.store import (
+    Audit,
+    AuditDocument,
+    CorpusFinding,
+    Result,
+    insert_statement,
+    session_scope,
+    store_result,
+)
 
 UPLOADS_LABEL = "api uploads（接口上传的报告）"
 _uploads_lock = threading.Lock()
@@ -184,8 +192,8 @@ def database_ok(db_url: str) -> None:
 
 
 def body_years_page(db_url: str, body: str) -> str | None:
-    """One body's reports across years as an HTML page (workers.years), or None when none is stored."""
-    from workers.years import body_years, render_html, years_view
+    """One body's reports across years as an HTML page (workers.report.years), or None when none is stored."""
+    from workers.report.years import body_years, render_html, years_view
 
     with session_scope(db_url) as session:
         reports = body_years(session, body)
@@ -199,18 +207,18 @@ def review_summary(seen: dict[str, Any]) -> dict[str, Any]:
 
 
 def reviewed_payload(session: Any, digest: str, payload: dict[str, Any], status: str) -> dict[str, Any]:
-    """The stored payload as the reviewers left it (workers.triage): findings marked, cells corrected."""
+    """The stored payload as the reviewers left it (workers.audit.triage): findings marked, cells corrected."""
     if status != "done":
         return payload
-    from workers.triage import corrections_for, marks_for, triaged
+    from workers.audit.triage import corrections_for, marks_for, triaged
 
     return triaged(digest, payload, marks_for(session, [digest]), corrections_for(session, [digest])[digest])
 
 
 def set_triage(db_url: str, doc: str, finding: str, state: str, reason: str | None) -> dict[str, Any] | None:
     """Mark one finding of one document (each by its id or a prefix of it); None when either is unknown.
-    A mark that cannot be taken (dismissed without a reason) raises workers.triage.TriageError."""
-    from workers.triage import find_by_id, set_mark
+    A mark that cannot be taken (dismissed without a reason) raises workers.audit.triage.TriageError."""
+    from workers.audit.triage import find_by_id, set_mark
 
     with session_scope(db_url) as session:
         newest_first = (Result.pipeline_version == PIPELINE_VERSION).desc(), Result.id.desc()

@@ -24,8 +24,8 @@ from extractor.checks.corpus import (
     run_corpus_rules,
 )
 from models.similarity import index_signatures, read_signature, stored_signature
-from workers.pipeline import PIPELINE_VERSION
-from workers.storage import AuditDocument, CorpusFinding, Result, insert_statement
+from workers.audit.stages import PIPELINE_VERSION
+from workers.store import AuditDocument, CorpusFinding, Result, insert_statement
 
 Doc = CorpusDoc  # what the rules read of each document
 __all__ = ["Doc", "body_key", "carried_over_mismatches", "copied_sections", "copy_clusters", "run_corpus_checks"]

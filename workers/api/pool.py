@@ -3,7 +3,7 @@
 Why processes and not threads: the extractor's own wall-clock limit
 (:mod:`extractor.timeouts`) is SIGALRM, which only fires in a process's main
 thread, and a thread that loops in a hostile document can never be stopped.
-Each child here runs :func:`workers.pipeline.audit_bytes` in its main thread, so
+Each child here runs :func:`workers.audit.stages.audit_bytes` in its main thread, so
 the extractor's limit works there (set to ``check_timeout``), and the parent
 waits ``check_timeout + KILL_GRACE`` seconds at most before it SIGKILLs the child
 and forks a fresh one.  A killed or crashed child costs that one request only.
@@ -11,10 +11,10 @@ and forks a fresh one.  A killed or crashed child costs that one request only.
 Why not the Celery queue for small files: a check takes 5–400 ms, while a round
 trip through the queue and the database costs more than that (the embedded
 transport polls every 50 ms) and needs a worker running; the queue takes the
-large files instead (see ``inline_max_bytes`` in :mod:`workers.api`).
+large files instead (see ``inline_max_bytes`` in :mod:`workers.api.app`).
 
 The children are forked from a ``forkserver`` that has imported the pipeline and
-loaded jieba and spaCy once (:mod:`workers.api_warm`), so a child starts warm in
+loaded jieba and spaCy once (:mod:`workers.api.warm`), so a child starts warm in
 milliseconds and shares that memory copy-on-write; forking the server process
 itself is avoided because it runs threads.
 """
@@ -33,9 +33,9 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 
 from extractor.settings import Limits
-from workers.pipeline import Outcome
+from workers.audit.stages import Outcome
 
-WARM_MODULE = "workers.api_warm"
+WARM_MODULE = "workers.api.warm"
 KILL_GRACE = 2.0  # seconds after check_timeout before the child is killed
 JOIN_SECONDS = 5.0
 
@@ -73,7 +73,7 @@ def child_main(conn: Connection, limits: Limits, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server is the parent's business
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from workers.pipeline import audit_bytes
+    from workers.audit.stages import audit_bytes
 
     while True:
         try:

@@ -4,13 +4,13 @@ A *document* is one content of the audit (its hash): the same bytes under two pa
 share one result and one row, which lists both paths.  Its result is the one stored
 for the audit's pipeline version; a content without one yet is ``"pending"``.
 
-Order: done documents by quality (0–100, :mod:`workers.quality`) descending, then
+Order: done documents by quality (0–100, :mod:`workers.audit.quality`) descending, then
 fewer errors, fewer warnings, agency and path; failed documents after them with
 their reason, pending ones last.  Ranks are competition ranks over quality
 (equal scores share a rank: 1, 2, 2, 4); failed and pending documents have none.
 
 The HTML page is one self-contained file (inline CSS, JS and SVG; no network),
-rendered by jinja2 with autoescape from ``workers/templates/ranking.html``.
+rendered by jinja2 with autoescape from ``workers/report/templates/ranking.html``.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ from extractor.checks.keys import describe_cell, format_number
 from extractor.errors import ExtractError
 from extractor.loaders.text import decode_text
 from extractor.settings import Limits
-from workers.quality import WEIGHTS
-from workers.storage import Audit, AuditDocument, CorpusFinding, Result
+from workers.audit.quality import WEIGHTS
+from workers.store import Audit, AuditDocument, CorpusFinding, Result
 
 Row = dict[str, Any]
 GroupBy = Literal["body", "year", "parent", "region", "type"]
@@ -55,7 +55,7 @@ KIND_LABELS = {
     "table_arithmetic": ("表格运算", "table arithmetic"),
     "structure": ("结构与格式", "structure and format"),
 }
-# name → (zh, en, what it measures in zh, in en); the weights themselves live in workers.quality.WEIGHTS.
+# name → (zh, en, what it measures in zh, in en); the weights themselves live in workers.audit.quality.WEIGHTS.
 COMPONENT_LABELS: dict[str, tuple[str, str, str, str]] = {
     "consistency": (
         "一致性",
@@ -214,14 +214,14 @@ def payload_findings(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Reviews:
-    """The reviewers' triage marks and cell corrections of the audit's documents (workers.triage)."""
+    """The reviewers' triage marks and cell corrections of the audit's documents (workers.audit.triage)."""
 
     marks: dict[str, Any]  # finding identity → Mark
     corrections: dict[str, list[Any]]  # content hash → its corrected cells
 
 
 def reviews(session: Session, hashes: Sequence[str]) -> Reviews:
-    from workers.triage import corrections_for, marks_for
+    from workers.audit.triage import corrections_for, marks_for
 
     marks: dict[str, Any] = {}
     corrections: dict[str, list[Any]] = {}
@@ -234,7 +234,7 @@ def reviews(session: Session, hashes: Sequence[str]) -> Reviews:
 def reviewed_result(digest: str, r: dict[str, Any], reviewed: Reviews) -> dict[str, Any]:
     """The stored result as the reviewers left it: cells corrected and re-checked, findings marked, the
     score without the dismissed ones, the counts of open, confirmed and dismissed findings."""
-    from workers.triage import triage_counts, triaged, with_marks
+    from workers.audit.triage import triage_counts, triaged, with_marks
 
     payload = r.get("payload") or {}
     if r.get("status") != "done":

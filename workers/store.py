@@ -227,7 +227,7 @@ class CorpusFinding(Base):
 
 
 class TriageMark(Base):
-    """A reviewer's mark on a finding, kept by the finding's identity (workers.triage.finding_identity): it
+    """A reviewer's mark on a finding, kept by the finding's identity (workers.audit.triage.finding_identity): it
     survives re-runs and pipeline upgrades for as long as the finding still appears."""
 
     __tablename__ = "triage"
@@ -418,7 +418,7 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
     write: SQLite's lock and WAL sync, PostgreSQL's fsync); the results with one
     executemany of plain rows (Core, not ORM objects), their findings and claims
     with :func:`insert_rows`.  Rows of a table must have the same keys
-    (:func:`workers.pipeline.result_row` makes them so).
+    (:func:`workers.audit.stages.result_row` makes them so).
     """
     batch = list(batch)
     if not batch:
@@ -445,7 +445,7 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
 
 
 RESULTS_CHANNEL = "gkaudit_results"
-# How each database tells a waiting runner (workers.listen) how many results were stored, at their commit;
+# How each database tells a waiting runner (workers.queue.listen) how many results were stored, at their commit;
 # any other tells nothing, and the runner polls.
 STORED_NOTICES = {"postgresql": text("SELECT pg_notify(:channel, :stored)")}
 

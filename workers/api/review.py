@@ -1,7 +1,7 @@
 """The review page: one document's findings, each sentence beside the table cells it is checked against.
 
-Server-rendered by jinja2 (autoescape) from ``workers/templates/review.html``; the
-finding views are the ranking page's (:func:`workers.rank.finding_view`), and the
+Server-rendered by jinja2 (autoescape) from ``workers/report/templates/review.html``; the
+finding views are the ranking page's (:func:`workers.report.rank.finding_view`), and the
 tables are laid out here from the canonical keys, as data: a key splits into a row
 and a column, labelled by the label tables of :mod:`extractor.checks.keys`.
 """
@@ -24,7 +24,7 @@ from extractor.checks.keys import (
     TABLES_BY_ID,
     format_number,
 )
-from workers.rank import SECTION_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, finding_view, template_environment
+from workers.report.rank import SECTION_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, finding_view, template_environment
 
 Labels = Mapping[str, tuple[str, str]]
 VALUE_COLUMN: Labels = {"value": ("数值", "value")}

@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 
 from extractor.audit import audit_report
 from extractor.model import ExtraTable, Report, Section
-from workers.quality import quality_components, quality_score
-from workers.storage import CellCorrection, TriageMark, insert_statement, now
+from workers.audit.quality import quality_components, quality_score
+from workers.store import CellCorrection, TriageMark, insert_statement, now
 
 STATES = ("open", "confirmed", "dismissed")
 STATE_ZH = {"open": "待处理", "confirmed": "已确认", "dismissed": "已排除"}

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from workers.output_schema import check_result_model
+from workers.audit.output_schema import check_result_model
 
 MAX_PATH_CHARS = 4096
 CorpusPath = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PATH_CHARS)]
@@ -24,7 +24,7 @@ class ErrorResponse(BaseModel):
 
 
 # What ``gkaudit check`` prints for one report: the model derived from the library's dataclasses
-# (workers.output_schema), so the OpenAPI document and the published schema are one definition.
+# (workers.audit.output_schema), so the OpenAPI document and the published schema are one definition.
 CheckResult = check_result_model()
 
 

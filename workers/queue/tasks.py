@@ -1,8 +1,8 @@
-"""The Celery app and its one task: a thin wrapper over :func:`workers.pipeline.audit_bytes`.
+"""The Celery app and its one task: a thin wrapper over :func:`workers.audit.stages.audit_bytes`.
 
 A message carries a batch of documents (content hashes, never paths), not one:
 each document's bytes and name are read from the database's content table
-(:class:`workers.storage.Content`, stored there by the runner), so a worker
+(:class:`workers.store.Content`, stored there by the runner), so a worker
 needs only the broker and the database, no file system shared with the runner.
 the per-message cost of the queue (delivery, acknowledgement, a commit) is
 paid once per batch, which ``bench/queue_bench.py`` shows matters when a
@@ -38,13 +38,13 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.pipeline import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
-from workers.settings import Settings, get_settings
-from workers.storage import cached_hashes, read_contents, session_scope, store_results
+from workers.audit.stages import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
+from workers.queue.settings import Settings, get_settings
+from workers.store import cached_hashes, read_contents, session_scope, store_results
 
 log = logging.getLogger(__name__)
 TASK_NAME = "gkaudit.audit_batch"
-# psycopg's own: PostgreSQL's COPY (workers.storage.copy_rows) runs on the driver's connection, past SQLAlchemy.
+# psycopg's own: PostgreSQL's COPY (workers.store.copy_rows) runs on the driver's connection, past SQLAlchemy.
 TRANSIENT_ERRORS = (OperationalError, psycopg.OperationalError, ConnectionError)
 
 

@@ -1,7 +1,7 @@
 """Files a reviewer sends: the ranking as an XLSX workbook, and one body's 整改 notice as DOCX.
 
-Pure functions over the ranking rows of :func:`workers.rank.ranking` (after
-:func:`workers.rank.attach_groups` when a groups file is given); the CLI only wires them.
+Pure functions over the ranking rows of :func:`workers.report.rank.ranking` (after
+:func:`workers.report.rank.attach_groups` when a groups file is given); the CLI only wires them.
 
 Workbook sheets: 排名 (one line per document, the counts of the JSON ranking), 发现 (one line
 per finding, the document's own findings then its corpus findings), and with groups one
@@ -29,8 +29,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from extractor.checks.keys import describe_cell, format_number
-from workers.rank import GROUP_LABELS, SEVERITY_LABELS, UNGROUPED, Row, body_key, group_columns, group_ranking
-from workers.rank import _show as shown_value
+from workers.report.rank import GROUP_LABELS, SEVERITY_LABELS, UNGROUPED, Row, body_key, group_columns, group_ranking
+from workers.report.rank import _show as shown_value
 
 Finding = dict[str, Any]
 
@@ -38,8 +38,9 @@ Finding = dict[str, Any]
 
 
 def triage_state(finding: Finding) -> str:
-    """The reviewer's mark on a finding (workers.triage), in Chinese: 待处理, 已确认 or 已排除 (with its reason)."""
-    from workers.triage import STATE_ZH
+    """The reviewer's mark on a finding (workers.audit.triage), in Chinese: 待处理, 已确认 or 已排除 (with its
+    reason)."""
+    from workers.audit.triage import STATE_ZH
 
     state = finding.get("triage", "open")
     reason = finding.get("triage_reason")
@@ -304,7 +305,7 @@ def notice_document(row: Row, audit_date: str) -> Any:
 
 
 def audit_date(view: dict[str, Any]) -> str:
-    """The day of an audit as :func:`workers.rank.audit_view` shows it: when it finished, else when it began."""
+    """The day of an audit as :func:`workers.report.rank.audit_view` shows it: when it finished, else when it began."""
     return next((v for v in (view.get("finished_at"), view.get("created_at")) if v and v != "—"), "—")[:10]
 
 

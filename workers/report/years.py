@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from extractor.checks.corpus import body_key
 from extractor.checks.keys import describe_cell, format_number
 from extractor.formats import FORMAT_IDS, load_format
-from workers.storage import CorpusFinding, Result
+from workers.store import CorpusFinding, Result
 
 # A passage shared with last year's section counts from this many characters (a phrase, not a word).
 MIN_COPIED_CHARS = 12

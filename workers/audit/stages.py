@@ -19,7 +19,7 @@ from extractor.output import FINDING_FIELDS, CheckOut, doc
 from models.artifact import load_model
 from models.completeness import score_report
 from models.similarity import stored_signature
-from workers.quality import quality_components, quality_score
+from workers.audit.quality import quality_components, quality_score
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
 # p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature;
@@ -76,7 +76,7 @@ class PipelineOut(CheckOut):
     )
     quality: float | None = field(default=None, metadata=doc("the quality score 0-100 the ranking sorts by"))
     quality_components: dict[str, float | None] = field(
-        default_factory=dict, metadata=doc("the score's components, each 0-1 (workers.quality)")
+        default_factory=dict, metadata=doc("the score's components, each 0-1 (workers.audit.quality)")
     )
 
 

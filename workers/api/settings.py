@@ -1,5 +1,5 @@
 """The HTTP API's settings (``GKAUDIT_*``), validated in one place; the queue and database ones are in
-:mod:`workers.settings`."""
+:mod:`workers.queue.settings`."""
 
 from __future__ import annotations
 
@@ -11,15 +11,16 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from extractor.settings import MAX_FILE_BYTES, Limits
-from workers.api_pool import PoolConfig
-from workers.api_uploads import ZipLimits
-from workers.settings import Settings
+from workers.api.pool import PoolConfig
+from workers.api.uploads import ZipLimits
+from workers.queue.settings import Settings
 
 MIB = 1024 * 1024
 
 
 class ApiSettings(BaseSettings):
-    """The API's own settings (``GKAUDIT_*``); the queue and database ones are :class:`workers.settings.Settings`."""
+    """The API's own settings (``GKAUDIT_*``); the queue and database ones are
+    :class:`workers.queue.settings.Settings`."""
 
     model_config = SettingsConfigDict(env_prefix="GKAUDIT_", extra="ignore")
 

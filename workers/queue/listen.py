@@ -1,7 +1,7 @@
 """Waiting for results: woken once the workers have stored as many as are missing, where the database can tell.
 
 PostgreSQL tells each listener when a transaction that ran ``pg_notify``
-commits: :func:`workers.storage.store_results` says on :data:`RESULTS_CHANNEL`
+commits: :func:`workers.store.store_results` says on :data:`RESULTS_CHANNEL`
 how many results it stored.  The runner waits until the notices add up to what
 its audit still misses, then reads its progress: the end of an audit is seen a
 few milliseconds after the last batch commits, not up to a poll's interval
@@ -25,7 +25,7 @@ import psycopg
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
-from workers.storage import RESULTS_CHANNEL
+from workers.store import RESULTS_CHANNEL
 
 CONNECT_SECONDS = 10
 

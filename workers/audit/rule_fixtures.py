@@ -16,9 +16,9 @@ from extractor.audit import audit_report
 from extractor.checks.corpus import CorpusDoc, CorpusInput, run_corpus_rules
 from extractor.checks.registry import RULES, Finding, Rule
 from extractor.model import Report, Section
-from workers.corpus_checks import copy_clusters
+from workers.audit.corpus_checks import copy_clusters
 
-FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "checks"
+FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "checks"
 WAYS = ("fires", "passes")
 
 

@@ -18,12 +18,12 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Request
 from sqlalchemy.exc import SQLAlchemyError
 
-from workers.api_audits import AuditManager
-from workers.api_pool import CheckPool
-from workers.api_settings import ApiSettings
-from workers.api_uploads import Rejected
-from workers.settings import Settings
-from workers.storage import get_engine
+from workers.api.audits import AuditManager
+from workers.api.pool import CheckPool
+from workers.api.settings import ApiSettings
+from workers.api.uploads import Rejected
+from workers.queue.settings import Settings
+from workers.store import get_engine
 
 log = logging.getLogger("gkaudit.api")
 T = TypeVar("T")

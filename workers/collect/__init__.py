@@ -1,0 +1,1 @@
+"""Collecting reports from the web (gkaudit fetch)."""
