@@ -24,9 +24,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from extractor.checks.keys import describe_cell, format_number
 from workers.report.rank import GROUP_LABELS, SEVERITY_LABELS, UNGROUPED, Row, body_key, group_columns, group_ranking
@@ -154,29 +155,37 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def fill_sheet(sheet: Worksheet, header: list[str], lines: list[list[Any]]) -> None:
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for line in lines:
-        sheet.append(line)
-    sheet.freeze_panes = "A2"
+def fill_sheet(sheet: WriteOnlyWorksheet, header: list[str], lines: list[list[Any]]) -> None:
+    """Header in bold, the wide columns wrapped; written as a stream (a write-only workbook: at 20,000
+    documents the findings sheet is some 100,000 rows, and an in-memory sheet took most of the export)."""
+    wide = [title in WIDE_COLUMNS for title in header]
     for i, title in enumerate(header, start=1):
         sheet.column_dimensions[get_column_letter(i)].width = WIDE_COLUMNS.get(title, max(10, len(title) + 2))
-        if title in WIDE_COLUMNS:
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=i, max_col=i):
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.freeze_panes = "A2"
+    sheet.append([styled(sheet, title, font=BOLD) for title in header])
+    for line in lines:
+        sheet.append(
+            [styled(sheet, value, alignment=WRAPPED) if w else value for value, w in zip(line, wide, strict=True)]
+        )
+
+
+BOLD = Font(bold=True)
+WRAPPED = Alignment(wrap_text=True, vertical="top")
+
+
+def styled(sheet: WriteOnlyWorksheet, value: Any, **style: Any) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    return cell
 
 
 def workbook(rows: Sequence[Row], by: str | None = None) -> Workbook:
     """The workbook: 排名, 发现, and with groups 按<column> summaries and one sheet per group of ``by``
     (a group column; default the first the rows carry)."""
-    book = Workbook()
+    book = Workbook(write_only=True)
     taken: set[str] = set()
-    first = book.active
-    assert first is not None
-    first.title = sheet_name("排名 ranking", taken)
-    fill_sheet(first, *ranking_lines(rows))
+    fill_sheet(book.create_sheet(sheet_name("排名 ranking", taken)), *ranking_lines(rows))
     fill_sheet(book.create_sheet(sheet_name("发现 findings", taken)), *finding_lines(rows))
     columns = group_columns(rows)
     for column in columns:
