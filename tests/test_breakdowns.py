@@ -184,8 +184,14 @@ def test_an_approximate_figure_allows_the_range_it_states() -> None:
         ("申请内容属于四类过程性信息的不予公开2件。", ["四类"]),
         ("属于三类内部事务信息的1件。", ["三类"]),
         ("详见http://www.example.gov.cn/2023/12条。", ["12条"]),
+        ("建立两个平台，完善三项制度，公开四类信息。", ["两个", "三项", "四类"]),
     ],
 )
 def test_category_names_of_the_format_and_urls_are_not_claims(text: str, not_claims: list[str]) -> None:
     texts = [c.text for c in extract_claims(text)]
     assert not set(texts) & set(not_claims), texts
+
+
+def test_counts_in_digits_and_changes_in_words_stay_claims() -> None:
+    texts = [(c.text, c.value) for c in extract_claims("建立2个平台，较上年增加两项，收到申请三件。")]
+    assert texts == [("2个", 2), ("增加两项", 2), ("三件", 3)]

@@ -242,8 +242,25 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False  # a numeral inside a word: 统一, 进一步, 唯一
     if num_start > 0 and re.match(r"[\d.]", text[num_start - 1]):
         return False
+    if is_enumeration(m):
+        return False
     # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is.
     return m.group("num") not in BARE_NUMERALS or bool(m.groupdict().get("change"))
+
+
+# A small number written in words before a classifier of kinds (两个平台, 三项制度, 四类信息) names how many
+# kinds a sentence goes on to list, not a count a table could hold: the reports write counts in digits.
+ENUMERATION = re.compile(r"[两二三四五六七八九十]")
+KINDS_CLASSIFIERS = frozenset({"个", "项", "类", "大类"})
+
+
+def is_enumeration(m: re.Match[str]) -> bool:
+    groups = m.groupdict()
+    return (
+        groups.get("unit") in KINDS_CLASSIFIERS
+        and bool(ENUMERATION.fullmatch(groups.get("num") or ""))
+        and not groups.get("change")
+    )
 
 
 def _approx(m: re.Match[str]) -> str | None:
