@@ -10,11 +10,12 @@ Bump :data:`OUTPUT_VERSION` when a field is added, removed or changes meaning.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any
 
 from extractor.checks.registry import Finding
-from extractor.model import Report
+from extractor.model import ExtraTable, Report, Section
 
 OUTPUT_VERSION = "1"
 
@@ -124,6 +125,33 @@ def report_out(report: Report) -> ReportOut:
         guessed=report.guessed,
         truncation=report.truncation,
     )
+
+
+def report_from_dict(data: Mapping[str, Any], file: str | None = None) -> Report:
+    """A report from its JSON (:meth:`ReportOut.to_dict`, a stored payload, a rule's fixture): the inverse of
+    :func:`report_out`.  Its tables and lists are copies, so changing the report leaves ``data`` alone."""
+    return Report(
+        file=file if file is not None else data.get("file", ""),
+        format_version=data.get("format_version"),
+        agency=data.get("agency"),
+        year=data.get("year"),
+        sections=[Section(s.get("id"), s.get("title", ""), s.get("text", "")) for s in data.get("sections", [])],
+        tables=dict(data.get("tables", {})),
+        units=dict(data.get("units", {})),
+        raw_cells=dict(data.get("raw_cells", {})),
+        extra_tables=[
+            ExtraTable(t.get("title", ""), tuple(tuple(r) for r in t.get("rows", [])))
+            for t in data.get("extra_tables", [])
+        ],
+        warnings=list(data.get("warnings", [])),
+        guessed=list(data.get("guessed", [])),
+        truncation=data.get("truncation"),
+    )
+
+
+def section_text(data: Mapping[str, Any], section_id: str) -> str:
+    """A section's text in a report's JSON ("" when the report has no such section)."""
+    return next((s["text"] for s in data.get("sections", []) if s.get("id") == section_id), "")
 
 
 FINDING_FIELDS = tuple(f.name for f in fields(Finding))

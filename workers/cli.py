@@ -599,7 +599,7 @@ class TriageState(StrEnum):
 
 def reviewed_document(session: Session, doc: str) -> tuple[str, dict]:
     """(content hash, the result as the reviewers left it) of an audited document, or exit 2 naming it."""
-    from workers.audit.triage import corrections_for, marks_for, triaged
+    from workers.audit.triage import reviewed
     from workers.store import find_result
 
     result = find_result(session, doc)
@@ -607,9 +607,7 @@ def reviewed_document(session: Session, doc: str) -> tuple[str, dict]:
         reason = "no audited document with that path or hash" if result is None else f"failed: {result.error}"
         typer.echo(f"gkaudit: {doc}: {reason}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT)
-    digest = result.content_hash
-    marks, corrections = marks_for(session, [digest]), corrections_for(session, [digest])[digest]
-    return digest, triaged(digest, result.payload, marks, corrections)
+    return result.content_hash, reviewed(session, result.content_hash, result.payload)
 
 
 @triage_app.command("list")

@@ -210,9 +210,9 @@ def reviewed_payload(session: Any, digest: str, payload: dict[str, Any], status:
     """The stored payload as the reviewers left it (workers.audit.triage): findings marked, cells corrected."""
     if status != "done":
         return payload
-    from workers.audit.triage import corrections_for, marks_for, triaged
+    from workers.audit.triage import reviewed
 
-    return triaged(digest, payload, marks_for(session, [digest]), corrections_for(session, [digest])[digest])
+    return reviewed(session, digest, payload)
 
 
 def set_triage(db_url: str, doc: str, finding: str, state: str, reason: str | None) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ from extractor.checks.corpus import (
     report_order,
     run_corpus_rules,
 )
+from extractor.output import section_text
 from models.similarity import index_signatures, read_signature, stored_signature
 from workers.audit.stages import PIPELINE_VERSION
 from workers.store import AuditDocument, CorpusFinding, Result, insert_statement
@@ -32,11 +33,6 @@ __all__ = ["Doc", "body_key", "carried_over_mismatches", "copied_sections", "cop
 # Sections this similar (estimated Jaccard of character shingles) count as copies.
 COPY_THRESHOLD = 0.8
 LOAD_CHUNK = 500
-
-
-def section_text(payload: dict[str, Any], section_id: str) -> str:
-    """A section's text in a stored result ("" when the report has no such section)."""
-    return next((s["text"] for s in payload.get("sections", []) if s["id"] == section_id), "")
 
 
 def load_docs(session: Session, audit_id: int) -> list[Doc]:

@@ -15,7 +15,8 @@ from typing import Any
 from extractor.audit import audit_report
 from extractor.checks.corpus import CorpusDoc, CorpusInput, run_corpus_rules
 from extractor.checks.registry import RULES, Finding, Rule
-from extractor.model import Report, Section
+from extractor.model import Report
+from extractor.output import report_from_dict
 from workers.audit.corpus_checks import copy_clusters
 
 FIXTURES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "checks"
@@ -23,17 +24,7 @@ WAYS = ("fires", "passes")
 
 
 def report_from_fixture(path: Path) -> Report:
-    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    return Report(
-        file=str(path),
-        format_version=data.get("format_version"),
-        agency=data.get("agency"),
-        year=data.get("year"),
-        sections=[Section(s.get("id"), s.get("title", ""), s.get("text", "")) for s in data.get("sections", [])],
-        tables=data.get("tables", {}),
-        units=data.get("units", {}),
-        raw_cells=data.get("raw_cells", {}),
-    )
+    return report_from_dict(json.loads(path.read_text(encoding="utf-8")), file=str(path))
 
 
 def corpus_from_fixture(path: Path) -> CorpusInput:

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from extractor.audit import audit_report
-from extractor.model import ExtraTable, Report, Section
+from extractor.output import report_from_dict
 from workers.audit.quality import quality_components, quality_score
 from workers.store import CellCorrection, TriageMark, insert_statement, now
 
@@ -132,6 +132,16 @@ def triaged(content_hash: str, payload: Mapping[str, Any], marks: Mapping[str, M
     }
 
 
+def reviewed(session: Session, content_hash: str, payload: Mapping[str, Any]) -> dict:
+    """One stored result as the reviewers left it: :func:`triaged` with its own marks and corrections."""
+    return triaged(
+        content_hash,
+        payload,
+        marks_for(session, [content_hash]),
+        corrections_for(session, [content_hash])[content_hash],
+    )
+
+
 def corrections_for(session: Session, hashes: Iterable[str]) -> dict[str, list[CellCorrection]]:
     hashes = list(hashes)
     found: dict[str, list[CellCorrection]] = {h: [] for h in hashes}
@@ -150,7 +160,7 @@ def correct_cell(session: Session, content_hash: str, key: str, value: float | N
 def recheck(payload: Mapping[str, Any], corrections: Iterable[CellCorrection]) -> dict[str, Any]:
     """The report re-audited with the corrected cells; ``corrections`` keeps each extracted value beside
     the reviewer's."""
-    report = report_of(payload)
+    report = report_from_dict(payload)
     marked = {}
     for c in corrections:
         value = int(c.value) if c.value is not None and float(c.value).is_integer() else c.value
@@ -158,24 +168,3 @@ def recheck(payload: Mapping[str, Any], corrections: Iterable[CellCorrection]) -
         report.tables[c.key] = value
     audited = audit_report(report).to_dict()
     return {**payload, "claims": audited["claims"], "findings": audited["findings"], "corrections": marked}
-
-
-def report_of(payload: Mapping[str, Any]) -> Report:
-    """A stored payload back as a Report (its tables copied, so a correction leaves the payload alone)."""
-    return Report(
-        file=payload.get("file", ""),
-        format_version=payload.get("format_version"),
-        agency=payload.get("agency"),
-        year=payload.get("year"),
-        sections=[Section(s.get("id"), s.get("title", ""), s.get("text", "")) for s in payload.get("sections", [])],
-        tables=dict(payload.get("tables", {})),
-        units=dict(payload.get("units", {})),
-        raw_cells=dict(payload.get("raw_cells", {})),
-        extra_tables=[
-            ExtraTable(t.get("title", ""), tuple(tuple(r) for r in t.get("rows", [])))
-            for t in payload.get("extra_tables", [])
-        ],
-        warnings=list(payload.get("warnings", [])),
-        guessed=list(payload.get("guessed", [])),
-        truncation=payload.get("truncation"),
-    )

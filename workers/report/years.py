@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from extractor.checks.corpus import body_key
 from extractor.checks.keys import describe_cell, format_number
 from extractor.formats import FORMAT_IDS, load_format
+from extractor.output import section_text
 from workers.store import CorpusFinding, Result
 
 # A passage shared with last year's section counts from this many characters (a phrase, not a word).
@@ -103,13 +104,11 @@ def body_years(session: Session, body: str) -> list[YearReport]:
     for _, digest, path, agency, year, payload in rows:
         if body_key(agency) != wanted or year in latest:
             continue
-        latest[year] = YearReport(year, path, digest, agency, payload.get("tables", {}), problems_text(payload))
+        latest[year] = YearReport(
+            year, path, digest, agency, payload.get("tables", {}), section_text(payload, "problems")
+        )
     reports = [latest[y] for y in sorted(latest)]
     return with_corpus_findings(session, reports)
-
-
-def problems_text(payload: dict[str, Any]) -> str:
-    return next((s["text"] for s in payload.get("sections", []) if s.get("id") == "problems"), "")
 
 
 def with_corpus_findings(session: Session, reports: list[YearReport]) -> list[YearReport]:
@@ -127,7 +126,7 @@ def with_corpus_findings(session: Session, reports: list[YearReport]) -> list[Ye
         found[row.content_hash].append(
             {"rule": row.rule, "severity": row.severity, "metric": row.metric, "message_zh": row.message_zh}
         )
-    return [YearReport(**{**r.__dict__, "findings": tuple(found[r.content_hash])}) for r in reports]
+    return [replace(r, findings=tuple(found[r.content_hash])) for r in reports]
 
 
 # ---- the view ----------------------------------------------------------------------------------
