@@ -30,8 +30,8 @@ from benchlib import SEEDS, corpus_files, generate_corpus, ms_each, per_second, 
 
 from extractor import Report, parse_bytes
 from extractor.audit import audit_report
+from extractor.document import Table
 from extractor.loaders import load_bytes
-from extractor.model import Table
 from extractor.nlp.pipeline import get_nlp, segment
 
 Files = list[tuple[str, bytes]]

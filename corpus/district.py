@@ -31,8 +31,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from corpus.blueprint import GeneratedReport
 from corpus.generate import RENDERINGS, generate_report
-from corpus.model import GeneratedReport
 from corpus.names import Agency
 from corpus.schema import APPLICANTS, application_key
 

@@ -25,9 +25,9 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from corpus.blueprint import GeneratedReport, Style
 from corpus.cells import draw_cell_style, write_cells, zero_rows
 from corpus.labels import draw_labels
-from corpus.model import GeneratedReport, Style
 from corpus.names import Agency, make_agency, self_reference
 from corpus.narrative import (
     Context,

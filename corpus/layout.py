@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from corpus.model import GeneratedReport
+from corpus.blueprint import GeneratedReport
 from corpus.schema import (
     ACTIVE_BLOCKS,
     ACTIVE_COLUMNS,

@@ -12,8 +12,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.table import Table, _Cell
 
+from corpus.blueprint import GeneratedReport
 from corpus.layout import Grid, Para, document_blocks
-from corpus.model import GeneratedReport
 
 FONT = "宋体"
 FIXED_TIME = datetime(2000, 1, 1)

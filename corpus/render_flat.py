@@ -29,8 +29,8 @@ from functools import cache
 
 import opencc
 
+from corpus.blueprint import GeneratedReport
 from corpus.layout import Cell, Grid, Para, document_blocks
-from corpus.model import GeneratedReport
 
 Rows = list[list[str]]  # a table's cell texts, row by row, empty cells as ""
 

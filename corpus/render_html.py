@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
+from corpus.blueprint import GeneratedReport
 from corpus.layout import Grid, Para, document_blocks
-from corpus.model import GeneratedReport
 
 PARA_TEMPLATES = {
     "title": '<p style="text-align:center"><strong>{}</strong></p>',

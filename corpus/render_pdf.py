@@ -21,8 +21,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from corpus.blueprint import GeneratedReport
 from corpus.layout import Grid, Para, document_blocks, split_grid
-from corpus.model import GeneratedReport
 
 FONT = "STSong-Light"
 MARGIN = 20 * mm

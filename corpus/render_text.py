@@ -9,8 +9,8 @@ blank lines.
 
 from __future__ import annotations
 
+from corpus.blueprint import GeneratedReport
 from corpus.layout import Grid, Para, document_blocks
-from corpus.model import GeneratedReport
 
 GBK_NAMES = frozenset({"gbk", "gb18030"})
 

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractor.document import Report
 from extractor.errors import ExtractError
 from extractor.loaders import load_bytes, load_path
-from extractor.model import Report
 from extractor.report import build_report
 from extractor.settings import DEFAULT_LIMITS, Limits
 from extractor.timeouts import time_limit

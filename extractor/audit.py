@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extractor.checks.registry import AuditInput, Finding, run_checks
-from extractor.model import Report
+from extractor.document import Report
 from extractor.nlp.linking import LinkedClaim, link_claims
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from extractor.checks.registry import Finding
-from extractor.model import ExtraTable, Report, Section
+from extractor.document import ExtraTable, Report, Section
 
 OUTPUT_VERSION = "1"
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
+from extractor.document import Document, ExtraTable, Paragraph, Report, Table
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
 from extractor.metadata import TITLE, find_agency, find_agency_in_text, find_year
-from extractor.model import Document, ExtraTable, Paragraph, Report, Table
 from extractor.sections import split_sections
 from extractor.truncation import truncation_dict
 

@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from extractor.document import Section
 from extractor.formats import DEFAULT_FORMAT, load_format
-from extractor.model import Section
 
 # Each standard section by the pattern its heading is recognised by, from the formats' definition
 # (both formats share their sections).

@@ -39,8 +39,8 @@ from extractor.checks.keys import (
     review_key,
     table_of_key,
 )
+from extractor.document import Report
 from extractor.formats import FORMAT_IDS, load_format
-from extractor.model import Report
 from extractor.sections import SECTION_TITLES
 
 # ---- the template, as data ------------------------------------------------------------------

@@ -21,11 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from extractor.document import Report, Section
 from extractor.loaders import read_file_bytes
 from extractor.loaders.text import decode_text
-from extractor.model import Report, Section
 from extractor.settings import DEFAULT_LIMITS, Limits
-from models import lexicons
+from models import element_lexicons as lexicons
 from models.artifact import LoadedModel, load_model
 from models.elements import Elements, elements_of, extract_elements
 from models.normalize import normalize_text

@@ -5,7 +5,7 @@ unit, whatever its length, because a writer who numbers things tells us where
 one thing ends; running prose is cut into sentences, and a sentence that lists
 several shortcomings ("渠道不够畅通,宣传力度不够") into one unit per listed
 shortcoming.  Each unit is a problem, a measure, a follow-up of last year's
-problems, or neither, decided by the markers of :mod:`models.lexicons`.  The
+problems, or neither, decided by the markers of :mod:`models.element_lexicons`.  The
 counts and flags that come out are both model features and the reasons a person
 reads, which is why they are computed by rules rather than learnt.
 
@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from models import lexicons
+from models import element_lexicons as lexicons
 
 PROBLEM, MEASURE, FOLLOW_UP = "problem", "measure", "followup"
 # An enumerated item this short that names a heading word heads a half of the section.

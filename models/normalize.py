@@ -17,7 +17,7 @@ from functools import cache
 
 import opencc
 
-from models import lexicons
+from models import element_lexicons as lexicons
 
 OPENCC_CONFIG = "t2s"
 BLOCK_TAGS = re.compile(r"<\s*(?:br|/p|/div|/li|/h[1-6]|/tr|p|div|li|tr)\b[^>]*>", re.IGNORECASE)

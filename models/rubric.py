@@ -2,7 +2,7 @@
 
 People label a real 存在的主要问题及改进情况 section by marking six elements and reading the
 level off a table.  This module does the same with rules: each element has a detector over
-the units of :mod:`models.elements` and the patterns of :mod:`models.lexicons`, and the level
+the units of :mod:`models.elements` and the patterns of :mod:`models.element_lexicons`, and the level
 is the table :data:`LEVELS`, applied in order.  Each detector is measured against the
 annotators' marks on the real sections (``models.real_eval``); nothing here is fitted.
 
@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cache, lru_cache
 
-from models import lexicons
+from models import element_lexicons as lexicons
 from models.elements import FOLLOW_UP, MEASURE, PROBLEM, Unit, default_rules, units_of
 
 ELEMENT_NAMES = ("problems_specific", "measures", "paired", "owners_deadlines", "follow_up", "evidence")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from extractor.audit import audit_report
-from extractor.model import Report, Section
+from extractor.document import Report, Section
 from extractor.nlp.breakdowns import find_breakdowns
 from extractor.nlp.claims import extract_claims
 

@@ -27,8 +27,8 @@ from extractor import parse_path
 from extractor.checks import arithmetic, keys, registry
 from extractor.checks.plausibility import non_rulemaking_kind
 from extractor.checks.registry import RULES, AuditInput, Finding, Rule, run_checks
+from extractor.document import Report
 from extractor.fields import labels
-from extractor.model import Report
 from tests.conftest import seed_path
 
 SEEDS = ("000", "001", "002", "003", "004")

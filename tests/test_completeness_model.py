@@ -11,7 +11,7 @@ import joblib
 import opencc
 import pytest
 
-from extractor.model import Report, Section
+from extractor.document import Report, Section
 from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, LoadedModel, ModelNotTrainedError, load_model
 from models.completeness import Completeness, fine_score, score_report, score_section, score_sections
 from models.rubric import ELEMENT_NAMES

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from extractor.document import Paragraph, Table
 from extractor.loaders.flattened import WARNINGS, looks_flattened, split_flattened, split_narrative
 from extractor.loaders.flattened_split import enumerate_splits
 from extractor.loaders.flattened_templates import Kind, SumRule
-from extractor.model import Paragraph, Table
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PINGTAN = SHARED / "realdocs" / "changwu__pingtan-gov-zwgk-archive" / "pingtan" / "zwgk" / "zfxxgk" / "zfxxgknb"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractor.model import Report, Section
+from extractor.document import Report, Section
 from extractor.nlp.linking import link_claims
 
 

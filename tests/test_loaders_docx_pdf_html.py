@@ -21,12 +21,12 @@ from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import SimpleDocTemplate, TableStyle
 from reportlab.platypus import Table as RLTable
 
+from extractor.document import Document, Table
 from extractor.errors import ExtractError
 from extractor.loaders.docx import load_docx
 from extractor.loaders.grid import FlowCell, clean_cell_text, flow_to_spans, normalize_paragraph_text, render_grid
 from extractor.loaders.html import load_html
 from extractor.loaders.pdf import load_pdf
-from extractor.model import Document, Table
 from extractor.settings import Limits
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"

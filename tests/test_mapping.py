@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from extractor.document import Table
 from extractor.fields.mapping import classify_table, detect_format, map_tables
-from extractor.model import Table
 
 APPLICANTS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计")
 RESULTS = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")

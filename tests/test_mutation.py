@@ -21,7 +21,7 @@ import pytest
 from corpus.generate import generate_report, render_text
 from extractor import parse_bytes, parse_path
 from extractor.audit import audit_report
-from extractor.model import Report
+from extractor.document import Report
 from extractor.nlp.linking import LinkedClaim
 from tests.conftest import SEEDS
 from tests.test_checks_tables import arithmetic_rules, mutation_misses

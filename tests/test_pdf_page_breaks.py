@@ -21,12 +21,12 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
+from corpus.blueprint import GeneratedReport
 from corpus.generate import generate_report, render_docx
-from corpus.model import GeneratedReport
 from extractor import parse_bytes
+from extractor.document import Table
 from extractor.loaders.docx import load_docx
 from extractor.loaders.pdf import load_pdf
-from extractor.model import Table
 from extractor.settings import Limits
 from tests.conftest import REQUIRE_SERVICES
 

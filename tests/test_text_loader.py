@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from extractor.document import Paragraph, Table
 from extractor.errors import ExtractError
 from extractor.loaders.text import decode_text, load_text, read_blocks
-from extractor.model import Paragraph, Table
 from extractor.settings import DEFAULT_LIMITS
 
 SAMPLE = "某某区某某局2021年政府信息公开工作年度报告\n\n一、总体情况\n\n本机关主动公开信息12条。\n"

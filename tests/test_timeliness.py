@@ -16,7 +16,7 @@ from extractor.audit import audit_report
 from extractor.checks.registry import RULES, Finding, load_rules
 from extractor.checks.timeliness import page_year
 from extractor.dates import due_date, labelled_dates, parse_date, read_sidecar, sidecar_path, signature_date
-from extractor.model import Report, Section
+from extractor.document import Report, Section
 
 load_rules()
 

@@ -20,7 +20,7 @@ from corpus.render_text import render_text
 from extractor import parse_bytes
 from extractor.audit import audit_report
 from extractor.checks.registry import Finding
-from extractor.model import Report, Section
+from extractor.document import Report, Section
 from extractor.truncation import SECTION_ORDER, ends_sentence, find_truncation
 
 REPORTS = 8

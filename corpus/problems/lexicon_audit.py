@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from corpus.problems.real_sections import SHARED, RealSection, real_sections
-from models import lexicons
+from models import element_lexicons as lexicons
 from models.normalize import normalize_text
 from models.real_eval import is_test
 
@@ -36,7 +36,7 @@ PLACEHOLDER = re.compile(r"\{[a-z]+\}")
 
 
 def lexicon_entries() -> Iterator[tuple[str, str, bool]]:
-    """(lexicon name, entry, is a regular expression) for every entry of models.lexicons."""
+    """(lexicon name, entry, is a regular expression) for every entry of models.element_lexicons."""
     for name, value in vars(lexicons).items():
         if not name.isupper() or name.startswith("_"):
             continue

@@ -50,7 +50,7 @@ from extractor.checks.keys import (
     review_key,
 )
 from extractor.checks.registry import AuditInput, Hit, rule
-from extractor.model import Report
+from extractor.document import Report
 from extractor.truncation import report_cut_keys
 
 # Sums of money could carry float noise; counts are integers.

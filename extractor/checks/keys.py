@@ -13,7 +13,7 @@ from functools import lru_cache
 from typing import Any
 
 from extractor import formats
-from extractor.model import Report
+from extractor.document import Report
 
 Value = int | float | None
 Labels = dict[str, tuple[str, str]]

@@ -8,7 +8,7 @@ from typing import Any
 
 from extractor.checks.keys import cell_evidence, describe_cells
 from extractor.checks.registry import AuditInput, Hit, rule
-from extractor.model import Report
+from extractor.document import Report
 from extractor.nlp.breakdowns import Breakdown, find_breakdowns
 from extractor.nlp.linking import LinkedClaim
 

@@ -15,7 +15,7 @@ from functools import cached_property
 from typing import Any, TypeVar
 
 from extractor.checks.keys import keys_by_table
-from extractor.model import Report
+from extractor.document import Report
 
 T = TypeVar("T")
 

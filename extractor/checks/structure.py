@@ -28,7 +28,7 @@ from extractor.checks.keys import (
     is_total_key,
 )
 from extractor.checks.registry import AuditInput, Hit, rule
-from extractor.model import Report
+from extractor.document import Report
 from extractor.truncation import Truncation, find_truncation, sections_after, tables_after
 
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.dates import FoundDate, due_date, read_sidecar, sidecar_dates, signature_date
+from extractor.document import Report
 from extractor.metadata import TITLE, YEAR_IN_TITLE
-from extractor.model import Report
 
 SOURCE_NAMES: dict[str, tuple[str, str]] = {
     "sidecar:published": ("网页发布日期", "the page's publication date"),

@@ -1,6 +1,6 @@
 """Map table cells onto canonical keys by their row and column labels.
 
-Two kinds of grid reach this module (see :class:`extractor.model.Table`):
+Two kinds of grid reach this module (see :class:`extractor.document.Table`):
 aligned grids, where a column's header cells sit above its values, and ragged
 rows from text exports, where a row lists only the cells it has.  Column keys
 come from the header labels in both cases: by position for aligned grids, by
@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from extractor.document import Table
 from extractor.fields.labels import (
     ACTIVE_COLUMNS,
     ACTIVE_HEADER_MARK,
@@ -33,7 +34,6 @@ from extractor.fields.labels import (
     Label,
 )
 from extractor.fields.values import CellValue, NotANumber, normalise_cell_text, parse_cell
-from extractor.model import Table
 
 STANDARD_KINDS = ("active", "applications", "review")
 HEADER_NOT_RECOGNISED = "表头未识别，按格式模板的列序读取 / header not recognised, template column order assumed"

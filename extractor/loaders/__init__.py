@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from extractor.document import Document
 from extractor.errors import ExtractError
-from extractor.model import Document
 from extractor.settings import DEFAULT_LIMITS, Limits
 
 Loader = Callable[[bytes, Limits], Document]

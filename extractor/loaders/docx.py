@@ -1,4 +1,4 @@
-"""Read a DOCX file into a :class:`~extractor.model.Document`.
+"""Read a DOCX file into a :class:`~extractor.document.Document`.
 
 The zip is checked before anything is decompressed (zip bombs), then
 ``word/document.xml`` is parsed with a locked-down lxml parser and the body is
@@ -17,9 +17,9 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import ExtractError
 from extractor.loaders.grid import Span, clean_cell_text, is_empty_grid, render_grid, strip_text
-from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

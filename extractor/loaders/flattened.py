@@ -22,7 +22,7 @@ and the next label found:
 A row is found by its label (numbering, spaces and converter line breaks allowed), else with one
 character miswritten, else (table 三) by the words that tell it apart; a row whose label a
 converter lost is read from the numbers where its label should be.  A row the document ends in
-keeps only the cells before the cut.  The result is one :class:`~extractor.model.Table` a standard
+keeps only the cells before the cut.  The result is one :class:`~extractor.document.Table` a standard
 table, in the template's order, with the rows read by inference listed in ``guessed_rows``.
 
 This module holds the public API (:func:`read_text_tables`, :func:`split_flattened`,
@@ -41,6 +41,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from extractor.document import Block, Paragraph, Table
 from extractor.fields.labels import APPLICATION_ROWS
 from extractor.loaders.flattened_split import SplitBudgetExceeded, cell_number, enumerate_splits, rank_splits
 from extractor.loaders.flattened_templates import (
@@ -69,7 +70,6 @@ from extractor.loaders.row_cells import (
     row_values,
     rows_open_with_pipe,
 )
-from extractor.model import Block, Paragraph, Table
 
 __all__ = ["looks_flattened", "read_text_tables", "split_flattened"]
 

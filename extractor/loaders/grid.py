@@ -3,7 +3,7 @@
 Every loader describes a table as :class:`Span` objects (a cell's top-left grid
 position, how many rows and columns it covers, and its text) and lets
 :func:`render_grid` expand them into the rectangular grid a
-:class:`~extractor.model.Table` holds.
+:class:`~extractor.document.Table` holds.
 """
 
 from __future__ import annotations

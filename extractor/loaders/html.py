@@ -1,4 +1,4 @@
-"""Read an HTML page into a :class:`~extractor.model.Document`.
+"""Read an HTML page into a :class:`~extractor.document.Document`.
 
 Block elements (p, div, h1–h6, li, …) and ``<br>``-separated lines become
 paragraphs; a data table becomes a :class:`Table` with rowspan/colspan
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml import etree
 
+from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import ExtractError
 from extractor.loaders.grid import (
     FlowCell,
@@ -25,7 +26,6 @@ from extractor.loaders.grid import (
     normalize_paragraph_text,
     render_grid,
 )
-from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
 BLOCK_TAGS = frozenset(

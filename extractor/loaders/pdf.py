@@ -1,4 +1,4 @@
-"""Read a text-layer PDF into a :class:`~extractor.model.Document`.
+"""Read a text-layer PDF into a :class:`~extractor.document.Document`.
 
 Per page: one ``find_tables`` call (lines strategy) on the page's *visible*
 ruling, then the text outside the tables as lines.  After all pages:
@@ -34,6 +34,7 @@ from pdfplumber.page import Page
 from pdfplumber.table import Table as PlumberTable
 from pdfplumber.utils.exceptions import PdfminerException
 
+from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import ExtractError
 from extractor.loaders.grid import (
     Span,
@@ -43,7 +44,6 @@ from extractor.loaders.grid import (
     place_spans,
     render_owner_grid,
 )
-from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
 # An image-only PDF has (almost) no characters; a few stray ones may be a page number.

@@ -15,10 +15,10 @@ from collections.abc import Iterator
 
 import charset_normalizer
 
+from extractor.document import Block, Document, Paragraph, Table
 from extractor.errors import ExtractError
 from extractor.loaders.flattened import looks_flattened, narrative_lines, read_text_tables
 from extractor.loaders.script import to_simplified
-from extractor.model import Block, Document, Paragraph, Table
 from extractor.settings import Limits
 
 BOMS: tuple[tuple[bytes, str], ...] = (

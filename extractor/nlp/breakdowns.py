@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from extractor.model import Report
+from extractor.document import Report
 from extractor.nlp.linking import LinkedClaim
 
 # What opens a list of parts right after a total (between the total and its first part).

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
+from extractor.document import Report
 from extractor.formats import FORMAT_IDS, format_for_year, load_format
-from extractor.model import Report
 from extractor.nlp.claims import CLAUSE_BREAK, Claim, extract_claims, segment_claim_sentences, span_around
-from extractor.nlp.lexicon import (
+from extractor.nlp.link_lexicon import (
     COUNTS_NEW,
     INCLUDES_CARRIED_IN,
     ITEM_COLUMN_UNITS,

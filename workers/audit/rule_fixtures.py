@@ -15,7 +15,7 @@ from typing import Any
 from extractor.audit import audit_report
 from extractor.checks.corpus import CorpusDoc, CorpusInput, run_corpus_rules
 from extractor.checks.registry import RULES, Finding, Rule
-from extractor.model import Report
+from extractor.document import Report
 from extractor.output import report_from_dict
 from workers.audit.corpus_checks import copy_clusters
 
