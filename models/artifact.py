@@ -1,7 +1,8 @@
 """Where the trained model lives and how it is loaded: once per process, refused when stale.
 
 The artifact is ``completeness.joblib`` (the fitted Pipeline) beside ``meta.json``
-(library versions, features, data hash, cross-validated scores).  A pickle is only
+(library versions, features, data hash, cross-validated scores, and the fitted numbers scoring needs,
+so that scoring reads JSON and never imports scikit-learn).  A pickle is only
 as good as the scikit-learn that reads it, so the version recorded in meta.json is
 checked *before* unpickling; any mismatch or unreadable file becomes a
 :class:`ModelNotTrainedError` whose reason tells the user to run ``gkaudit train``.
@@ -12,21 +13,23 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache
+from importlib.metadata import version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import joblib
 import numpy as np
-import sklearn
-from sklearn.pipeline import Pipeline
 
 from models import ARTIFACT_DIR
 from models.elements import FEATURE_NAMES, extract_elements
 
+if TYPE_CHECKING:
+    from sklearn.pipeline import Pipeline
+
 MODEL_FILE = "completeness.joblib"
 META_FILE = "meta.json"
 MODEL_VERSION = "completeness-2"
+LINEAR_KEY = "linear"  # meta.json's block of the fitted numbers scoring needs (DirectLinear)
 RETRAIN = "run `gkaudit train` to build it"
 
 
@@ -38,27 +41,54 @@ class ModelNotTrainedError(Exception):
         super().__init__(reason)
 
 
-@dataclass(frozen=True)
 class LoadedModel:
-    pipeline: Pipeline
-    meta: dict[str, Any]
+    """The trained model.  Scoring uses the fitted numbers recorded in meta.json (:class:`DirectLinear`), so a
+    process that only scores never imports scikit-learn (a second of every ``gkaudit check``); the pickled
+    Pipeline is unpickled when something asks for it (training reports, the equality tests)."""
+
+    def __init__(
+        self,
+        pipeline: Pipeline | None,
+        meta: dict[str, Any],
+        *,
+        linear: DirectLinear | None = None,
+        source: Path | None = None,
+    ) -> None:
+        self._pipeline = pipeline
+        self.meta = meta
+        self.source = source
+        self._linear = linear
+
+    @property
+    def pipeline(self) -> Pipeline:
+        if self._pipeline is None:
+            if self.source is None:
+                raise ModelNotTrainedError(f"completeness model has no pipeline; {RETRAIN}")
+            self._pipeline = _unpickle(self.source)
+        return self._pipeline
+
+    @property
+    def linear(self) -> DirectLinear | None:
+        if self._linear is None and self._pipeline is not None:
+            self._linear = DirectLinear.of(self._pipeline)
+        return self._linear
 
     @property
     def classes(self) -> list[int]:
-        return [int(c) for c in self.pipeline.classes_]
+        linear = self.linear
+        return list(linear.classes) if linear is not None else [int(c) for c in self.pipeline.classes_]
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """The pipeline's calibrated probabilities, computed directly when its shape allows (elements →
         standard scaling → a sigmoid-calibrated logistic regression): the same numbers without
         scikit-learn's per-call validation and dispatch, half of a document's scoring time otherwise."""
-        direct = self._direct
-        if direct is None:
+        linear = self.linear
+        if linear is None:
             return self.pipeline.predict_proba(np.asarray(texts, dtype=object))
-        return direct.predict_proba(texts)
+        return linear.predict_proba(texts)
 
-    @cached_property
-    def _direct(self) -> DirectLinear | None:
-        return DirectLinear.of(self.pipeline)
+
+LINEAR_ARRAYS = ("mean", "scale", "coef", "intercept", "sigmoid_a", "sigmoid_b")
 
 
 @dataclass(frozen=True)
@@ -66,6 +96,7 @@ class DirectLinear:
     """The numbers of a fitted elements → StandardScaler → CalibratedClassifierCV(LogisticRegression,
     sigmoid, ensemble=False) pipeline, applied with numpy."""
 
+    classes: tuple[int, ...]
     columns: tuple[int, ...]  # the element features the extractor keeps, by index in FEATURE_NAMES
     mean: np.ndarray
     scale: np.ndarray
@@ -89,6 +120,7 @@ class DirectLinear:
             return None
         names = [str(n) for n in extractor.feature_names_out_]
         return cls(
+            tuple(int(c) for c in pipeline.classes_),
             tuple(FEATURE_NAMES.index(n) for n in names),
             np.asarray(scaler.mean_, dtype=float),
             np.asarray(scaler.scale_, dtype=float),
@@ -97,6 +129,32 @@ class DirectLinear:
             np.asarray([a for a, _ in sigmoid], dtype=float),
             np.asarray([b for _, b in sigmoid], dtype=float),
         )
+
+    def to_meta(self) -> dict[str, Any]:
+        """The numbers as meta.json keeps them (floats round-trip exactly through JSON)."""
+        return {
+            "classes": list(self.classes),
+            "features": [FEATURE_NAMES[i] for i in self.columns],
+            **{name: getattr(self, name).tolist() for name in LINEAR_ARRAYS},
+        }
+
+    @classmethod
+    def from_meta(cls, block: dict[str, Any]) -> DirectLinear:
+        """Read back :meth:`to_meta`; ValueError when the block does not describe a usable model."""
+        try:
+            columns = tuple(FEATURE_NAMES.index(n) for n in block["features"])
+            arrays = {name: np.asarray(block[name], dtype=float) for name in LINEAR_ARRAYS}
+            classes = tuple(int(c) for c in block["classes"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"{type(exc).__name__}: {exc}") from None
+        shapes_fit = (
+            arrays["mean"].shape == arrays["scale"].shape == (len(columns),)
+            and arrays["coef"].shape == (len(classes), len(columns))
+            and arrays["intercept"].shape == arrays["sigmoid_a"].shape == arrays["sigmoid_b"].shape == (len(classes),)
+        )
+        if not shapes_fit:
+            raise ValueError("the arrays' shapes do not fit the features and classes")
+        return cls(classes, columns, **arrays)
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         features = np.asarray([extract_elements(t).features() for t in texts], dtype=float)
@@ -108,9 +166,14 @@ class DirectLinear:
         return np.where(totals > 0, probabilities / np.where(totals > 0, totals, 1.0), uniform)
 
 
-def compatible_version(trained: str, installed: str = sklearn.__version__) -> bool:
+def installed_sklearn() -> str:
+    """The installed scikit-learn's version, read from its metadata (importing it costs a second)."""
+    return version("scikit-learn")
+
+
+def compatible_version(trained: str, installed: str | None = None) -> bool:
     """Same scikit-learn major.minor: pickles are not promised to survive a minor release."""
-    return trained.split(".")[:2] == installed.split(".")[:2]
+    return trained.split(".")[:2] == (installed or installed_sklearn()).split(".")[:2]
 
 
 def read_meta(directory: Path) -> dict[str, Any]:
@@ -127,7 +190,7 @@ def check_meta(meta: dict[str, Any], directory: Path) -> None:
     trained = str(meta.get("versions", {}).get("scikit-learn", "unknown"))
     if not compatible_version(trained):
         raise ModelNotTrainedError(
-            f"completeness model in {directory} was trained with scikit-learn {trained} but {sklearn.__version__} "
+            f"completeness model in {directory} was trained with scikit-learn {trained} but {installed_sklearn()} "
             f"is installed; {RETRAIN} again"
         )
     if meta.get("model_version") != MODEL_VERSION:
@@ -138,6 +201,9 @@ def check_meta(meta: dict[str, Any], directory: Path) -> None:
 
 
 def _unpickle(path: Path) -> Pipeline:
+    import joblib
+    from sklearn.pipeline import Pipeline
+
     if not path.is_file():
         raise ModelNotTrainedError(f"completeness model not found ({path} is missing); {RETRAIN}")
     try:
@@ -157,4 +223,13 @@ def load_model(directory: Path = ARTIFACT_DIR) -> LoadedModel:
     directory = Path(directory)
     meta = read_meta(directory)
     check_meta(meta, directory)
-    return LoadedModel(_unpickle(directory / MODEL_FILE), meta)
+    source = directory / MODEL_FILE
+    if LINEAR_KEY not in meta:  # an artifact from before the numbers were recorded
+        return LoadedModel(_unpickle(source), meta, source=source)
+    try:
+        linear = DirectLinear.from_meta(meta[LINEAR_KEY])
+    except ValueError as exc:
+        raise ModelNotTrainedError(
+            f"completeness model metadata {directory / META_FILE} has unusable numbers ({exc}); {RETRAIN} again"
+        ) from None
+    return LoadedModel(None, meta, linear=linear, source=source)

@@ -33,7 +33,7 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from models import DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
-from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, MODEL_VERSION
+from models.artifact import ARTIFACT_DIR, LINEAR_KEY, META_FILE, MODEL_FILE, MODEL_VERSION, DirectLinear
 from models.completeness import LABELS, expected_score
 from models.elements import FEATURE_NAMES
 from models.features import build_features
@@ -165,6 +165,9 @@ def real_figures(model: Pipeline, meta: dict[str, Any]) -> dict[str, Any] | None
 
 def write_artifact(model: Pipeline, meta: dict[str, Any], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
+    linear = DirectLinear.of(model)
+    if linear is not None:
+        meta = meta | {LINEAR_KEY: linear.to_meta()}
     joblib.dump(model, out / MODEL_FILE, compress=3)
     (out / META_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 

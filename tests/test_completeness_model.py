@@ -5,6 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import joblib
@@ -12,7 +15,16 @@ import opencc
 import pytest
 
 from extractor.document import Report, Section
-from models.artifact import ARTIFACT_DIR, META_FILE, MODEL_FILE, LoadedModel, ModelNotTrainedError, load_model
+from models.artifact import (
+    ARTIFACT_DIR,
+    LINEAR_KEY,
+    META_FILE,
+    MODEL_FILE,
+    DirectLinear,
+    LoadedModel,
+    ModelNotTrainedError,
+    load_model,
+)
 from models.completeness import Completeness, fine_score, score_report, score_section, score_sections
 from models.rubric import ELEMENT_NAMES
 from models.train import DEFAULT_DATA
@@ -248,18 +260,78 @@ def test_other_sklearn_version(tmp_path: Path) -> None:
         load_model(directory)
 
 
+def without_numbers(directory: Path) -> Path:
+    """The artifact as written before meta.json recorded the fitted numbers: loading unpickles the Pipeline."""
+    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    del meta[LINEAR_KEY]
+    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    return directory
+
+
 def test_unreadable_pickle(tmp_path: Path) -> None:
-    directory = copy_artifact(tmp_path)
+    directory = without_numbers(copy_artifact(tmp_path))
     (directory / MODEL_FILE).write_bytes(b"not a pickle at all")
     with pytest.raises(ModelNotTrainedError, match=r"cannot be loaded.*gkaudit train"):
         load_model(directory)
 
 
-def test_not_a_pipeline(tmp_path: Path) -> None:
+def test_unreadable_pickle_is_found_when_the_pipeline_is_asked_for(tmp_path: Path) -> None:
+    """Scoring reads the numbers in meta.json; the damaged pickle is reported when something needs it."""
     directory = copy_artifact(tmp_path)
+    (directory / MODEL_FILE).write_bytes(b"not a pickle at all")
+    model = load_model(directory)
+    assert score_section("一是公开意识不强。", model).label in (0, 1, 2, 3)
+    with pytest.raises(ModelNotTrainedError, match=r"cannot be loaded.*gkaudit train"):
+        _ = model.pipeline
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda block: block.pop("coef"),
+        lambda block: block.update(features=["no such feature"]),
+        lambda block: block.update(intercept=[0.0]),
+        lambda block: block.update(mean="a string"),
+    ],
+    ids=["missing array", "unknown feature", "wrong shape", "not numbers"],
+)
+def test_unusable_numbers_are_refused(tmp_path: Path, damage: Callable[[dict], object]) -> None:
+    directory = copy_artifact(tmp_path)
+    meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
+    damage(meta[LINEAR_KEY])
+    (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ModelNotTrainedError, match=r"unusable numbers.*gkaudit train"):
+        load_model(directory)
+
+
+def test_not_a_pipeline(tmp_path: Path) -> None:
+    directory = without_numbers(copy_artifact(tmp_path))
     joblib.dump({"a": 1}, directory / MODEL_FILE)
     with pytest.raises(ModelNotTrainedError, match="not a scikit-learn Pipeline"):
         load_model(directory)
+
+
+def test_the_recorded_numbers_are_the_pickled_pipeline_s() -> None:
+    """meta.json's numbers and the pickle come from one training: the numbers read back from the Pipeline
+    equal the recorded ones."""
+    model = load_model()
+    assert model.linear is not None
+    assert DirectLinear.of(model.pipeline).to_meta() == model.linear.to_meta()
+
+
+def test_scoring_does_not_import_scikit_learn() -> None:
+    """A process that audits a document loads the model from meta.json's numbers (issue 22: scikit-learn's
+    import is a second of every ``gkaudit check``)."""
+    script = (
+        "import sys\n"
+        "from models.stages import audit_bytes\n"
+        "text = '某某局2021年政府信息公开工作年度报告\\n\\n五、存在的主要问题及改进情况\\n\\n一是公开意识不强。'\n"
+        "outcome = audit_bytes(text.encode('utf-8'), 'a.txt')\n"
+        "assert outcome.result['completeness']['label'] in (0, 1, 2, 3), outcome\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'joblib')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
 
 
 def test_the_direct_path_gives_the_pipeline_s_probabilities() -> None:
@@ -275,6 +347,6 @@ def test_the_direct_path_gives_the_pipeline_s_probabilities() -> None:
     model = load_model()
     texts = [json.loads(line)["text"] for line in DEFAULT_DATA.read_text(encoding="utf-8").splitlines()[:200]]
     texts += ["", "无。", "一是" * 50]
-    assert model._direct is not None
+    assert model.linear is not None
     expected = model.pipeline.predict_proba(np.asarray(texts, dtype=object))
     assert np.allclose(model.predict_proba(texts), expected, atol=1e-12)

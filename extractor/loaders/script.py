@@ -69,7 +69,8 @@ def looks_traditional(text: str, converted: str) -> bool:
 def to_simplified(text: str) -> Normalised:
     """The text in simplified characters without pinyin glosses; unchanged when already simplified."""
     converted = _converter().convert(text)
-    if len(converted) != len(text) or not looks_traditional(text, converted):
+    # Most reports are simplified already: the conversion changes nothing, and one comparison says so.
+    if converted == text or len(converted) != len(text) or not looks_traditional(text, converted):
         return Normalised(text, converted=False)
     plain, removed = _without_glosses(converted)
     return Normalised(plain, converted=True, removed=removed)

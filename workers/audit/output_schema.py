@@ -1,5 +1,5 @@
 """The published JSON Schema of ``gkaudit check``'s output, and the API's models of it, derived from the
-library's dataclasses (``extractor.output``, ``workers.audit.stages.PipelineOut``): one definition.
+library's dataclasses (``extractor.output``, ``models.stages.PipelineOut``): one definition.
 
 Each dataclass becomes a pydantic model with the same fields, types and descriptions (a field's
 ``description`` metadata), nested dataclasses becoming models of their own, so the OpenAPI document,
@@ -19,7 +19,7 @@ from typing import Any, Union, get_args, get_origin
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from extractor.output import OUTPUT_VERSION
-from workers.audit.stages import PipelineOut
+from models.stages import PipelineOut
 
 SCHEMA_ID = f"https://gkaudit.invalid/schema/check-output/v{OUTPUT_VERSION}.json"
 

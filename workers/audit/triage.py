@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from extractor.audit import audit_report
 from extractor.output import report_from_dict
-from workers.audit.quality import quality_components, quality_score
+from extractor.quality import quality_components, quality_score
 from workers.store import CellCorrection, TriageMark, insert_statement, now
 
 STATES = ("open", "confirmed", "dismissed")
