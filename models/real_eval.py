@@ -251,9 +251,10 @@ def copy_figures(sections: Sequence[Any]) -> dict[str, Any]:
     same official template of the report.  Flagged = at or above the detector's threshold."""
     from itertools import combinations
 
-    from models.similarity import DEFAULT_THRESHOLD, _long_enough, signature
+    from models.signature import long_enough
+    from models.similarity import DEFAULT_THRESHOLD, signature
 
-    kept = [s for s in sections if _long_enough(s.text)]
+    kept = [s for s in sections if long_enough(s.text)]
     signatures = {s.source: signature(s.text) for s in kept}
     groups: dict[str, list[float]] = {"same_body": [], "different_bodies": []}
     for x, y in combinations(kept, 2):

@@ -10,7 +10,6 @@ kept when it reaches the threshold.
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -18,15 +17,21 @@ from functools import cache
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
-from models.normalize import normalize_text
+from models.signature import MINHASH_SEED, NUM_PERM, long_enough, signature_values, stored_signature
 
-SHINGLE_CHARS = 5
-NUM_PERM = 128
 DEFAULT_THRESHOLD = 0.6
-# "无", "本年度无此类情况。": identical everywhere and not worth calling a copy.
-MIN_CHARS = 30
-MINHASH_SEED = 1
-NOT_CONTENT = re.compile(r"[\s\W_]+")
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "build_index",
+    "find_similar",
+    "index_signatures",
+    "read_signature",
+    "signature",
+    "similar_pairs",
+    "similar_to",
+    "stored_signature",  # models.signature's, for the modules that compare stored signatures
+]
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,6 @@ class SimilarityIndex:
     threshold: float
 
 
-def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
-    """Character shingles of the normalised text with punctuation and spaces removed."""
-    chars = NOT_CONTENT.sub("", normalize_text(text))
-    if len(chars) <= size:
-        return {chars} if chars else set()
-    return {chars[i : i + size] for i in range(len(chars) - size + 1)}
-
-
 @cache
 def _prototype(num_perm: int) -> MinHash:
     """An empty MinHash of the seed: its permutations are drawn once, not anew for every signature."""
@@ -53,17 +50,10 @@ def _prototype(num_perm: int) -> MinHash:
 
 
 def signature(text: str, num_perm: int = NUM_PERM) -> MinHash:
-    minhash = _prototype(num_perm).copy()
-    minhash.update_batch([s.encode("utf-8") for s in shingles(text)])
-    return minhash
-
-
-def stored_signature(text: str, num_perm: int = NUM_PERM) -> str | None:
-    """A section's signature as text to store with its document (base64 of its 32-bit hash values), so that
-    comparing a corpus needs no second pass over every text; None for a section too short to compare."""
-    if not _long_enough(text):
-        return None
-    return base64.b64encode(signature(text, num_perm).hashvalues.astype("<u4").tobytes()).decode("ascii")
+    """datasketch's MinHash of the text's shingles, with the values :func:`signature_values` computes."""
+    prototype = _prototype(num_perm)
+    values = signature_values(text, num_perm)
+    return MinHash(seed=MINHASH_SEED, hashvalues=values, permutations=prototype.permutations, scheme=prototype.scheme)
 
 
 def read_signature(stored: str) -> MinHash:
@@ -73,14 +63,10 @@ def read_signature(stored: str) -> MinHash:
     return MinHash(seed=MINHASH_SEED, hashvalues=values, permutations=prototype.permutations, scheme=prototype.scheme)
 
 
-def _long_enough(text: str) -> bool:
-    return len(NOT_CONTENT.sub("", normalize_text(text))) >= MIN_CHARS
-
-
 def build_index(
     sections: Mapping[str, str], threshold: float = DEFAULT_THRESHOLD, num_perm: int = NUM_PERM
 ) -> SimilarityIndex:
-    signatures = {key: signature(text, num_perm) for key, text in sections.items() if _long_enough(text)}
+    signatures = {key: signature(text, num_perm) for key, text in sections.items() if long_enough(text)}
     return index_signatures(signatures, threshold, num_perm)
 
 
@@ -98,7 +84,7 @@ def index_signatures(
 
 def similar_to(index: SimilarityIndex, text: str, exclude: str | None = None) -> list[tuple[str, float]]:
     """(id, estimated Jaccard) of the indexed sections at or above the threshold, most similar first."""
-    if not _long_enough(text):
+    if not long_enough(text):
         return []
     return _similar(index, signature(text, index.lsh.h), exclude)
 

@@ -14,7 +14,7 @@ from extractor.output import CheckOut, doc
 from extractor.stages import Outcome, Stage, State, audit_with, check_stage, quality_stage
 from models.artifact import load_model
 from models.completeness import score_report
-from models.similarity import stored_signature
+from models.signature import stored_signature
 
 # Bump when a stage's output changes: results are cached per (content hash, version).
 # p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature;
