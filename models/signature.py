@@ -29,16 +29,24 @@ EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value of a permutation no shingle 
 FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 
 
+def content_chars(text: str) -> str:
+    """The normalised text with punctuation and spaces removed: what shingles are cut from."""
+    return NOT_CONTENT.sub("", normalize_text(text))
+
+
 def shingles(text: str, size: int = SHINGLE_CHARS) -> set[str]:
     """Character shingles of the normalised text with punctuation and spaces removed."""
-    chars = NOT_CONTENT.sub("", normalize_text(text))
+    return _shingles_of(content_chars(text), size)
+
+
+def _shingles_of(chars: str, size: int) -> set[str]:
     if len(chars) <= size:
         return {chars} if chars else set()
     return {chars[i : i + size] for i in range(len(chars) - size + 1)}
 
 
 def long_enough(text: str) -> bool:
-    return len(NOT_CONTENT.sub("", normalize_text(text))) >= MIN_CHARS
+    return len(content_chars(text)) >= MIN_CHARS
 
 
 @cache
@@ -61,7 +69,14 @@ def _fmix32(values: np.ndarray) -> np.ndarray:
 
 def signature_values(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
     """The MinHash values (uint32, one per permutation) of the text's shingles."""
-    hashed = [int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little") for s in shingles(text)]
+    return _values_of(content_chars(text), num_perm)
+
+
+def _values_of(chars: str, num_perm: int) -> np.ndarray:
+    hashed = [
+        int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little")
+        for s in _shingles_of(chars, SHINGLE_CHARS)
+    ]
     if not hashed:
         return np.full(num_perm, EMPTY, dtype=np.uint32)
     a, b = permutations(num_perm)
@@ -72,6 +87,7 @@ def signature_values(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
 def stored_signature(text: str, num_perm: int = NUM_PERM) -> str | None:
     """A section's signature as text to store with its document (base64 of its 32-bit hash values), so that
     comparing a corpus needs no second pass over every text; None for a section too short to compare."""
-    if not long_enough(text):
+    chars = content_chars(text)  # normalised once: the length test and the shingles read the same
+    if len(chars) < MIN_CHARS:
         return None
-    return base64.b64encode(signature_values(text, num_perm).astype("<u4").tobytes()).decode("ascii")
+    return base64.b64encode(_values_of(chars, num_perm).astype("<u4").tobytes()).decode("ascii")
