@@ -117,3 +117,25 @@ def test_check_output_keys_are_the_dataclass_fields_in_order() -> None:
     for result in outputs().values():
         keys = [k for k in result if k != "truncation"]
         assert keys[: len(declared)] == declared
+
+
+def stored_columns(table: Any) -> set[str]:
+    """A storage table's columns that hold the output's values (not its keys and links)."""
+    keys = {"id", "result_id", "audit_id", "content_hash"}
+    return {c.name for c in table.__table__.columns} - keys
+
+
+def test_the_storage_rows_hold_the_dataclasses_fields() -> None:
+    """The findings tables keep every field of the library's Finding and nothing else; the claims table keeps
+    fields of ClaimOut (a subset: the sentence and offsets stay in the payload); the rows written for a
+    document are made by those same field lists."""
+    from workers.store import ClaimRow, CorpusFinding, FindingRow
+
+    assert stored_columns(FindingRow) == set(FINDING_FIELDS)
+    assert stored_columns(CorpusFinding) == set(FINDING_FIELDS)
+    assert stored_columns(ClaimRow) <= set(CLAIM_FIELDS)
+    result = next(r for r in outputs().values() if r["claims"] and r["findings"])
+    outcome = audit_bytes(b"", "x")  # an Outcome to carry the result through the row makers
+    outcome.result = result
+    assert all(set(row) == set(FINDING_FIELDS) for row in finding_rows(outcome))
+    assert all(set(row) == stored_columns(ClaimRow) for row in claim_rows(outcome))

@@ -44,7 +44,9 @@ def result_row(outcome: Outcome, content_hash: str, version: str = PIPELINE_VERS
     }
 
 
-CLAIM_FIELDS = ("section", "text", "value", "unit", "metric", "table_value", "status")
+# The fields of extractor.output.ClaimOut the claims table keeps (the sentence and offsets stay in the payload;
+# tests/test_output_schema.py holds the table to these).
+STORED_CLAIM_FIELDS = ("section", "text", "value", "unit", "metric", "table_value", "status")
 
 
 def finding_rows(outcome: Outcome) -> list[dict[str, Any]]:
@@ -54,7 +56,7 @@ def finding_rows(outcome: Outcome) -> list[dict[str, Any]]:
 def claim_rows(outcome: Outcome) -> list[dict[str, Any]]:
     rows = []
     for c in outcome.result.get("claims", []):
-        row = {k: c.get(k) for k in CLAIM_FIELDS}
+        row = {k: c.get(k) for k in STORED_CLAIM_FIELDS}
         row["metric"] = c.get("metric") or c.get("metric_expr")
         rows.append(row)
     return rows
