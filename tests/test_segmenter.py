@@ -67,3 +67,21 @@ def test_a_number_range_is_one_word_and_split_back_for_the_comparison() -> None:
     words = [text for text, _ in segment("2019-2020年度共收到申请29件")]
     assert "2019-2020" in words
     assert as_jieba_words(words)[:3] == ["2019", "-", "2020"]
+
+
+def test_the_tokenizer_s_fast_path_builds_the_doc_spacy_aligns() -> None:
+    """Text without whitespace skips spaCy's realignment (get_words_and_spaces): the words, spaces and offsets
+    are what the realignment gives, on every sentence of the sample corpus and with spaces in the text."""
+    from spacy.util import get_words_and_spaces
+
+    from extractor.nlp.pipeline import get_nlp
+
+    nlp = get_nlp()
+    tokenizer = nlp.tokenizer
+    sentences = [s for p in sorted((ROOT / "corpus" / "sample").glob("*.txt")) for s in narrative_sentences(p)]
+    sentences += ["共收到申请 29 件", "一、总体情况\n\u3000本机关", ""]
+    for sentence in sentences:
+        doc = tokenizer(sentence)
+        words, spaces = get_words_and_spaces([w for w in tokenizer.segmenter.cut(sentence) if w], sentence)
+        assert [t.text for t in doc] == words and [bool(t.whitespace_) for t in doc] == spaces, sentence
+        assert doc.text == sentence

@@ -15,6 +15,7 @@ on every real and generated report).
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from spacy.vocab import Vocab
 TERMS_FILE = Path(__file__).with_name("lexicon_terms.txt")
 # High enough that jieba keeps a domain term whole rather than splitting it.
 TERM_FREQUENCY = 200_000
+WHITESPACE = re.compile(r"\s")
 
 
 def domain_terms() -> list[str]:
@@ -43,7 +45,10 @@ class JiebaTokenizer:
         self.segmenter = segmenter
 
     def __call__(self, text: str) -> Doc:
-        words, spaces = get_words_and_spaces([w for w in self.segmenter.cut(text) if w], text)
+        words = [w for w in self.segmenter.cut(text) if w]
+        if WHITESPACE.search(text) is None:  # nothing to realign: the words are the text, no space after any
+            return Doc(self.vocab, words=words, spaces=[False] * len(words))
+        words, spaces = get_words_and_spaces(words, text)
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
