@@ -126,9 +126,24 @@ def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) 
         text = claim.get("text") or ""
         if i in used or claim.get("value") is None or not text:
             continue
-        if same(truth["value"], claim["value"]) and (text in wanted or wanted in text):
+        if same(truth["value"], claim["value"]) and (
+            text in wanted or wanted in text or _elided_match(wanted, text, claim.get("sentence") or "")
+        ):
             return i
     return None
+
+
+ELISION = re.compile(r"…+|\.{3,}")
+
+
+def _elided_match(wanted: str, text: str, sentence: str) -> bool:
+    """A truth text with words left out (我街道未收到……申请公开政府信息): its pieces in order in the claim's
+    sentence, the stretch they span and the claim's text containing one another."""
+    pieces = [p for p in ELISION.split(wanted) if p]
+    if len(pieces) < 2:
+        return False
+    m = re.search(".*?".join(map(re.escape, pieces)), sentence)
+    return m is not None and (text in m.group(0) or m.group(0) in text)
 
 
 SUM_OF = re.compile(r"^sum\((.+)\)$")

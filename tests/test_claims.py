@@ -81,3 +81,52 @@ def test_offsets_point_at_the_claim_text() -> None:
     for claim in extract_claims(text):
         assert text[claim.start : claim.end] == claim.text
         assert claim.sentence == "本年共收到申请15件，办结14件，结转1件"
+
+
+# Issue 19: measure words for people and cases, a multiplier after the approximation, short quoted
+# names and dates written with dashes (sentences written for these tests).
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("办公室安排3名工作人员负责网站维护。", [("3名", 3, "名", None)]),
+        ("配备兼职信息员4名。", [("4名", 4, "名", None)]),
+        ("本局收到2宗政府信息公开申请。", [("2宗", 2, "宗", None)]),
+        ("编印工作简报1500册。", [("1500册", 1500, "册", None)]),
+        ("累计公开各类信息30余万条。", [("30余万条", 300000, "条", "over")]),
+        ("收取费用12余万元。", [("12余万元", 12, "万元", "over")]),
+    ],
+)
+def test_more_measure_words_and_multipliers(text: str, expected: list) -> None:
+    assert claims_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "考核综合得分排全市第3名。",
+        "开展“5个专项行动”，推进重点领域公开。",
+        "对照“4个100%”要求逐项落实。",
+        "统计时段自2022-2-1起至2022-12-31止。",
+    ],
+)
+def test_names_dates_and_lists_are_not_claims(text: str) -> None:
+    assert claims_of(text) == []
+
+
+def test_a_fee_zero_statement_counts_no_cell() -> None:
+    [claim] = extract_claims("本机关未对依申请公开政府信息的申请人收取任何费用。")
+    assert claim.zero and not claim.countable
+
+
+def test_a_table_row_left_in_the_text_holds_no_claims() -> None:
+    text = "政府集中采购 | 某某中心物业服务项目 | 420000元 | |\n本年共收到申请5件。"
+    assert claims_of(text) == [("5件", 5, "件", None)]
+
+
+def test_a_count_whose_measure_word_the_list_left_out() -> None:
+    """The unit of the count before it in the sentence; never at the end of a cut text or for a year."""
+    text = "本年主动公开政府信息320条，历年累计主动公开政府信息4518，全文电子化率100%。"
+    assert claims_of(text) == [("320条", 320, "条", None), ("4518", 4518, "条", None), ("100%", 100, "%", None)]
+    assert claims_of("本年主动公开政府信息320条，行政处罚1") == [("320条", 320, "条", None)]
+    assert claims_of("主动公开信息320条，截至公开2023，") == [("320条", 320, "条", None)]
+    assert claims_of("历年累计主动公开政府信息4518，全文电子化率100%。") == [("100%", 100, "%", None)]

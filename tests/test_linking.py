@@ -114,3 +114,111 @@ def test_format_alternatives() -> None:
         "active.normative.issued",
         "match",
     )
+
+
+# ---- issue 19: clauses as real reports write them (sentences written for these tests) ----------------
+
+
+def test_a_fee_zero_statement_is_not_a_statement_on_requests() -> None:
+    got = statuses("办理依申请公开时，本局未向申请人收取任何费用。", APPLICATIONS)
+    assert got == [("未向申请人收取任何费", None, "unverifiable")]
+
+
+def test_a_bare_verb_counts_the_last_thing_named_before_it() -> None:
+    """办结 after 留言 or 信箱 counts those, not the information requests."""
+    got = statuses("本年新收政府信息公开申请20件，办结21件；区长信箱来信15件，办结15件。", APPLICATIONS)
+    assert [m for _, m, _ in got] == ["applications.new.total", "applications.results_total.total", None, None]
+    assert statuses("办结网民留言88条。", APPLICATIONS) == [("88条", None, "unverifiable")]
+
+
+def test_a_bare_total_after_counts_of_cells_is_their_sum() -> None:
+    got = statuses("本年新收政府信息公开申请20件，上年结转2件，合计22件。", APPLICATIONS)
+    assert got[-1] == ("22件", "applications.new.total + applications.carried_in.total", "match")
+
+
+def test_a_total_after_an_unlinked_count_is_not_grouped() -> None:
+    got = statuses("发布通知公告6件，本年新收政府信息公开申请20件，共计26件。", APPLICATIONS)
+    assert got[-1][1] != "applications.new.total + applications.carried_in.total"
+
+
+def test_litigation_blocks_by_the_formats_headings() -> None:
+    got = statuses("发生行政诉讼1件，其中未经复议直接起诉1件，复议后起诉0件。", APPLICATIONS)
+    assert [m for _, m, _ in got] == ["litigation_direct.total + litigation_after_review.total"] + [
+        "litigation_direct.total",
+        "litigation_after_review.total",
+    ]
+
+
+DOCUMENTS_2021 = {
+    "active.regulations.issued": 0,
+    "active.normative.issued": 3,
+    "active.normative.repealed": 1,
+    "active.normative.in_force": 25,
+}
+
+
+def test_document_rows_and_their_columns() -> None:
+    text = "本年制发行政规范性文件3件、废止1件，现行有效规范性文件25件。"
+    got = statuses(text, DOCUMENTS_2021)
+    assert got == [
+        ("3件", "active.normative.issued", "match"),
+        ("1件", "active.normative.repealed", "match"),
+        ("25件", "active.normative.in_force", "match"),
+    ]
+
+
+def test_a_document_row_named_alone_counts_the_years_documents() -> None:
+    """规范性文件0条 in a list of what was published: 制发 in the 2021 format, 新公开 in the 2019 one."""
+    text = "全年发布工作动态40条、规范性文件3条、人事信息2条。"
+    assert statuses(text, DOCUMENTS_2021)[1] == ("3条", "active.normative.issued", "match")
+    published = statuses(text, {"active.normative.made": 5, "active.normative.published": 3})
+    assert published[1] == ("3条", "active.normative.published", "match")
+
+
+def test_the_2019_columns_by_their_names() -> None:
+    tables = {"active.regulations.total": 4, "active.normative.total": 30}
+    got = statuses("规章对外公开总数量4件，规范性文件对外公开总数量30件。", tables)
+    assert [(m, s) for _, m, s in got] == [("active.regulations.total", "match"), ("active.normative.total", "match")]
+
+
+def test_not_document_rows() -> None:
+    """规章制度 are rules in general; a row named earlier is kept only by a list of its columns."""
+    got = statuses("修订完善信息发布规章制度，全年共发布信息46条。", DOCUMENTS_2021)
+    assert got == [("46条", None, "unverifiable")]
+    got = statuses("制发规范性文件3件，全年新增公开事项12项。", DOCUMENTS_2021)
+    assert got[1] == ("12项", None, "unverifiable")
+
+
+def test_other_closing_a_list_takes_the_lists_dimension() -> None:
+    tables = {**APPLICATIONS, "applications.new.natural_person": 15, "applications.new.other_org": 5}
+    got = statuses("其中自然人申请15件，其他申请5件。", tables)
+    assert got[1] == ("5件", "applications.new.other_org", "match")
+    got = statuses("其中予以公开9件，部分公开3件，其他0件。", APPLICATIONS | {"applications.other.other.total": 0})
+    assert got[2][1] is not None and got[2][1].startswith("applications.other.overdue_correction.total + ")
+
+
+def test_requests_named_by_the_sections_name() -> None:
+    assert statuses("全年依申请公开20件。", APPLICATIONS) == [("20件", "applications.new.total", "match")]
+
+
+def test_a_rows_bare_count_before_its_change_and_decisions_is_last_years_items() -> None:
+    """The 2019 format's columns in their order: 上一年项目数量, 本年增/减, 处理决定数量."""
+    tables = {"active.penalty.prev_items": 12, "active.penalty.change": 3, "active.penalty.decisions": 40}
+    report = report_with("行政处罚12项，本年增加3项，处理决定40件。", tables)
+    report.format_version = "2019"
+    got = [(lc.metric, lc.status) for lc in link_claims(report)]
+    assert got == [
+        ("active.penalty.prev_items", "match"),
+        ("active.penalty.change", "match"),
+        ("active.penalty.decisions", "match"),
+    ]
+
+
+def test_review_and_a_suit_named_by_its_verb() -> None:
+    tables = {"review.total": 0, "litigation_direct.total": 0, "litigation_after_review.total": 0}
+    got = statuses("全年无因政府信息公开引发的行政复议和起诉案件。", tables)
+    assert [m for _, m, _ in got] == ["review.total + litigation_direct.total + litigation_after_review.total"]
+
+
+def test_a_zero_statement_with_each_verb_of_its_pattern_is_linked() -> None:
+    assert statuses("本年度本中心未印制行政规范性文件。", DOCUMENTS_2021)[0][1] == "active.normative.issued"

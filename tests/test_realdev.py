@@ -43,7 +43,22 @@ def test_format_version_is_right_on_pages_with_a_table(split_score) -> None:
 # linked to the truth's key or rightly to none; extra claims (no truth claim) among those output.
 # Four of the five readers of realdev key no claim to the legacy stats.* table on pages that do not
 # have it (nor does gkaudit); pages_b's reader does, and those count against the linking share here.
-CLAIM_FLOORS = {"dev": (0.95, 0.84, 0.03), "test": (0.94, 0.88, 0.025)}
+CLAIM_FLOORS = {"dev": (0.97, 0.875, 0.016), "test": (0.95, 0.895, 0.018)}
+
+
+def test_a_truth_text_with_words_left_out_matches_the_claim_it_spans() -> None:
+    """The readers mark words they left out with ……: the claim's text may run across them."""
+    from tests.realdev import _match
+
+    claims = [
+        {
+            "text": "未收到个人、企业或者其他组织申请",
+            "value": 0,
+            "sentence": "本所未收到个人、企业或者其他组织申请公开信息",
+        }
+    ]
+    assert _match({"text": "本所未收到……申请公开信息", "value": 0}, claims, set()) == 0
+    assert _match({"text": "本所未收到……申请公开文件", "value": 0}, claims, set()) is None
 
 
 @pytest.mark.parametrize("split", sorted(CLAIM_FLOORS))

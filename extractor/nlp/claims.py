@@ -24,7 +24,7 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册"),
 )
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
@@ -59,7 +59,7 @@ NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四�
 DURATION_AFTER_GE = re.compile(r"^(季度|月|工作日|小时|年度)")
 # A cheap test for sentences worth segmenting: a digit, a numeral before a measure word, a zero statement.
 CAN_HOLD_CLAIM = re.compile(
-    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多大小]?[条件篇次个项人家起期场份批类通轮元%％]|百分之"
+    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多大小]?[条件篇次个项人家起期场份批类通轮元名宗册%％]|百分之"
 )
 BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
@@ -73,6 +73,7 @@ NUMBER_MENTION = re.compile(
     rf"(?P<before>{_before})?"
     rf"(?P<num>{ARABIC}(?:[万亿](?!元))?|{CHINESE})\s?"
     rf"(?P<after>[余多])?"
+    rf"(?P<mult>[万亿](?!元))?"  # 20余万条: the multiplier after the approximation
     rf"(?P<unit>{_unit}|％)"
     rf"(?P<trailing>以上|左右)?"
 )
@@ -80,22 +81,26 @@ PERCENT_WORDS = re.compile(rf"(?P<change>(?:{_change})了?)?百分之(?P<num>{CH
 
 # "无" as a negation, not inside 无法 (cannot), 无需 (need not), 无论 (whatever), 无偿 (free of charge).
 NO = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?)(?!法|需|论|偿|纸化))"
-ZERO_STATEMENTS: tuple[re.Pattern[str], ...] = tuple(
-    re.compile(p)
-    for p in (
-        r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
-        rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
-        r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起)[^，,。；;]{0,24}?(行政复议|行政诉讼|起诉)[^，,。；;]{0,12}",
-        rf"{NO}[^，,。；;]{{0,24}}?(行政复议|行政诉讼)[^，,。；;]{{0,12}}",
-        r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
-        r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
-        # Zero statements no table cell counts (kept, unverifiable): fees, complaints, accountability.
-        r"(未|没有|无)[^，,。；;]{0,16}?收取[^，,。；;]{0,16}费",
-        r"(未|没有)(发生|产生)[^，,。；;]{0,16}收费",
-        r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
-        r"(未|没有)(收到|接到)[^，,。；;]{0,10}(投诉|举报)",
-        r"未发生[^，,。；;]{0,16}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
-    )
+COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
+    r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
+    rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
+    r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起)[^，,。；;]{0,24}?(行政复议|行政诉讼|起诉)[^，,。；;]{0,12}",
+    rf"{NO}[^，,。；;]{{0,24}}?(行政复议|行政诉讼)[^，,。；;]{{0,12}}",
+    r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
+    r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
+    r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
+)
+# Zero statements no table cell counts (kept, unverifiable): fees charged to applicants, complaints,
+# accountability.  They are tried first: a fee "未对依申请公开…收取费用" is not a statement on requests.
+UNCOUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
+    r"(未|没有|无)[^，,。；;]{0,16}?收取[^，,。；;]{0,16}费",
+    r"(未|没有)(发生|产生)[^，,。；;]{0,16}收费",
+    r"(未|没有)(收到|接到)[^，,。；;]{0,10}(投诉|举报)",
+    r"未发生[^，,。；;]{0,16}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
+)
+ZERO_STATEMENTS: tuple[tuple[re.Pattern[str], bool], ...] = (
+    *((re.compile(p), False) for p in UNCOUNTED_ZERO_STATEMENTS),
+    *((re.compile(p), True) for p in COUNTED_ZERO_STATEMENTS),
 )
 
 
@@ -116,6 +121,7 @@ class Claim:
     change: bool = False  # a change against last year, signed
     previous: bool = False  # a value of last year, not this one
     zero: bool = False  # a statement that something did not happen
+    countable: bool = True  # could a table cell count it (not a zero statement on fees or complaints)?
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -157,7 +163,7 @@ def claim_sentences(text: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in [*SENTENCE_BREAK.finditer(text), None]:
         end = m.start() if m else len(text)
-        if CAN_HOLD_CLAIM.search(text, start, end) or any(p.search(text, start, end) for p in ZERO_STATEMENTS):
+        if CAN_HOLD_CLAIM.search(text, start, end) or any(p.search(text, start, end) for p, _ in ZERO_STATEMENTS):
             spans.append((start, end))
         start = m.end() if m else end
     return spans
@@ -172,8 +178,29 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
     if tokens is None:
         tokens = segment_claim_sentences(text)
     token_starts = {start for _, start in tokens}
-    claims = [*_numeric_claims(text, section, token_starts), *_zero_claims(text, section)]
-    return sorted(_drop_overlaps(claims), key=lambda c: c.start)
+    claims = _drop_overlaps([*_numeric_claims(text, section, token_starts), *_zero_claims(text, section)])
+    return sorted([*claims, *_unit_left_out(text, section, claims)], key=lambda c: c.start)
+
+
+# A count whose measure word the writer left out in a list that states it for the others (主动公开信息214条，
+# 历年累计主动公开信息1886，…): a bare number right after what the format counts, closing its clause (not
+# at the end of the text, where a cut may have taken its measure word).
+BARE_COUNT = re.compile(rf"(?<=信息|发布|公开|处罚|许可|强制)(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
+YEARS = range(1949, 2101)
+
+
+def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Iterator[Claim]:
+    """Bare counts, in the unit of the last count before them in their sentence (none: no claim)."""
+    for m in BARE_COUNT.finditer(text):
+        sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
+        units = [
+            c.unit
+            for c in sorted(claims, key=lambda c: c.start)
+            if c.sentence_start == sentence_start and c.end <= m.start() and c.unit not in (None, "%")
+        ]
+        value = to_number(m.group("num"))
+        if units and value not in YEARS and not _in_url(text, m.start()) and not _in_table_row(text, m.start()):
+            yield _claim(text, m, section, value, units[-1] or "")
 
 
 def _drop_overlaps(claims: list[Claim]) -> list[Claim]:
@@ -190,7 +217,7 @@ def _numeric_claims(text: str, section: str | None, token_starts: set[int]) -> I
         if not is_percent_words and not _is_count(text, m, m.start("num"), token_starts):
             continue
         unit = "%" if is_percent_words or m.group("unit") == "％" else m.group("unit")
-        number = "百分之" + m.group("num") if is_percent_words else m.group("num")
+        number = "百分之" + m.group("num") if is_percent_words else m.group("num") + (m.group("mult") or "")
         try:
             value = percent_to_number(number) if unit == "%" else to_number(number)
         except (ValueError, KeyError):
@@ -213,6 +240,19 @@ def format_category_names() -> tuple[str, ...]:
     return tuple(sorted({label[m.start("num") :] for label in labels for m in NUMBER_MENTION.finditer(label)}))
 
 
+# A line of a table the converter left in the text (名称 | 项目 | 350000元 | |): cells, not prose.
+TABLE_ROW = re.compile(r"^[^\n]*(\|[^|\n]*){3,}$", re.MULTILINE)
+
+
+@lru_cache(maxsize=64)
+def table_row_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in TABLE_ROW.finditer(text))
+
+
+def _in_table_row(text: str, at: int) -> bool:
+    return any(start <= at < end for start, end in table_row_spans(text))
+
+
 URL = re.compile(r"(?:https?://|www\.)[\w./:%?&=#~+\-]*", re.IGNORECASE)
 
 
@@ -232,12 +272,18 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     if text.startswith(format_category_names(), num_start) or _in_url(text, num_start):
         return False
+    if _in_table_row(text, num_start):
+        return False
     if m.group("unit") == "个" and DURATION_AFTER_GE.match(text[m.end() : m.end() + 3]):
         return False
     if text.count("《", 0, num_start) > text.count("》", 0, num_start):
         return False  # inside a title: 《…二十条措施的通知》
     if before in '“"《「' and re.fullmatch(CHINESE, m.group("num")):
         return False  # a name in quotes: “三个一”, “两个确保”
+    if in_short_quote(text, num_start, m.end()):
+        return False  # a name in quotes: “7个专项行动”, “3个100%”
+    if re.fullmatch(r"\d[-/－]", text[max(0, num_start - 2) : num_start]):
+        return False  # a date's day or month: 自2021-1-1起
     if num_start not in token_starts and not re.match(r"\d", text[num_start]):
         return False  # a numeral inside a word: 统一, 进一步, 唯一
     if num_start > 0 and re.match(r"[\d.]", text[num_start - 1]):
@@ -246,6 +292,21 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is.
     return m.group("num") not in BARE_NUMERALS or bool(m.groupdict().get("change"))
+
+
+QUOTE_OPEN, QUOTE_CLOSE = "“「", "”」"
+NAME_LENGTH = 10  # the most characters a quoted name holds: “3个100%”, “7个专项行动”
+
+
+def in_short_quote(text: str, start: int, end: int) -> bool:
+    """The figure lies inside a short quotation: a slogan or a programme's name, not a count."""
+    before = text[max(0, start - NAME_LENGTH) : start]
+    opened = max(before.rfind(q) for q in QUOTE_OPEN)
+    if opened == -1 or any(q in before[opened:] for q in QUOTE_CLOSE):
+        return False
+    opening = start - len(before) + opened
+    closing = min((at for q in QUOTE_CLOSE if (at := text.find(q, end, opening + NAME_LENGTH + 2)) != -1), default=-1)
+    return closing != -1 and not CLAUSE_BREAK.search(text, opening, closing)
 
 
 # A small number written in words before a classifier of kinds (两个平台, 三项制度, 四类信息) names how many
@@ -308,7 +369,7 @@ def bracket_depth(text: str) -> int:
 
 
 def _zero_claims(text: str, section: str | None) -> Iterator[Claim]:
-    for pattern in ZERO_STATEMENTS:
+    for pattern, countable in ZERO_STATEMENTS:
         for m in pattern.finditer(text):
             clause_start, clause_end = span_around(text, m.start(), m.end(), CLAUSE_BREAK)
             sentence_start, sentence_end = span_around(text, m.start(), m.end(), SENTENCE_BREAK)
@@ -325,4 +386,5 @@ def _zero_claims(text: str, section: str | None) -> Iterator[Claim]:
                 clause_start=clause_start,
                 sentence_start=sentence_start,
                 zero=True,
+                countable=countable,
             )

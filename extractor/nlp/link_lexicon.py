@@ -25,7 +25,7 @@ DECISION_ROWS = (
     ("处罚", "active.penalty.decisions"),
     ("强制", "active.coercion.decisions"),
 )
-CASE_UNITS = ("件", "起", "个", "次")
+CASE_UNITS = ("件", "起", "个", "次", "宗")
 # Applications are counted in 件 by the format, and in 条, 项 or 份 by many reports (收到申请3条).
 APPLICATION_UNITS = (*CASE_UNITS, "条", "项", "份")
 ITEM_UNITS = ("条", "件", "个", "项")
@@ -63,6 +63,9 @@ NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单")
 BREAKDOWN_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "电子邮件", "其中", "自然人", "法人")
 
 
+# Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
+# counts the last of them named before it in the sentence, not the requests named earlier.
+OTHER_SUBJECTS = ("留言", "信箱", "热线", "建议", "提案", "信访", "诉求", "交办", "来信", "来电", "咨询", "12345")
 # Words for last year; a report on 2023 also names it 2022年 (linking reads that as these).
 LAST_YEAR_WORDS = ("上年", "去年", "上一年", "上年度")
 # "申请41件（含上年度结转1件）", "4件，其中上年度结转2件": the count holds last year's carried-in requests.
@@ -94,6 +97,8 @@ class Link:
     whole_clause: bool = False
     # The 2019 format's table 二 column the link counts (prev_items, change, decisions), if one.
     item_column: str | None = None
+    # Subjects that, named after the sentence's last 申请 and before the number, rule the link out.
+    other_subjects: tuple[str, ...] = ()
 
 
 def one(*keys: str) -> tuple[tuple[str, ...], ...]:
@@ -125,6 +130,14 @@ def review_result_links() -> tuple[Link, ...]:
         for k, words in REVIEW_RESULTS
     )
     return review + litigation
+
+
+def litigation_block_links() -> tuple[Link, ...]:
+    """行政诉讼's two blocks by the format's own headings (其中未经复议直接起诉2件, 复议后起诉1件)."""
+    from extractor.formats import load_format
+
+    blocks = {b.id: b.heading for b in load_format("2021").table("四").blocks if b.group == "行政诉讼"}
+    return tuple(Link(heading, one(f"{block}.total"), ((heading,),), CASE_UNITS) for block, heading in blocks.items())
 
 
 # ---- legacy 统计指标 ----------------------------------------------------------------
@@ -203,7 +216,8 @@ LEGACY_LINKS: tuple[Link, ...] = tuple(
 LINKS: tuple[Link, ...] = (
     # ---- table 四 --------------------------------------------------------------
     *review_result_links(),
-    Link("复议和诉讼", total("review.total", *LITIGATION), (("复议",), ("诉讼",)), CASE_UNITS, carry=False),
+    *litigation_block_links(),
+    Link("复议和诉讼", total("review.total", *LITIGATION), (("复议",), ("诉讼", "起诉")), CASE_UNITS, carry=False),
     Link("行政复议", one("review.total"), (("复议",),), CASE_UNITS, exclude=("诉讼", "起诉")),
     Link("行政诉讼", total(*LITIGATION), (("诉讼", "起诉"),), CASE_UNITS),
     # ---- table 三 --------------------------------------------------------------
@@ -262,6 +276,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办结", "答复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
+        other_subjects=OTHER_SUBJECTS,
     ),
     Link(
         "自然人申请",
@@ -292,11 +307,12 @@ LINKS: tuple[Link, ...] = (
         APPLICATION_UNITS,
         exclude=BREAKDOWN_WORDS,
         total_lifts_exclude=True,
+        other_subjects=OTHER_SUBJECTS,
     ),
     Link(
         "申请",
         one("applications.new.total"),
-        (("申请",),),
+        (("申请", "依申请公开"),),  # 依申请公开0件: the requests, by the section's own name
         APPLICATION_UNITS,
         exclude=BREAKDOWN_WORDS,
         adjacent=True,
@@ -313,7 +329,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "制发规范性文件",
         one("active.normative.issued", "active.normative.made"),
-        (("规范性文件",), ("制发", "印发", "出台", "制定", "发布", "新制作")),
+        (("规范性文件",), ("制发", "印发", "印制", "出台", "制定", "发布", "新制作")),
         ITEM_UNITS,
         exclude=("解读", "废止", "有效", "清理"),
     ),
@@ -343,11 +359,53 @@ LINKS: tuple[Link, ...] = (
     *LEGACY_LINKS,
 )
 
+# ---- "其他" closing a list of the table's rows or columns -----------------------------------------
+# "其中予以公开2件，无法提供1件，其他0件" counts 三's 其他处理 row; "自然人申请9件，商业企业申请2件，其他申请
+# 1件" the 其他 applicant column: the list's dimension decides (the link of the count before it).
+RESULT_LINKS = frozenset(
+    {"予以公开及部分公开", "部分公开", "不予公开", "予以公开", "本机关不掌握", "无法提供", "不予处理"}
+    | {link.name for link in reason_links()}
+)
+APPLICANT_LINKS = frozenset({"自然人申请", "法人或其他组织申请", *(f"{label}申请" for _, label in ORG_LABELS)})
+OTHER_APPLICANT = Link("其他申请人", one("applications.new.other_org"), (), APPLICATION_UNITS)
+OTHER_RESULT = next(link for link in LINKS if link.name == "其他处理")
+OTHER_PART = re.compile(r"(其他|其它)(申请人?|处理|情形|情况)?[的共计为是]*")
+
+
+def other_in_list(previous: str | None) -> Link | None:
+    """The link of a bare 其他 after a count linked to ``previous`` (a link name), if the list has a 其他."""
+    if previous in RESULT_LINKS:
+        return OTHER_RESULT
+    return OTHER_APPLICANT if previous in APPLICANT_LINKS else None
+
+
 # The links whose count is of new requests, and the one they become when the count holds the carried-in.
 COUNTS_NEW = frozenset({"本年新收", "收到申请", "申请"})
 NEW_WITH_CARRIED_IN = Link(
     "收到申请含上年结转", total("applications.new.total", "applications.carried_in.total"), (), APPLICATION_UNITS
 )
+
+# ---- table 二's document rows: 规章 and 规范性文件 ----------------------------------------
+# A claim counts the row whose name stands last before it in the sentence, in the column its own part
+# names (the formats' column names and their common verbs); a part that names no column counts the
+# row's documents of the year (制发 in 2021, 新公开 in 2019), only with the row's name right before it
+# (规范性文件0条, 主动公开行政规范性文件4件); a part that names only a column continues the row of the
+# count before it (制发本部门规范性文件0件，废止失效文件0件).  The first column whose word the part holds wins.
+DOCUMENT_ROWS = re.compile(r"(?P<normative>规范性文件)|(?P<regulations>规章)(?!制度)")  # 规章制度: rules in general
+DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    # (words of the column, the columns counted: one alternative per format, the report's own first)
+    (("废止", "失效"), ("repealed",)),
+    (("现行有效", "有效"), ("in_force", "total")),
+    (("对外公开总数", "公开总数", "总数"), ("total", "in_force")),
+    (("新公开",), ("published", "issued")),
+    (("制发", "印发", "印制", "出台", "制定", "新制作", "制作", "发布", "公布", "新增"), ("issued", "made")),
+)
+DOCUMENT_OF_THE_YEAR: tuple[str, ...] = ("issued", "published")
+# Words that make a count of the row's documents something else: their explanations, reviews, clean-ups.
+NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请")
+# What a part may hold besides a column word when the row was named earlier in the sentence (废止失效文件).
+DOCUMENT_FILLER = re.compile(r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|\s)*")
+
 
 # ---- the 2019 format's columns of table 二 ----------------------------------------------
 # Its rows 行政许可, 其他对外管理服务事项, 行政处罚 and 行政强制 have three columns: 上一年项目数量,

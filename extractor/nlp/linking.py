@@ -22,19 +22,35 @@ from typing import Any
 
 from extractor.document import Report
 from extractor.formats import FORMAT_IDS, format_for_year, load_format
-from extractor.nlp.claims import CLAUSE_BREAK, Claim, extract_claims, segment_claim_sentences, span_around
+from extractor.nlp.claims import (
+    CLAUSE_BREAK,
+    SENTENCE_BREAK,
+    Claim,
+    extract_claims,
+    segment_claim_sentences,
+    span_around,
+)
 from extractor.nlp.link_lexicon import (
     COUNTS_NEW,
+    DOCUMENT_COLUMNS,
+    DOCUMENT_FILLER,
+    DOCUMENT_OF_THE_YEAR,
+    DOCUMENT_ROWS,
     INCLUDES_CARRIED_IN,
     ITEM_COLUMN_UNITS,
     ITEM_COLUMNS,
     ITEM_ROWS,
+    ITEM_UNITS,
     LAST_YEAR_WORDS,
     LEGACY_PREFIX,
     LINKS,
     NEW_WITH_CARRIED_IN,
+    NOT_DOCUMENTS,
+    OTHER_PART,
     UNAVAILABLE,
     Link,
+    one,
+    other_in_list,
     total,
 )
 
@@ -196,7 +212,14 @@ def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
     first, *rest = link.groups
     if not near.has_group(first) or (link.adjacent and not _ends_with(near.text, first)):
         return False
+    if link.other_subjects and names_other_subject(before.text + near.text, link.other_subjects):
+        return False
     return all(near.has_group(g) or (link.carry and before.has_group(g)) for g in rest)
+
+
+def names_other_subject(text: str, subjects: Sequence[str]) -> bool:
+    """One of ``subjects`` (留言, 信箱 …) stands after the last 申请: the count is of that, not of requests."""
+    return max(text.rfind(word) for word in subjects) > text.rfind("申请")
 
 
 def _ends_with(text: str, group: Sequence[str]) -> bool:
@@ -248,11 +271,16 @@ def find_link(
     year = context.previous_year
     clause_start = reading_start(section_text, claim.clause_start)
     carried = previous.item_column if previous is not None else None
+    stated_this_year = not (claim.change or claim.previous or claim.zero)
+    if stated_this_year and (document := document_link(claim, section_text, previous)):
+        return document
     if context.item_columns and (column := item_column_link(claim, section_text, clause_start, year, carried)):
         return column
     if claim.change or claim.previous:
         return None
     if claim.zero:
+        if not claim.countable:
+            return None
         clause = make_span(section_text, tokens, clause_start, claim.end, year)
         return next((lk for lk in LINKS if lk.name in ZERO_LINKS and all(map(clause.has_group, lk.groups))), None)
     # "微博公开373条、微信公开450条": each enumerated part is read on its own.
@@ -260,6 +288,9 @@ def find_link(
     clause_end = claim.clause_start + len(claim.clause)
     next_part = section_text.find("、", claim.end, clause_end)
     part_end = next_part if next_part != -1 else clause_end
+    other = other_in_list(previous.name) if previous is not None else None
+    if other is not None and claim.unit in other.units and OTHER_PART.fullmatch(section_text, part_start, claim.start):
+        return other
     near = make_span(section_text, tokens, part_start, claim.start, year)
     whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
     before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
@@ -269,6 +300,44 @@ def find_link(
         whole = make_span(section_text, tokens, part_start, part_end, year)
         found = next((lk for lk in links if not lk.adjacent and _fits(lk, claim, whole, before)), None)
     return _with_carried_in(found, section_text, claim.end)
+
+
+def document_link(claim: Claim, text: str, previous: Link | None = None) -> Link | None:
+    """Table 二's 规章 or 规范性文件 row and the column the claim's part names (行政规范性文件制发2件、现行有效2件);
+    ``previous``: the link of the count before it in the sentence, whose row a part naming only a column keeps."""
+    if claim.unit not in ITEM_UNITS:
+        return None
+    part_start = max(claim.clause_start, text.rfind("、", claim.clause_start, claim.start) + 1)
+    part = text[part_start : claim.start]
+    if any(w in part for w in NOT_DOCUMENTS) or _rows_named(part):
+        return None
+    column = next((columns for words, columns in DOCUMENT_COLUMNS if any(w in part for w in words)), None)
+    named = [*DOCUMENT_ROWS.finditer(part)]
+    if named:
+        row, rest = named[-1].lastgroup or "", part[named[-1].end() :]
+        return _document_link(row, column or DOCUMENT_OF_THE_YEAR) if _only_column(rest, column) else None
+    row = previous.name.split(".")[0] if previous is not None and previous.name in DOCUMENT_LINK_NAMES else None
+    if row is None or column is None:
+        return None
+    return _document_link(row, column) if _only_column(part, column) else None
+
+
+def _only_column(text: str, column: tuple[str, ...] | None) -> bool:
+    """Nothing but the column's words and filler (本年, 数量, 文件 …) in ``text``: it names no other thing."""
+    words = next((words for words, columns in DOCUMENT_COLUMNS if columns == column), ())
+    return bool(DOCUMENT_FILLER.fullmatch(re.sub("|".join(words), "", text) if words else text))
+
+
+DOCUMENT_LINK_NAMES = frozenset(
+    f"{row}.{columns[0]}"
+    for row in ("normative", "regulations")
+    for columns in (*(c for _, c in DOCUMENT_COLUMNS), DOCUMENT_OF_THE_YEAR)
+)
+
+
+@lru_cache(maxsize=32)
+def _document_link(row: str, columns: tuple[str, ...]) -> Link:
+    return Link(f"{row}.{columns[0]}", one(*(f"active.{row}.{c}" for c in columns)), (), ITEM_UNITS)
 
 
 def item_column_link(
@@ -289,8 +358,18 @@ def item_column_link(
                 break
         if TOTAL_MARK.search(text[part_start : claim.start]):
             carried = None  # 新增10项，总计44项: a running total, no column of the table
-    column = column or carried
+    column = column or carried or _first_of_the_columns(text, claim.end)
     return _item_link(rows, column) if column else None
+
+
+def _first_of_the_columns(text: str, end: int) -> str | None:
+    """A row's bare count followed in its sentence by its change and its decisions (行政强制7项，本年增加2项，
+    处理决定9件) is the first of the format's three columns: 上一年项目数量."""
+    rest = text[end : span_around(text, end, end, SENTENCE_BREAK)[1]]
+    if _rows_named(rest):
+        return None
+    named = [column for column, words in ITEM_COLUMNS if any(word in rest for word in words)]
+    return "prev_items" if named == ["change", "decisions"] else None
 
 
 # Rows named together: 行政处罚和强制, 行政处罚、行政强制.
@@ -384,17 +463,43 @@ def link_claims(report: Report) -> list[LinkedClaim]:
             continue
         tokens = segment_claim_sentences(section.text)
         previous: tuple[int, Link | None] = (-1, None)  # the sentence and link of the claim before
+        sentence: list[LinkedClaim] = []  # the claims before in the same sentence
         for claim in extract_claims(section.text, section.id, tokens):
+            if previous[0] != claim.sentence_start:
+                sentence = []
             link = find_link(
                 claim, tokens, section.text, context, previous[1] if previous[0] == claim.sentence_start else None
             )
             previous = (claim.sentence_start, link)
-            if link is None:
-                linked.append(LinkedClaim(claim))
-                continue
-            keys = resolve_keys(link, report)
-            linked.append(LinkedClaim(claim, link.name, keys, table_sum(report, keys)))
+            if (parts := grouped_parts(claim, section.text, sentence)) is not None:
+                lc = LinkedClaim(claim, GROUPED_TOTAL, parts, table_sum(report, parts))
+            elif link is None:
+                lc = LinkedClaim(claim)
+            else:
+                keys = resolve_keys(link, report)
+                lc = LinkedClaim(claim, link.name, keys, table_sum(report, keys))
+            linked.append(lc)
+            sentence.append(lc)
     return reconcile(verify_each(linked, report))
+
+
+GROUPED_TOTAL = "前述各项合计"
+# A total that only names itself: "…252件，上年结转10件，共计262件".
+BARE_TOTAL = re.compile(r"^\s*(共|共计|合计|总计|累计|合共)[为达是]?\s*$")
+
+
+def grouped_parts(claim: Claim, text: str, earlier: Sequence[LinkedClaim]) -> tuple[str, ...] | None:
+    """A bare total after counts of different cells in its sentence is their sum (新收3件，上年结转1件，共计4件).
+
+    Only when every count before it in the sentence is linked to one cell, and they are two or more."""
+    if claim.zero or claim.change or claim.previous or claim.unit == "%":
+        return None
+    if not BARE_TOTAL.match(text[claim.clause_start : claim.start]) or len(earlier) < 2:
+        return None
+    if any(lc.metric is None or lc.claim.unit != claim.unit for lc in earlier):
+        return None
+    keys = tuple(dict.fromkeys(lc.metric for lc in earlier if lc.metric))
+    return keys if len(keys) == len(earlier) else None
 
 
 def verify_each(linked: list[LinkedClaim], report: Report) -> list[LinkedClaim]:
