@@ -1,4 +1,4 @@
-"""``gkaudit fetch`` against a small invented site served on 127.0.0.1 (workers/collect/fetch.py).
+"""``gkaudit fetch`` against a small invented site served on 127.0.0.1 (workers/collect/).
 
 The site: a 年报 column of three list pages (script pagination and a 下一页 link, relative and
 absolute links), report pages whose metadata is written in meta tags or in visible labels, PDF and
@@ -26,20 +26,12 @@ import pytest
 from typer.testing import CliRunner
 
 from extractor.dates import read_sidecar, sidecar_path
-from workers.collect.fetch import (
-    Crawler,
-    FetchConfig,
-    Link,
-    Outcome,
-    crawl,
-    decode_page,
-    extract_links,
-    extract_metadata,
-    local_path,
-    pagination_links,
-    report_links,
-    user_agent,
-)
+from workers.collect.download import Downloader, FetchConfig
+from workers.collect.fetch import Outcome, crawl
+from workers.collect.files import local_path
+from workers.collect.page_meta import extract_metadata
+from workers.collect.pages import Link, decode_page, extract_links, pagination_links, report_links
+from workers.collect.politeness import user_agent
 
 SLOW_SECONDS = 1.2
 TIMEOUT = 0.3
@@ -338,29 +330,29 @@ def test_no_request_leaves_the_local_server(first_run: FirstRun) -> None:
     assert user_agent().startswith("gkaudit/")
 
 
+def sidecar_has(outcome: Outcome, **expected: str) -> dict:
+    """The sidecar beside an outcome's file, once its fields ``expected`` are found there."""
+    record = read_sidecar(outcome.path)
+    assert record is not None, outcome
+    assert {name: record.get(name) for name in expected} == expected
+    return record
+
+
 def test_sidecars_keep_the_pages_metadata(first_run: FirstRun) -> None:
     site = first_run.site
     got = by_path(first_run.outcomes, site)
-    pdf = read_sidecar(got["/nb/2023/files/2023.pdf"].path)
-    assert pdf is not None
-    assert (pdf["title"], pdf["published"], pdf["publisher"]) == (
-        "示例县2023年政府信息公开工作年度报告",
-        "2024-01-25",
-        "示例县人民政府办公室",
+    title = "示例县2023年政府信息公开工作年度报告"
+    pdf = sidecar_has(
+        got["/nb/2023/files/2023.pdf"], title=title, published="2024-01-25", publisher="示例县人民政府办公室"
     )
     assert pdf["page_url"] == site.url("/nb/2023/t20240125_1.html")
     assert pdf["link_text"] == "2023年报告.pdf"
     assert pdf["sha256"] == hashlib.sha256(SITE["/nb/2023/files/2023.pdf"][0]).hexdigest()
-    page_2022 = read_sidecar(got["/nb/2022/t20230215_2.html"].path)
-    assert page_2022 is not None
-    assert (page_2022["published"], page_2022["written"], page_2022["publisher"]) == (
-        "2023-02-15",
-        "2023-02-10",
-        "示例县财政局",
+    sidecar_has(
+        got["/nb/2022/t20230215_2.html"], published="2023-02-15", written="2023-02-10", publisher="示例县财政局"
     )
-    assert read_sidecar(got["/nb/files/2022.pdf"].path)["published_raw"] == "发布时间：2023-02-15"
-    page_2021 = read_sidecar(got["/nb/2021/report.html"].path)
-    assert (page_2021["published"], page_2021["publisher"]) == ("2022-01-28", "示例县教育局")
+    sidecar_has(got["/nb/files/2022.pdf"], published_raw="发布时间：2023-02-15")
+    sidecar_has(got["/nb/2021/report.html"], published="2022-01-28", publisher="示例县教育局")
 
 
 def test_a_rerun_downloads_nothing(first_run: FirstRun) -> None:
@@ -461,11 +453,11 @@ def test_requests_to_one_host_are_spaced() -> None:
         now[0] += seconds
 
     config = FetchConfig(out=Path("unused"), rate_seconds=2.0)
-    crawler = Crawler(httpx.Client(), config, sleep=sleep, clock=lambda: now[0])
-    crawler.wait_for_host("http://a.test/1")
+    pacer = Downloader(httpx.Client(), config, sleep=sleep, clock=lambda: now[0]).pacer
+    pacer.wait_for_host("http://a.test/1")
     now[0] += 0.5
-    crawler.wait_for_host("http://a.test/2")
-    crawler.wait_for_host("http://b.test/1")  # another host: no wait
+    pacer.wait_for_host("http://a.test/2")
+    pacer.wait_for_host("http://b.test/1")  # another host: no wait
     assert waits == [1.5]
 
 

@@ -1,8 +1,8 @@
-"""The command line imports only what a command uses (see workers/cli.py; bench/cli_bench.py times it).
+"""The command line imports only what a command uses (see workers/cli/; bench/cli_bench.py times it).
 
 Each case is a fresh interpreter that runs ``workers.cli.main`` with the arguments and, at exit, writes
 the names in ``sys.modules`` to a file: whatever imports a heavy library, at any module's top, shows here.
-``check`` also counts, through an audit hook on ``open``, how often the model artifact and the domain
+``check`` also counts, through an audit hook on ``open``, how often the model's files and the domain
 lexicon (read by each segmenter as it is built) are opened: once per process, not once per file.
 """
 
@@ -12,15 +12,35 @@ import json
 import random
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from corpus.generate import generate_report, render_text
+from models import ARTIFACT_DIR
 
 # Nothing of the analysis or the service: what --help and a mistyped flag must not import.
 HEAVY = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "jieba", "kombu", "numpy", "scipy"}
+# Every command of ``gkaudit --help``, whichever module of workers/cli/ defines it.
+COMMANDS = (
+    "parse",
+    "check",
+    "audit",
+    "prune",
+    "worker",
+    "show",
+    "rank",
+    "notice",
+    "train",
+    "completeness",
+    "fetch",
+    "schema",
+    "rules",
+    "serve",
+    "triage",  # a group: typer lists it after the commands
+)
 # parse reads and extracts: no NLP, no model, no queue, no database, no web server.
 NOT_FOR_PARSE = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "kombu"}
 
@@ -99,7 +119,9 @@ def text_reports(folder: Path, count: int) -> list[Path]:
         ["parse", "--no-such-flag"],
         ["parse"],  # a missing argument
         ["check", "--format", "xml", "a.txt"],
-        *([command, "--help"] for command in ("parse", "check", "audit", "show", "rank", "train", "completeness")),
+        *([command, "--help"] for command in COMMANDS),
+        ["triage", "set", "--help"],
+        ["rank", "--format", "pdf", "--out", "x"],
     ],
     ids=lambda args: " ".join(args) or "(none)",
 )
@@ -132,7 +154,43 @@ def test_check_loads_the_model_and_the_segmenters_once(tmp_path: Path) -> None:
     run = gkaudit(tmp_path, "check", *map(str, paths))
     assert run.returncode == 0, run.stderr
     assert len(run.stdout.splitlines()) == len(paths)
-    assert run.opens_of("completeness.joblib") == 1
+    # The model's files (meta.json, and the pickle where scoring needs it) are each read once, not once per file.
+    model_files = Counter(Path(p).name for p in run.opened if Path(p).parent == ARTIFACT_DIR)
+    assert model_files and max(model_files.values()) == 1, model_files
     # Read once by each segmenter as it is built (jieba-rs for claims, jieba for the model's words), per process.
     assert 1 <= run.opens_of("lexicon_terms.txt") <= 2
     assert not run.packages & {"celery", "kombu", "sqlalchemy", "fastapi"}
+
+
+IMPORT_CLI_MODULES = """
+import importlib, json, pkgutil, sys
+
+import workers.cli
+
+found = pkgutil.iter_modules(workers.cli.__path__, "workers.cli.")
+names = sorted(m.name for m in found if not m.name.endswith("__main__"))
+for name in names:
+    importlib.import_module(name)
+print(json.dumps({"cli_modules": names, "modules": sorted(sys.modules)}))
+"""
+
+
+def test_every_module_of_the_command_imports_nothing_heavy() -> None:
+    """Whichever module of workers/cli/ a command lives in, importing it (as --help does) pays for typer only."""
+    proc = subprocess.run(
+        [sys.executable, "-c", IMPORT_CLI_MODULES],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    seen = json.loads(proc.stdout)
+    assert len(seen["cli_modules"]) >= 6, seen["cli_modules"]  # common, documents, corpus, results, triage, services
+    assert not {name.partition(".")[0] for name in seen["modules"]} & HEAVY
+
+
+def test_help_lists_every_command_in_its_order(tmp_path: Path) -> None:
+    run = gkaudit(tmp_path, "--help")
+    listed = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("│ ") and len(line.split()) > 2]
+    assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
