@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import re
 
-from extractor.document import Document, ExtraTable, Paragraph, Report, Table
+from extractor.document import Document, ExtraTable, Paragraph, Report, Section, Table
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
-from extractor.metadata import TITLE, find_agency, find_agency_in_text, find_year
+from extractor.metadata import MAX_TITLE_LINES, TITLE, find_agency, find_agency_in_text, find_year
 from extractor.sections import split_sections
 from extractor.truncation import truncation_dict
 
 NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
+TITLE_CHARS = 80  # a title line is short; a sentence naming the report (现将…报告如下) is not one
 
 
 def build_report(document: Document, file: str) -> Report:
@@ -22,6 +23,7 @@ def build_report(document: Document, file: str) -> Report:
     has_standard_tables = any(k in STANDARD_KINDS for k in mapped.kinds)
     if not sections and not has_standard_tables and not names_itself_a_report(paragraphs):
         raise ExtractError("E040", detail="no section headings and no standard tables")
+    sections = with_unheaded_opening(sections, preamble)
     warnings = list(document.warnings) + mapped.warnings
     if not has_standard_tables:
         warnings.append(NO_STANDARD_TABLES)
@@ -41,6 +43,28 @@ def build_report(document: Document, file: str) -> Report:
     )
     report.truncation = truncation_dict(report)
     return report
+
+
+UNHEADED_OPENING = ""  # the title of the narrative a report starts with before any heading it numbers
+SENTENCE = re.compile(r"[。；;！？]")
+
+
+def with_unheaded_opening(sections: list[Section], preamble: list[str]) -> list[Section]:
+    """A report without a 总体情况 heading states its overview before its first numbered heading (or, with no
+    heading the splitter takes, in all its text): that narrative, after the title, becomes a section of its
+    own (no standard id, so no rule takes it for 总体情况), and its counts are claims like any other."""
+    if any(s.id == "overview" for s in sections):
+        return sections
+    narrative = [p for p in after_title(preamble) if SENTENCE.search(p)]
+    if not narrative:
+        return sections
+    return [Section(id=None, title=UNHEADED_OPENING, text="\n".join(narrative)), *sections]
+
+
+def after_title(paragraphs: list[str]) -> list[str]:
+    """The paragraphs after the report's title line (all of them when none is a title line)."""
+    titles = [i for i, p in enumerate(paragraphs[:MAX_TITLE_LINES * 2]) if TITLE.search(p) and len(p) <= TITLE_CHARS]
+    return paragraphs[titles[-1] + 1 :] if titles else paragraphs
 
 
 # A report whose sections are numbered in a way the section splitter does not take (headings

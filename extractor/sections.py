@@ -43,10 +43,14 @@ class Heading:
     section_id: str | None
 
 
+# A Markdown heading's marks before the numbering (## 一、总体情况): text converted from a PDF or a page.
+MARKDOWN_HEADING = r"(?:#{1,6}\s*)?"
+
+
 def numbering_style(text: str) -> tuple[str, str, str] | None:
     """The numbering style of a heading-like line, its numbering and the title after it."""
     for family, pattern in NUMBERING_STYLES:
-        if m := re.match(rf"^\s*({pattern})\s*", text):
+        if m := re.match(rf"^\s*{MARKDOWN_HEADING}({pattern})\s*", text):
             prefix = m.group(1).strip()
             return family + SEPARATORS.get(prefix[-1], ""), prefix, text[m.end() :].strip()
     return None
@@ -98,7 +102,8 @@ def split_sections(paragraphs: Sequence[str]) -> tuple[list[Section], list[str]]
     for h, nxt in zip(headings, [*headings[1:], None], strict=True):
         end = nxt.index if nxt else len(paragraphs)
         body = "\n".join(paragraphs[h.index + 1 : end])
-        sections.append(Section(id=h.section_id, title=paragraphs[h.index].strip(), text=body))
+        title = re.sub(rf"^\s*{MARKDOWN_HEADING}", "", paragraphs[h.index]).strip()
+        sections.append(Section(id=h.section_id, title=title, text=body))
     return _unique_ids(sections), list(paragraphs[: headings[0].index])
 
 

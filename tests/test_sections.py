@@ -89,3 +89,53 @@ def test_long_sentences_are_never_headings() -> None:
         "1、加强梳理精度，进一步扩大公开内容。对照基层政务公开标准目录，参考省市同系统政务公开目录。",
     ]
     assert [sid for sid, _ in ids_and_titles(paragraphs)] == ["overview"]
+
+
+def test_markdown_heading_marks_before_the_numbering() -> None:
+    """Text converted to Markdown keeps its headings as ``## 一、总体情况``: the marks are not part of the title."""
+    paragraphs = [
+        "# 某县人民政府2025年政府信息公开工作年度报告",
+        "## 一、总体情况",
+        "本年度主动公开信息120条。",
+        "### 二、主动公开政府信息情况",
+        "（表）",
+        "五、存在的主要问题及改进情况",
+        "一是更新不及时。",
+    ]
+    sections, preamble = split_sections(paragraphs)
+    assert [(s.id, s.title) for s in sections] == [
+        ("overview", "一、总体情况"),
+        ("active", "二、主动公开政府信息情况"),
+        ("problems", "五、存在的主要问题及改进情况"),
+    ]
+    assert preamble == paragraphs[:1]
+
+
+def parse_text(text: str):
+    from extractor import parse_bytes
+
+    return parse_bytes(text.encode("utf-8"), "report.txt")
+
+
+def test_an_overview_without_its_heading_is_a_section_of_its_own() -> None:
+    """A report that starts its narrative before its first numbered heading (二、…) keeps that narrative as an
+    untitled section without a standard id: its counts are claims, and no rule takes it for 总体情况."""
+    from extractor.nlp.linking import link_claims
+
+    report = parse_text(
+        "某区某局2022年政府信息公开工作年度报告\n\n"
+        "本年度我局通过网站主动公开信息315条，新收到政府信息公开申请12件。\n\n"
+        "二、主动公开政府信息情况\n\n本年度无规章。\n\n"
+        "五、存在的主要问题及改进情况\n\n一是更新不及时。\n"
+    )
+    assert [(s.id, s.title) for s in report.sections][:2] == [(None, ""), ("active", "二、主动公开政府信息情况")]
+    assert "315条" in report.sections[0].text and "年度报告" not in report.sections[0].text
+    assert {c.claim.text for c in link_claims(report)} >= {"315条", "12件"}
+
+
+def test_an_overview_with_its_heading_leaves_the_preamble_alone() -> None:
+    report = parse_text(
+        "某区某局2022年政府信息公开工作年度报告\n\n本报告依据条例编制，统计期限为2022年1月1日至12月31日。\n\n"
+        "一、总体情况\n\n本年度主动公开信息15条。\n\n二、主动公开政府信息情况\n\n无。\n"
+    )
+    assert [s.id for s in report.sections] == ["overview", "active"]
