@@ -204,13 +204,13 @@ TOTAL_MARK = re.compile(r"(共|共计|合计|总计|累计)[为达是]?$")
 
 def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
     """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence."""
-    if claim.unit not in link.units:
+    first, *rest = link.groups
+    if claim.unit not in link.units or not _may_hold(first, near.text):
         return False
     lifted = link.total_lifts_exclude and TOTAL_MARK.search(near.text)
     if not lifted and any(word in near.text for word in link.exclude):
         return False
-    first, *rest = link.groups
-    if not _may_hold(first, near.text) or not near.has_group(first):
+    if not near.has_group(first):
         return False
     if link.adjacent and not _ends_with(near.text, first):
         return False
