@@ -12,6 +12,8 @@
 - ``namespace``: on the machine's own Redis, RabbitMQ and PostgreSQL (skipped where one is down), a worker
   (2 processes) in a mount namespace of its own, the corpus and the runner's state hidden from it behind an
   empty tmpfs, audits the documents: each must have exactly one result (issue 21's proof, at full size).
+- ``bucket``: the same on Redis and PostgreSQL with the contents in an S3 bucket (``GKAUDIT_BLOB_URL``) of
+  moto's S3 server started on a free loopback port; the bucket must be empty at the end (pruned).
 
 Each drill prints its exit status, its seconds, the results (rows, distinct contents, done) against the
 documents, and what the CLI said it waited for.  The tests of the same faults, small and fast, are in
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import tempfile
@@ -42,6 +45,7 @@ from tests.services import (  # noqa: E402
     RABBITMQ,
     REDIS,
     LoopbackPostgres,
+    free_port,
     loopback_postgres,
     loopback_redis,
     postgres_database,
@@ -173,15 +177,56 @@ def namespace_drill(documents: int, work: Path) -> None:
             report(f"namespace {kind}", documents, status, time.monotonic() - started, db_url, "")
 
 
+def bucket_drill(documents: int, work: Path) -> None:
+    """The namespace drill on Redis + PostgreSQL with the contents in a bucket of a loopback S3 server."""
+    from tests.test_blob_store import CREDENTIALS, MOTO_SERVER, bucket_objects, start_moto
+    from workers.blobs import BLOB_URL_ENV, parse_blob_url, s3_client
+
+    if reason := unreachable(REDIS) or unreachable(POSTGRES) or (not MOTO_SERVER.exists() and "no moto_server"):
+        print(f"bucket: skipped ({reason})")
+        return
+    hidden = work / "hidden-bucket"
+    corpus = hidden / "corpus"
+    write_corpus(corpus, documents, "bucket-drill")
+    port = free_port()
+    moto = start_moto(port, work / "moto.log")
+    url = f"s3://gkaudit-drill/contents?endpoint_url=http://127.0.0.1:{port}"
+    for name, value in CREDENTIALS.items():
+        os.environ.setdefault(name, value)
+    os.environ[BLOB_URL_ENV] = url  # the runner's, and the hidden worker's through worker_env
+    s3_client(parse_blob_url(url)).create_bucket(Bucket="gkaudit-drill")
+    try:
+        with redis_database() as broker, postgres_database("gkaudit_drill") as db_url:
+            settings = Settings(broker_url=broker, db_url=db_url, state_dir=hidden / "state", queue="gkaudit-drill-s3")
+            worker = start_hidden_worker(settings, "drill-bucket", hidden, work / "logs")
+            app = make_app(settings)
+            started = time.monotonic()
+            status: object = "finished"
+            try:
+                wait_ready(app, [worker])
+                summary = run_audit([corpus], settings, workers=0, label="bucket-drill")
+                print(f"    summary: {summary.to_dict()}; objects left in the bucket: {len(bucket_objects(url))}")
+            except Exception as exc:
+                status = f"{type(exc).__name__}: {exc}"
+            finally:
+                stop_workers([worker])
+                app.close()
+            report("bucket (S3 store)", documents, status, time.monotonic() - started, db_url, "")
+    finally:
+        del os.environ[BLOB_URL_ENV]
+        moto.terminate()
+        moto.wait(30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--documents", type=int, default=1000)
     parser.add_argument("--broker-outage", type=float, default=60.0, help="seconds Redis is down")
     parser.add_argument("--db-outage", type=float, default=15.0, help="seconds PostgreSQL is down")
-    parser.add_argument("--only", choices=("broker", "database", "worker", "namespace"), action="append")
+    parser.add_argument("--only", choices=("broker", "database", "worker", "namespace", "bucket"), action="append")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # the servers and workers are stopped on the way out
-    drills = args.only or ["broker", "database", "worker", "namespace"]
+    drills = args.only or ["broker", "database", "worker", "namespace", "bucket"]
 
     def broker_outage(redis_server, _postgres) -> None:
         redis_server.stop()
@@ -206,6 +251,8 @@ def main() -> None:
             worker_drill(corpus, args.documents, postgres, work, args.db_outage)
         if "namespace" in drills:
             namespace_drill(args.documents, work)
+        if "bucket" in drills:
+            bucket_drill(args.documents, work)
 
 
 if __name__ == "__main__":

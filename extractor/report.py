@@ -63,7 +63,7 @@ def with_unheaded_opening(sections: list[Section], preamble: list[str]) -> list[
 
 def after_title(paragraphs: list[str]) -> list[str]:
     """The paragraphs after the report's title line (all of them when none is a title line)."""
-    titles = [i for i, p in enumerate(paragraphs[:MAX_TITLE_LINES * 2]) if TITLE.search(p) and len(p) <= TITLE_CHARS]
+    titles = [i for i, p in enumerate(paragraphs[: MAX_TITLE_LINES * 2]) if TITLE.search(p) and len(p) <= TITLE_CHARS]
     return paragraphs[titles[-1] + 1 :] if titles else paragraphs
 
 

@@ -47,7 +47,7 @@ from kombu import Connection
 from sqlalchemy import create_engine, make_url, text
 
 from corpus.generate import generate_report, render_text
-from workers.queue.runner import stop_worker, worker_command, worker_env
+from workers.queue.local import stop_worker, worker_command, worker_env
 from workers.queue.settings import Settings
 from workers.queue.tasks import make_app
 from workers.store import content_hash, get_engine

@@ -230,6 +230,7 @@ def test_healthz_reports_database_broker_and_checkers(server: LiveServer) -> Non
     assert body["status"] == "ok"
     assert body["database"] == {"ok": True, "kind": "sqlite", "error": None}
     assert body["broker"] == {"ok": True, "kind": "embedded", "error": None}
+    assert body["contents"] == {"ok": True, "kind": "database", "error": None}
     assert body["checkers"]["ok"] and body["checkers"]["kind"] == "2/2 processes"
 
 

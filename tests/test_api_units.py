@@ -325,7 +325,7 @@ def test_full_tables_cover_every_table() -> None:
 
 
 def test_health_probes_name_what_does_not_answer(tmp_path: Path) -> None:
-    from workers.api.app import broker_ok, probe
+    from workers.api.services import broker_ok, probe
     from workers.queue.settings import Settings
 
     embedded = Settings(state_dir=tmp_path / "state")

@@ -40,7 +40,7 @@ NOT_REPORTS = frozenset({"README.md", "SOURCE.md"})  # what each folder of reald
 
 def documents() -> list[str]:
     """Every seed and every real document ``gkaudit audit`` takes, as paths below ../shared, in a stable order."""
-    from workers.queue.runner import discover
+    from workers.queue.files import discover
 
     found = [*sorted(SEEDS.glob("*.txt")), *(p for p in discover([REALDOCS]) if p.name not in NOT_REPORTS)]
     return [p.relative_to(SHARED).as_posix() for p in found]

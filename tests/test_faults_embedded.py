@@ -24,7 +24,7 @@ from typing import IO, TypeVar
 import pytest
 
 from tests.services import write_corpus
-from workers.queue.runner import stop_worker
+from workers.queue.local import stop_worker
 
 ROOT = Path(__file__).resolve().parents[1]
 START_TIMEOUT = 180.0  # the CLI's imports, the model, the worker's start: slow on a loaded machine

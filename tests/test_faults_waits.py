@@ -12,7 +12,7 @@ import pytest
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError
 
-from workers.queue.runner import Servers
+from workers.queue.servers import Servers
 from workers.queue.tasks import DatabaseAway, DatabasePatience, backoff_seconds, database_away
 
 REFUSED = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))

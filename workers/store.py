@@ -7,10 +7,10 @@ SQLite is the default (WAL, so the workers and the progress bar can share it);
 PostgreSQL at scale.
 
 Documents travel by content: the runner stores each content it queues once, by
-its hash, in :class:`Content` (BLOB on SQLite, bytea on PostgreSQL), and a
-worker reads it from there; a worker needs the broker and the database, no file
-system shared with the runner.  :func:`prune_contents` removes what no audit
-still needs.
+its hash, in :class:`Content` (BLOB on SQLite, bytea on PostgreSQL; or only its
+row here and its bytes in an S3 bucket, :mod:`workers.blobs`), and a worker reads
+it from there; a worker needs the broker and the database, no file system shared
+with the runner.  :func:`prune_contents` removes what no audit still needs.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -33,6 +33,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     Select,
@@ -95,7 +96,8 @@ class AuditDocument(Base):
 
 class Content(Base):
     """A document's bytes, once per content hash, where every worker can read them (the messages carry only
-    hashes).  ``name``: the path it was first queued under, the name its result is stored with."""
+    hashes).  ``name``: the path it was first queued under, the name its result is stored with.  ``data`` is
+    empty (``size`` is not) when the bytes are in an S3 bucket (``GKAUDIT_BLOB_URL``, :mod:`workers.blobs`)."""
 
     __tablename__ = "contents"
     content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -179,6 +181,26 @@ class Result(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
     findings: Mapped[list[FindingRow]] = relationship(back_populates="result", cascade="all, delete-orphan")
     claims: Mapped[list[ClaimRow]] = relationship(back_populates="result", cascade="all, delete-orphan")
+
+
+class ResultSummary(Base):
+    """What the ranking reads of a result besides its columns, written with it: the quality score's parts,
+    the problems section's label, where each finding's claim sits in its sentence (in the order of its
+    ``findings`` rows) and what the corpus checks read.  ``gkaudit rank`` and the corpus checks read these
+    (and the findings rows), not the payloads; a result stored before this table existed has none until one of
+    them writes it from its payload (:func:`backfill_summaries`)."""
+
+    __tablename__ = "result_summaries"
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"), primary_key=True)
+    components: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    completeness_label: Mapped[Any] = mapped_column(JSON)  # as the payload has it (a number)
+    spans: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    corpus: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what the corpus checks read: corpus_inputs
+
+
+# `gkaudit show PATH` looks a path up in both tables by these (the results' own path: its first one).
+Index("ix_results_path", Result.path)
+Index("ix_audit_documents_path", AuditDocument.path)
 
 
 class FindingRow(Base):
@@ -336,6 +358,17 @@ def create_tables(engine: Engine) -> None:
 def build_schema(conn: Connection) -> None:
     Base.metadata.create_all(conn)
     add_missing_columns(conn)
+    add_missing_indexes(conn)
+
+
+def add_missing_indexes(conn: Connection) -> None:
+    """Create the indexes a newer gkaudit gave a table that an older one created (create_all makes a table's
+    indexes only with the table)."""
+    present = inspect(conn)
+    for table in Base.metadata.sorted_tables:
+        have = {index["name"] for index in present.get_indexes(table.name)}
+        for index in (i for i in table.indexes if i.name not in have):
+            index.create(conn, checkfirst=True)
 
 
 def add_missing_columns(conn: Connection) -> None:
@@ -439,9 +472,89 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
             ]
             if children:
                 insert_rows(session, table.__table__, children)
+        summaries = [
+            summary_row(new_ids[row["content_hash"]], row) for row, _, _ in batch if row["content_hash"] in new_ids
+        ]
+        if summaries:
+            insert_rows(session, ResultSummary.__table__, summaries)
         if new_ids and (notice := STORED_NOTICES.get(session.bind.dialect.name)) is not None:
             session.execute(notice, {"channel": RESULTS_CHANNEL, "stored": str(len(new_ids))})
     return len(new_ids)
+
+
+# ---- result summaries (what the ranking reads) -------------------------------------------------
+
+
+def sentence_span(evidence: dict[str, Any], sections: dict[str, str]) -> list[int] | None:
+    """Where the finding's claim sits in its sentence: [start, end), or None.
+
+    The claim's offsets are in its section's text; the sentence is located there so
+    that a number written twice in one sentence is highlighted at the right place.
+    """
+    sentence, claim = evidence.get("sentence"), evidence.get("claim")
+    if not sentence or not isinstance(claim, dict) or not claim.get("text"):
+        return None
+    text, start = claim["text"], claim.get("start")
+    section = sections.get(claim.get("section") or "", "")
+    if isinstance(start, int):
+        at = section.find(sentence)
+        while 0 <= at <= start:
+            local = start - at
+            if sentence[local : local + len(text)] == text:
+                return [local, local + len(text)]
+            at = section.find(sentence, at + 1)
+    at = sentence.find(text)
+    return [at, at + len(text)] if at >= 0 else None
+
+
+def finding_spans(payload: dict[str, Any]) -> list[list[int] | None]:
+    """:func:`sentence_span` of each of the payload's findings, in order."""
+    sections = {s.get("id") or "": s.get("text") or "" for s in payload.get("sections", [])}
+    return [sentence_span(f.get("evidence") or {}, sections) for f in payload.get("findings", [])]
+
+
+def corpus_inputs(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the corpus checks (workers.audit.corpus_checks) read of a payload: the carried-over cells, the
+    problems section's MinHash signature (its text only when it has none) and its length."""
+    from extractor.checks.corpus import CARRIED_KEYS
+    from extractor.output import section_text
+
+    tables, raw = payload.get("tables") or {}, payload.get("raw_cells") or {}
+    signature = payload.get("problems_signature")
+    problems = section_text(payload, "problems")
+    return {
+        "tables": {k: tables[k] for k in CARRIED_KEYS if k in tables},
+        "raw": {k: raw[k] for k in CARRIED_KEYS if k in raw},
+        "signature": signature,
+        "problems": "" if signature else problems,
+        "problems_length": len(problems),
+    }
+
+
+def summary_row(result_id: int, row: dict[str, Any]) -> dict[str, Any]:
+    """The :class:`ResultSummary` of a result row (its ``payload`` whole, as the pipeline made it)."""
+    payload = row.get("payload") or {}
+    return {
+        "result_id": result_id,
+        "components": payload.get("quality_components") or {},
+        "completeness_label": (payload.get("completeness") or {}).get("label"),
+        "spans": finding_spans(payload),
+        "corpus": corpus_inputs(payload),
+    }
+
+
+def backfill_summaries(session: Session, result_ids: Iterable[int]) -> int:
+    """(Re)write the summaries of these results from their payloads (a database from before them, or from
+    before one of their columns); how many."""
+    wanted = list(set(result_ids))
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        chunk = wanted[i : i + IN_LIST_MOST]
+        query = select(Result.id, Result.payload).where(Result.id.in_(chunk))
+        rows = [summary_row(rid, {"payload": payload}) for rid, payload in session.execute(query)]
+        session.execute(delete(ResultSummary).where(ResultSummary.result_id.in_(chunk)))
+        if rows:
+            execute_many(session, ResultSummary.__table__, rows)
+    return len(wanted)
 
 
 RESULTS_CHANNEL = "gkaudit_results"
@@ -540,12 +653,20 @@ def progress_statement(audit_id: int, version: str) -> Select[tuple[str | None, 
 
 
 def find_result(session: Session, doc: str) -> Result | None:
-    """The newest result for a path as audited, or for a content hash or its prefix."""
+    """The newest result for a path as audited, or for a content hash or its prefix.
+
+    Three lookups by index (an audit document's path, a result's first path, a range of content hashes),
+    then the one result read: an OR of the three made SQLite read every result, payloads and all.
+    """
     by_path = select(AuditDocument.content_hash).where(AuditDocument.path == doc)
-    query = select(Result).where(
-        (Result.content_hash.in_(by_path)) | (Result.path == doc) | (Result.content_hash.startswith(doc.lower()))
+    prefix = doc.lower()
+    lookups = (
+        select(func.max(Result.id)).where(Result.content_hash.in_(by_path)),
+        select(func.max(Result.id)).where(Result.path == doc),
+        select(func.max(Result.id)).where(Result.content_hash >= prefix, Result.content_hash < prefix + "\uffff"),
     )
-    return session.scalars(query.order_by(Result.id.desc()).limit(1)).first()
+    ids = [found for lookup in lookups if (found := session.scalar(lookup)) is not None]
+    return session.get(Result, max(ids)) if ids else None
 
 
 # ---- contents ------------------------------------------------------------------------------
@@ -565,26 +686,34 @@ def stored_contents(session: Session, hashes: Iterable[str]) -> set[str]:
     return found
 
 
-def store_content(url: str, digest: str, name: str, data: bytes) -> bool:
+def store_content(url: str, digest: str, name: str, data: bytes, size: int | None = None) -> bool:
     """Store one content (its own transaction: one document's bytes in memory at a time); False when it
-    was there already."""
+    was there already.  ``size`` with empty ``data``: the row of a content whose bytes are in a bucket."""
     with session_scope(url) as session:
         stmt = insert_statement(session, Content.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
-        row = {"content_hash": digest, "name": name, "size": len(data), "data": data, "created_at": now()}
+        size = len(data) if size is None else size
+        row = {"content_hash": digest, "name": name, "size": size, "data": data, "created_at": now()}
         return bool(session.execute(stmt.returning(Content.__table__.c.content_hash), [row]).all())
 
 
-def read_contents(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, bytes]]:
-    """(name, bytes) of each of these contents the table holds."""
+def content_rows(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, int, bytes]]:
+    """(name, size, bytes in the table) of each of these contents the table holds."""
     wanted = list(set(hashes))
-    found: dict[str, tuple[str, bytes]] = {}
+    found: dict[str, tuple[str, int, bytes]] = {}
     for i in range(0, len(wanted), IN_LIST_MOST):
         among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
-        for digest, name, data in session.execute(
-            select(Content.content_hash, Content.name, Content.data).where(among)
-        ):
-            found[digest] = (name, bytes(data))
+        query = select(Content.content_hash, Content.name, Content.size, Content.data).where(among)
+        for digest, name, size, data in session.execute(query):
+            found[digest] = (name, int(size), bytes(data))
     return found
+
+
+def forget_contents(url: str, hashes: Iterable[str]) -> None:
+    """Remove these contents' rows (a row whose bucket object is gone: the runner stores it again)."""
+    wanted = list(set(hashes))
+    with session_scope(url) as session:
+        for i in range(0, len(wanted), IN_LIST_MOST):
+            session.execute(delete(Content).where(Content.content_hash.in_(wanted[i : i + IN_LIST_MOST])))
 
 
 def prunable_contents(version: str, unreferenced_before: datetime) -> Select[tuple[str]]:
@@ -599,11 +728,27 @@ def prunable_contents(version: str, unreferenced_before: datetime) -> Select[tup
 
 
 def prune_contents(
-    session: Session, version: str, grace_seconds: float = UNREFERENCED_GRACE_SECONDS
+    session: Session,
+    version: str,
+    grace_seconds: float = UNREFERENCED_GRACE_SECONDS,
+    remove_bytes: Callable[[list[str]], None] | None = None,
 ) -> tuple[int, int]:
-    """Remove the contents no audit still needs (:func:`prunable_contents`); (contents, bytes) removed."""
+    """Remove the contents no audit still needs (:func:`prunable_contents`); (contents, bytes) removed.
+
+    ``remove_bytes`` (a bucket's objects) is called with their hashes before their rows go: a row is never left
+    naming bytes that are gone but for a failure between the two, which a worker mends (:mod:`workers.blobs`)."""
     cutoff = datetime.fromtimestamp(now().timestamp() - grace_seconds, UTC)
     doomed = Content.content_hash.in_(prunable_contents(version, cutoff))
-    count, size = session.execute(select(func.count(), func.coalesce(func.sum(Content.size), 0)).where(doomed)).one()
-    session.execute(delete(Content).where(doomed))
-    return int(count), int(size)
+    if remove_bytes is None:
+        count, size = session.execute(
+            select(func.count(), func.coalesce(func.sum(Content.size), 0)).where(doomed)
+        ).one()
+        session.execute(delete(Content).where(doomed))
+        return int(count), int(size)
+    rows = session.execute(select(Content.content_hash, Content.size).where(doomed)).all()
+    hashes = [digest for digest, _ in rows]
+    for i in range(0, len(hashes), IN_LIST_MOST):
+        chunk = hashes[i : i + IN_LIST_MOST]
+        remove_bytes(chunk)
+        session.execute(delete(Content).where(Content.content_hash.in_(chunk)))
+    return len(rows), sum(int(size) for _, size in rows)

@@ -18,7 +18,7 @@ Endpoints (all JSON unless said otherwise; the OpenAPI document is ``/openapi.js
   ``{"paths": [...]}`` under ``GKAUDIT_CORPUS_ROOT``) → 202 ``{id, …}``;
   ``GET /v1/audits/{id}`` → progress; ``GET /v1/audits/{id}/ranking?format=json|csv|html``.
 * ``GET /v1/documents/{id}`` → one document's findings (id: content hash or a prefix of 8+).
-* ``GET /healthz`` → 200 when the database and the broker answer, else 503.
+* ``GET /healthz`` → 200 when the database, the broker and the content store answer, else 503.
 * ``GET /`` → the review page; ``GET /review/{id}`` → one document, findings beside their cells.
 
 Errors: every refusal is ``{"detail": {"file": …, "reason": …, "code": …}}`` with a 4xx
@@ -45,10 +45,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, Response
 from fastapi.security import HTTPBearer
-from kombu import Connection
-from kombu.exceptions import KombuError
 from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
 from starlette.datastructures import UploadFile
 
 from extractor.errors import Errors, ExtractError
@@ -65,7 +62,6 @@ from workers.api.models import (
     CheckResult,
     DocumentFindings,
     Health,
-    Probe,
     QueuedCheck,
     TriageDone,
     TriageRequest,
@@ -75,7 +71,7 @@ from workers.api.models import (
 )
 from workers.api.pool import CheckCrashed, CheckTimeout, PoolBusy
 from workers.api.review import content_security_policy, document_context, render
-from workers.api.services import Services, Svc, build_services, off_loop
+from workers.api.services import Services, Svc, build_services, health, off_loop
 from workers.api.settings import ApiSettings, load_settings, require_model
 from workers.api.uploads import (
     STATUS_BY_CODE,
@@ -97,7 +93,6 @@ T = TypeVar("T")
 MULTIPART_SLACK = 64 * 1024  # boundaries and part headers around the file
 DOCUMENT_ID = r"^[0-9a-fA-F]{8,64}$"
 MAX_AUDIT_ID = 2**63 - 1
-PROBE_SECONDS = 3.0
 
 
 # ---- reading a request body ------------------------------------------------------------------
@@ -373,46 +368,15 @@ async def get_document(doc_id: DocumentId, svc: Svc) -> Response:
 # ---- health --------------------------------------------------------------------------------
 
 
-def broker_ok(service: Settings) -> None:
-    """Raises when the broker does not answer (embedded: when its folders are not writable)."""
-    if service.embedded:
-        for folder in ("data_folder_in", "processed_folder", "control_folder"):
-            path = str(service.broker_transport_options()[folder])
-            if not os.access(path, os.W_OK):
-                raise OSError(f"{path} is not writable")
-        return
-    with Connection(service.broker(), connect_timeout=PROBE_SECONDS) as conn:
-        conn.ensure_connection(max_retries=1, timeout=PROBE_SECONDS)
-
-
-async def probe(kind: str, check_fn: Callable[[], None]) -> Probe:
-    try:
-        await asyncio.wait_for(asyncio.to_thread(check_fn), PROBE_SECONDS + 1)
-    except TimeoutError:
-        return Probe(ok=False, kind=kind, error=f"no answer within {PROBE_SECONDS + 1:g} s")
-    except (OSError, SQLAlchemyError, KombuError) as exc:
-        return Probe(ok=False, kind=kind, error=f"{type(exc).__name__}: {exc}")
-    return Probe(ok=True, kind=kind)
-
-
-def _kind(url: str | None, default: str) -> str:
-    return url.split(":", 1)[0] if url else default
-
-
 async def get_check_schema() -> Response:
     """The JSON Schema of `gkaudit check`'s output (and of POST /v1/check's 200), versioned."""
     return JSON(check_output_schema())
 
 
 async def healthz(svc: Svc) -> Response:
-    """200 when the database and the broker answer and the check processes live; 503 otherwise."""
-    database = await probe(_kind(svc.service.db_url, "sqlite"), lambda: api_store.database_ok(svc.db_url))
-    broker = await probe(_kind(svc.service.broker_url, "embedded"), lambda: broker_ok(svc.service))
-    alive = svc.pool.alive()
-    checkers = Probe(ok=alive > 0, kind=f"{alive}/{svc.pool.config.size} processes")
-    ok = database.ok and broker.ok and checkers.ok
-    body = Health(status="ok" if ok else "unavailable", database=database, broker=broker, checkers=checkers)
-    return JSON(body.model_dump(), status_code=200 if ok else 503)
+    """200 when the database, the broker and the content store answer and the check processes live; else 503."""
+    body = await health(svc)
+    return JSON(body.model_dump(), status_code=200 if body.status == "ok" else 503)
 
 
 # ---- the review page -----------------------------------------------------------------------

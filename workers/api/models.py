@@ -94,6 +94,7 @@ class Health(BaseModel):
     database: Probe
     broker: Probe
     checkers: Probe
+    contents: Probe = Field(description="where uploads wait for the workers: the database, or an S3 bucket")
 
 
 # ---- OpenAPI fragments the handlers cannot derive (they read the body themselves) -------------

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from extractor.settings import MAX_FILE_BYTES, Limits
 from workers.api.pool import PoolConfig
 from workers.api.uploads import ZipLimits
+from workers.blobs import ContentStoreError, parse_blob_url
 from workers.queue.settings import Settings
 
 MIB = 1024 * 1024
@@ -43,11 +44,27 @@ class ApiSettings(BaseSettings):
     db_timeout: float = Field(30.0, gt=0, description="seconds the API waits for the database (then 503)")
     max_running_audits: int = Field(4, gt=0, description="audits running at once (then 429)")
     max_connections: int = Field(256, gt=0, description="uvicorn's limit_concurrency (then 503)")
+    blob_url: str | None = Field(
+        None,
+        description="s3://BUCKET/PREFIX?endpoint_url=…: uploads wait for the workers in this bucket (credentials "
+        "from AWS_*); empty: in the database (read by workers.blobs; checked here so that serve refuses a bad one)",
+    )
 
     @field_validator("api_token", mode="before")
     @classmethod
     def empty_token_is_none(cls, value: Any) -> Any:
         return None if value is None or (isinstance(value, str) and not value.strip()) else value
+
+    @field_validator("blob_url")
+    @classmethod
+    def blob_url_parses(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        try:
+            parse_blob_url(value.strip())
+        except ContentStoreError as exc:
+            raise ValueError(exc.reason) from None
+        return value.strip()
 
     @field_validator("corpus_root", mode="before")
     @classmethod

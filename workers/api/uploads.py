@@ -28,7 +28,7 @@ from typing import BinaryIO
 
 from extractor.errors import ExtractError
 from extractor.loaders import sniff_kind
-from workers.queue.runner import discover
+from workers.queue.files import discover
 
 MAX_NAME_BYTES = 180  # a file system name holds 255 bytes; CJK takes 3 each in UTF-8
 COPY_CHUNK = 1 << 20

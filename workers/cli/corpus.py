@@ -39,7 +39,9 @@ def audit(
     as_json: Annotated[bool, typer.Option("--json", help="End with one JSON summary line; no progress bar.")] = False,
 ) -> None:
     """Audit a corpus on Celery workers; a re-run re-does nothing already audited."""
-    from workers.queue.runner import StateFolderBusy, run_audit
+    from workers.blobs import ContentStoreError
+    from workers.queue.local import StateFolderBusy
+    from workers.queue.runner import run_audit
 
     require_model()
     settings = service_settings(db, broker)
@@ -50,7 +52,7 @@ def audit(
                 summary = run_audit(paths, settings, workers=workers)
             else:
                 summary = audit_with_progress(paths, settings, workers)
-    except StateFolderBusy as exc:
+    except (StateFolderBusy, ContentStoreError) as exc:
         raise fail(exc.reason) from None
     except Stopped as exc:
         raise fail(
@@ -132,9 +134,13 @@ def prune(db: DbOption = None) -> None:
     """Remove stored document contents no audit still needs: those audited (their results are kept), and those
     no audit names that were stored over an hour ago (an audit removes its own once it finishes; an interrupted
     one leaves them for its re-run)."""
+    from workers.blobs import ContentStoreError
     from workers.queue.runner import prune as prune_contents
 
-    count, size = prune_contents(existing_database(db))
+    try:
+        count, size = prune_contents(existing_database(db))
+    except ContentStoreError as exc:
+        raise fail(exc.reason) from None
     typer.echo(f"removed {count} stored contents ({size} bytes)")
 
 
@@ -143,7 +149,7 @@ def worker(
     broker: Annotated[str | None, typer.Option(help="Broker URL; default: GKAUDIT_BROKER_URL or embedded.")] = None,
 ) -> None:
     """Start one Celery worker for the configured broker (run one per machine)."""
-    from workers.queue.runner import worker_command, worker_env
+    from workers.queue.local import worker_command, worker_env
 
     settings = service_settings(broker=broker)
     command = worker_command(concurrency or settings.workers, f"gkaudit-{os.getpid()}", settings.queue)

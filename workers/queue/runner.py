@@ -1,7 +1,8 @@
 """Run a corpus audit: find the files, skip what is cached, queue the rest, watch them finish.
 
 The runner owns nothing but bookkeeping: it hashes each file, stores the
-contents that have no result yet in the database's content table (once each;
+contents that have no result yet in the content store (:mod:`workers.blobs`: the
+database's content table, or an S3 bucket with ``GKAUDIT_BLOB_URL``; once each;
 a worker reads them there, so it shares no file system with the runner),
 queues their hashes (in batches) and removes them again once audited, records the audit and its
 documents, starts local workers when no broker is configured, and polls the
@@ -20,32 +21,27 @@ stops at once with the reason, instead of emptying the first one's queue.
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
-import os
-import signal
 import subprocess
-import sys
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
 
 from celery import Celery
-from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import select
 
-from extractor.errors import ExtractError
 from extractor.settings import DEFAULT_LIMITS
 from workers.audit.corpus_checks import run_corpus_checks
 from workers.audit.stages import PIPELINE_VERSION, Outcome, result_row
+from workers.blobs import content_store, file_bytes
+from workers.queue.files import FileEntry, discover, hash_file
 from workers.queue.listen import results_listener
+from workers.queue.local import start_local_worker, state_folder_lock, stop_worker
+from workers.queue.servers import Notify, Servers
 from workers.queue.settings import Settings
-from workers.queue.tasks import TASK_NAME, TRANSIENT_ERRORS, backoff_seconds, batch_time_limits, database_away, make_app
+from workers.queue.tasks import TASK_NAME, batch_time_limits, make_app
 from workers.store import (
     Audit,
     AuditDocument,
@@ -54,23 +50,15 @@ from workers.store import (
     cached_hashes,
     insert_rows,
     now,
-    prune_contents,
     result_statuses,
     session_scope,
-    shown_url,
-    store_content,
     store_results,
-    stored_contents,
 )
 
-# Files taken from a folder; a file named on the command line is always taken.
-REPORT_SUFFIXES = frozenset({".txt", ".text", ".md", ".docx", ".pdf", ".html", ".htm"})
 # Progress is read often near the end (the audit ends at most this late) and less often before: each read
 # costs the database a query and this process CPU that two busy workers on two cores would otherwise use.
 POLL_SECONDS = (0.05, 1.0)
 POLLS_PER_REMAINING = 4  # a read at least every fourth of the time the documents left should take
-HASH_CHUNK = 1 << 20
-WORKER_STOP_SECONDS = 20
 # A batch is at most half of what is left per process, so that a slow batch at the end leaves the other
 # processes little to wait for, but no smaller than SMALLEST_BATCH: each message costs a worker about as much
 # as auditing one text report (its delivery and acknowledgement, a lookup, a commit).  bench/batch_schedule.py
@@ -79,15 +67,6 @@ WORKER_STOP_SECONDS = 20
 BATCHES_PER_PROCESS = 2
 SMALLEST_BATCH = 8
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
-STATE_LOCK = "audit.lock"  # in the state folder: held by the embedded audit that uses its queue
-
-
-@dataclass(frozen=True)
-class FileEntry:
-    path: str
-    content_hash: str
-    size: int
-    error: str | None = None  # the file could not be read at all
 
 
 @dataclass
@@ -117,167 +96,6 @@ class AuditSummary:
             "failed": self.failed,
             "cached": self.cached,
         }
-
-
-# ---- servers away --------------------------------------------------------------------------
-
-Notify = Callable[[str], None]
-T = TypeVar("T")
-
-
-def tell_stderr(message: str) -> None:
-    print(f"gkaudit: {message}", file=sys.stderr, flush=True)
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
-
-
-@dataclass
-class Servers:
-    """The broker and the database as the runner calls them: a call that finds its server away is tried
-    again, with backoff, for as long as it is away, and each wait is told (``on_wait``)."""
-
-    database_name: str
-    broker_name: str
-    broker_errors: tuple[type[BaseException], ...]
-    on_wait: Notify = tell_stderr
-    waits: int = 0  # how many waits so far: the runner does not count a wait as a stall
-    sleep: Callable[[float], None] = time.sleep
-
-    @classmethod
-    def of(cls, app: Celery, db_url: str, settings: Settings, on_wait: Notify | None) -> Servers:
-        broker = "the embedded queue" if settings.embedded else f"the broker {shown_broker(settings.broker())}"
-        return cls(f"the database {shown_url(db_url)}", broker, broker_errors(app), on_wait or tell_stderr)
-
-    def database(self, action: Callable[[], T]) -> T:
-        return self.keep_trying(action, self.database_name, TRANSIENT_ERRORS, database_away)
-
-    def broker(self, action: Callable[[], T]) -> T:
-        return self.keep_trying(action, self.broker_name, self.broker_errors)
-
-    def keep_trying(
-        self,
-        action: Callable[[], T],
-        server: str,
-        errors: tuple[type[BaseException], ...],
-        away: Callable[[BaseException], bool] = lambda _: True,
-    ) -> T:
-        attempt = 0
-        while True:
-            try:
-                return action()
-            except errors as exc:
-                if not away(exc):
-                    raise
-                delay = backoff_seconds(attempt)
-                attempt += 1
-                self.waits += 1
-                self.on_wait(f"waiting for {server} ({first_line(exc)}); trying again in {delay:.1f} s")
-                self.sleep(delay)
-
-
-def broker_errors(app: Celery) -> tuple[type[BaseException], ...]:
-    """What a send raises while the broker is away: kombu's wrapper, socket errors, the transport's own."""
-    connection = app.connection_for_write()
-    try:
-        return (BrokerError, OSError, *connection.connection_errors)
-    finally:
-        connection.release()
-
-
-def shown_broker(url: str) -> str:
-    """A broker URL fit to print: its password hidden."""
-    from kombu.utils.url import maybe_sanitize_url
-
-    return str(maybe_sanitize_url(url))
-
-
-# ---- the state folder ----------------------------------------------------------------------
-
-
-class StateFolderBusy(Exception):
-    """Another embedded audit holds the state folder; ``reason`` says which and what to do."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
-
-
-@contextmanager
-def state_folder_lock(state_dir: Path) -> Iterator[None]:
-    """Hold the state folder for one embedded audit, or raise :class:`StateFolderBusy` naming its holder.
-
-    Its queue and its local worker are the audit's own: a second audit in the
-    same folder emptied the queue at its start and its worker, stopped at its
-    end, took the first one's messages with it.
-    """
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / STATE_LOCK
-    with path.open("a+") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            lock.seek(0)
-            holder = lock.read().strip() or "unknown"
-            raise StateFolderBusy(
-                f"another gkaudit audit (pid {holder}) is running with the state folder {state_dir.resolve()}: "
-                "wait for it to finish, or give this one a folder of its own (GKAUDIT_STATE_DIR)"
-            ) from None
-        try:
-            lock.truncate(0)
-            lock.write(str(os.getpid()))
-            lock.flush()
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-# ---- files ---------------------------------------------------------------------------------
-
-
-def discover(paths: Iterable[str | Path]) -> list[Path]:
-    """Files named, and report files below folders named, in a stable order, each once."""
-    seen: dict[str, Path] = {}
-    folders: dict[Path, Path] = {}
-    for raw in paths:
-        p = Path(raw)
-        if p.is_dir():
-            for child in sorted(p.rglob("*")):
-                if child.is_file() and child.suffix.lower() in REPORT_SUFFIXES and not child.name.startswith("."):
-                    seen.setdefault(resolved(child, folders), child)
-        else:
-            seen.setdefault(resolved(p, folders) if p.exists() else str(p), p)
-    return list(seen.values())
-
-
-def resolved(path: Path, folders: dict[Path, Path]) -> str:
-    """``path.resolve()``, each folder resolved once (``folders`` keeps them): over half of finding a
-    thousand files was resolving each one's folders again; a file that is a link is resolved itself."""
-    if path.is_symlink():
-        return str(path.resolve())
-    if (folder := folders.get(path.parent)) is None:
-        folder = folders[path.parent] = path.parent.resolve()
-    return str(folder / path.name)
-
-
-def hash_file(path: Path) -> FileEntry:
-    """The content hash, streamed; an unreadable path gets a hash of its name and the reason."""
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with path.open("rb") as f:
-            while chunk := f.read(HASH_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError as exc:
-        reason = "file not found" if isinstance(exc, FileNotFoundError) else f"cannot read file: {exc.strerror or exc}"
-        if path.is_dir():
-            reason = "is a directory, not a file"
-        marker = hashlib.sha256(f"unreadable:{path}".encode()).hexdigest()
-        return FileEntry(str(path), marker, 0, reason)
-    return FileEntry(str(path), digest.hexdigest(), size)
 
 
 # ---- bookkeeping --------------------------------------------------------------------------
@@ -317,36 +135,26 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
 def store_contents(
     db_url: str, items: Iterable[tuple[str, str]], most_bytes: int = DEFAULT_LIMITS.max_file_bytes
 ) -> list[tuple[str, str, str]]:
-    """Store the content of each (content hash, path) that the content table lacks, one file at a time; the
+    """Store the content of each (content hash, path) that the content store lacks, one file at a time; the
     (hash, path, reason) of each that cannot travel: over ``most_bytes``, or gone or changed since hashed."""
     todo = list(items)
-    with session_scope(db_url) as session:
-        have = stored_contents(session, (digest for digest, _ in todo))
+    store = content_store(db_url)
+    have = store.stored(digest for digest, _ in todo)
     refused: list[tuple[str, str, str]] = []
     for digest, path in todo:
         if digest in have:
             continue
-        data, reason = content_of(Path(path), digest, most_bytes)
-        if data is None:
+        reason = store.put_file(digest, path, Path(path), most_bytes)
+        if reason is not None:
             refused.append((digest, path, reason))
             continue
-        store_content(db_url, digest, path, data)
         have.add(digest)
     return refused
 
 
 def content_of(path: Path, digest: str, most_bytes: int) -> tuple[bytes | None, str]:
     """The file's bytes if they are still the content hashed and within ``most_bytes``; else None and why."""
-    try:
-        size = path.stat().st_size
-        if size > most_bytes:
-            return None, ExtractError("E004", size=size, limit=most_bytes).reason
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, f"cannot read file: {exc.strerror or exc}"
-    if hashlib.sha256(data).hexdigest() != digest:
-        return None, "the file changed while it was being audited; run the audit again"
-    return data, ""
+    return file_bytes(path, digest, most_bytes)
 
 
 def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> None:
@@ -484,7 +292,7 @@ def send(
 ) -> int:
     """Queue the content hashes of (content hash, path) pairs in batches for ``processes``; how many were sent.
 
-    A message carries hashes only: the contents are in the database (:func:`store_contents`).
+    A message carries hashes only: the contents are in the content store (:func:`store_contents`).
     A batch holds at most ``most`` documents, and at most ``settings.batch_bytes``
     of files by ``file_sizes`` (bytes by content hash; a file not in it counts none).
     """
@@ -501,85 +309,6 @@ def send(
             argsrepr = f"(<database>, <{len(batch)} documents>)"
             app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, argsrepr=argsrepr, **limits)
     return len(todo)
-
-
-WORKER_SETTINGS = (
-    "soft_time_limit",
-    "hard_time_limit",
-    "max_tasks_per_child",
-    "visibility_timeout",
-    "db_wait_seconds",
-    "worker_memory_bytes",
-    "queue",
-    "batch_size",
-)
-
-
-def worker_env(settings: Settings) -> dict[str, str]:
-    """The worker's environment: these settings exactly, never a GKAUDIT_* inherited from the shell."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GKAUDIT_")}
-    env["GKAUDIT_STATE_DIR"] = str(settings.state_dir.resolve())
-    if settings.broker_url:
-        env["GKAUDIT_BROKER_URL"] = settings.broker_url
-    if settings.db_url:
-        env["GKAUDIT_DB_URL"] = settings.db_url
-    for name in WORKER_SETTINGS:
-        env[f"GKAUDIT_{name.upper()}"] = str(getattr(settings, name))
-    return env
-
-
-def worker_command(concurrency: int, name: str, queue: str = "gkaudit") -> list[str]:
-    return [
-        sys.executable,
-        "-m",
-        "celery",
-        "-A",
-        "workers.queue.tasks",
-        "worker",
-        "--pool=prefork",
-        f"--concurrency={concurrency}",
-        f"--queues={queue}",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
-        f"--hostname={name}@%h",
-    ]
-
-
-def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    name = f"gkaudit-local-{os.getpid()}-{uuid.uuid4().hex[:6]}"  # unique: workers share control queues
-    with log_path.open("ab") as log:
-        return subprocess.Popen(
-            worker_command(concurrency, name, settings.queue),
-            env=worker_env(settings),
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
-
-
-def stop_worker(proc: subprocess.Popen[bytes], *, idle: bool = False) -> None:
-    """Warm shutdown (SIGTERM: finish the current task), then SIGKILL the group if it hangs.
-
-    ``idle``: every document of the audit has its result, so nothing the worker
-    holds is worth a warm shutdown, which takes seconds (Celery's loop looks at
-    its stop flag only every 2 s on the embedded transport): its process group
-    is killed at once.  Writes are transactions, so nothing stored is harmed.
-    """
-    if proc.poll() is not None:
-        return
-    if idle:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-        return
-    proc.send_signal(signal.SIGTERM)  # the main process stops its pool children itself
-    try:
-        proc.wait(WORKER_STOP_SECONDS)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
 
 
 def resend_or_give_up(
@@ -650,6 +379,7 @@ def audit_corpus(
     on_wait: Notify | None,
 ) -> AuditSummary:
     db_url = settings.database_url()
+    content_store(db_url).check()  # a mistyped bucket or endpoint stops the audit here, with the reason
     entries = [hash_file(p) for p in discover(paths)]
     app = make_app(settings)
     servers = Servers.of(app, db_url, settings, on_wait)
@@ -686,9 +416,9 @@ def audit_corpus(
 
 
 def prune(db_url: str) -> tuple[int, int]:
-    """Remove the stored contents no audit still needs (``gkaudit prune``); (contents, bytes) removed."""
-    with session_scope(db_url) as session:
-        return prune_contents(session, PIPELINE_VERSION)
+    """Remove the stored contents no audit still needs (``gkaudit prune``), their rows and, in a bucket, their
+    objects; (contents, bytes) removed."""
+    return content_store(db_url).prune(PIPELINE_VERSION)
 
 
 def corpus_checks(db_url: str, audit_id: int) -> None:

@@ -1,9 +1,10 @@
 """The Celery app and its one task: a thin wrapper over :func:`workers.audit.stages.audit_bytes`.
 
 A message carries a batch of documents (content hashes, never paths), not one:
-each document's bytes and name are read from the database's content table
-(:class:`workers.store.Content`, stored there by the runner), so a worker
-needs only the broker and the database, no file system shared with the runner.
+each document's bytes and name are read from the content store
+(:mod:`workers.blobs`: the database's content table, or an S3 bucket with
+``GKAUDIT_BLOB_URL``; stored there by the runner), so a worker needs only the
+broker, the database (and the bucket), no file system shared with the runner;
 the per-message cost of the queue (delivery, acknowledgement, a commit) is
 paid once per batch, which ``bench/queue_bench.py`` shows matters when a
 document takes tens of milliseconds.  Each document of a batch still has its
@@ -37,10 +38,12 @@ from celery.exceptions import Reject
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extractor import ExtractError
+from extractor.settings import DEFAULT_LIMITS
 from extractor.timeouts import time_limit
 from workers.audit.stages import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
+from workers.blobs import Blob, content_store
 from workers.queue.settings import Settings, get_settings
-from workers.store import cached_hashes, read_contents, session_scope, store_results
+from workers.store import cached_hashes, session_scope, store_results
 
 log = logging.getLogger(__name__)
 TASK_NAME = "gkaudit.audit_batch"
@@ -165,14 +168,18 @@ def audit_file(path: str, limit: float) -> Outcome:
     return audit_content(path, data, limit)
 
 
+def failed(name: str, error: str | None) -> Outcome:
+    return Outcome("failed", name, error=error or "cannot read the stored content")
+
+
 def audited_already(db_url: str, items: Sequence[Item]) -> set[str]:
     with session_scope(db_url) as session:
         return cached_hashes(session, items, PIPELINE_VERSION)
 
 
-def stored_documents(db_url: str, hashes: Sequence[str]) -> dict[str, tuple[str, bytes]]:
-    with session_scope(db_url) as session:
-        return read_contents(session, hashes)
+def stored_documents(db_url: str, hashes: Sequence[str]) -> dict[str, Blob]:
+    """The stored contents among ``hashes``, each read no further than a document's byte limit."""
+    return content_store(db_url).read(hashes, DEFAULT_LIMITS.max_file_bytes)
 
 
 def run_batch(db_url: str, items: Sequence[Item], limit: float, wait_seconds: float = 0.0) -> dict[str, Outcome | None]:
@@ -180,9 +187,9 @@ def run_batch(db_url: str, items: Sequence[Item], limit: float, wait_seconds: fl
 
     Returns each content hash's outcome, None for one that already had a result
     (a re-sent or redelivered message, or the same content twice in a batch).
-    A content the table does not hold (pruned meanwhile) gets no outcome and no
-    result: the runner stores it again when it re-sends it.  The database is
-    waited for up to ``wait_seconds`` at each of its uses (then
+    A content the store does not hold (pruned meanwhile) gets no outcome and no
+    result: the runner stores it again when it re-sends it.  The database (and
+    the content store) is waited for up to ``wait_seconds`` at each of its uses (then
     :class:`DatabaseAway`): the audits done are not lost to a short outage.
     """
     done = PATIENCE.call(lambda: audited_already(db_url, items), wait_seconds)
@@ -193,10 +200,10 @@ def run_batch(db_url: str, items: Sequence[Item], limit: float, wait_seconds: fl
         if digest in outcomes or digest in done:
             outcomes.setdefault(digest, None)
         elif digest not in contents:
-            log.warning("content %s is not in the database (pruned?): left for the runner to store again", digest)
+            log.warning("content %s is not in the content store (pruned?): left for the runner to store again", digest)
         else:
-            name, data = contents.pop(digest)  # its bytes freed once audited
-            outcomes[digest] = audit_content(name, data, limit)
+            name, data, error = contents.pop(digest)  # its bytes freed once audited
+            outcomes[digest] = audit_content(name, data, limit) if data is not None else failed(name, error)
     rows = [
         (result_row(outcome, digest, PIPELINE_VERSION), finding_rows(outcome), claim_rows(outcome))
         for digest, outcome in outcomes.items()

@@ -1,0 +1,141 @@
+"""The embedded audit's own things: its state folder's lock and the local Celery worker it starts and stops.
+
+Also what every worker is started with (its command and its environment), for ``gkaudit worker`` and the
+tests' workers on other machines' behalf.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from workers.blobs import BLOB_URL_ENV, blob_url
+from workers.queue.settings import Settings
+
+STATE_LOCK = "audit.lock"  # in the state folder: held by the embedded audit that uses its queue
+WORKER_STOP_SECONDS = 20
+
+
+class StateFolderBusy(Exception):
+    """Another embedded audit holds the state folder; ``reason`` says which and what to do."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+@contextmanager
+def state_folder_lock(state_dir: Path) -> Iterator[None]:
+    """Hold the state folder for one embedded audit, or raise :class:`StateFolderBusy` naming its holder.
+
+    Its queue and its local worker are the audit's own: a second audit in the
+    same folder emptied the queue at its start and its worker, stopped at its
+    end, took the first one's messages with it.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path = state_dir / STATE_LOCK
+    with path.open("a+") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "unknown"
+            raise StateFolderBusy(
+                f"another gkaudit audit (pid {holder}) is running with the state folder {state_dir.resolve()}: "
+                "wait for it to finish, or give this one a folder of its own (GKAUDIT_STATE_DIR)"
+            ) from None
+        try:
+            lock.truncate(0)
+            lock.write(str(os.getpid()))
+            lock.flush()
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+WORKER_SETTINGS = (
+    "soft_time_limit",
+    "hard_time_limit",
+    "max_tasks_per_child",
+    "visibility_timeout",
+    "db_wait_seconds",
+    "worker_memory_bytes",
+    "queue",
+    "batch_size",
+)
+
+
+def worker_env(settings: Settings) -> dict[str, str]:
+    """The worker's environment: these settings exactly, never a GKAUDIT_* inherited from the shell."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GKAUDIT_")}
+    env["GKAUDIT_STATE_DIR"] = str(settings.state_dir.resolve())
+    if url := blob_url():  # the content store is this process's: its workers read where it stores
+        env[BLOB_URL_ENV] = url
+    if settings.broker_url:
+        env["GKAUDIT_BROKER_URL"] = settings.broker_url
+    if settings.db_url:
+        env["GKAUDIT_DB_URL"] = settings.db_url
+    for name in WORKER_SETTINGS:
+        env[f"GKAUDIT_{name.upper()}"] = str(getattr(settings, name))
+    return env
+
+
+def worker_command(concurrency: int, name: str, queue: str = "gkaudit") -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "workers.queue.tasks",
+        "worker",
+        "--pool=prefork",
+        f"--concurrency={concurrency}",
+        f"--queues={queue}",
+        "--loglevel=WARNING",
+        "--without-gossip",
+        "--without-mingle",
+        "--without-heartbeat",
+        f"--hostname={name}@%h",
+    ]
+
+
+def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    name = f"gkaudit-local-{os.getpid()}-{uuid.uuid4().hex[:6]}"  # unique: workers share control queues
+    with log_path.open("ab") as log:
+        return subprocess.Popen(
+            worker_command(concurrency, name, settings.queue),
+            env=worker_env(settings),
+            stdout=log,
+            stderr=log,
+            start_new_session=True,
+        )
+
+
+def stop_worker(proc: subprocess.Popen[bytes], *, idle: bool = False) -> None:
+    """Warm shutdown (SIGTERM: finish the current task), then SIGKILL the group if it hangs.
+
+    ``idle``: every document of the audit has its result, so nothing the worker
+    holds is worth a warm shutdown, which takes seconds (Celery's loop looks at
+    its stop flag only every 2 s on the embedded transport): its process group
+    is killed at once.  Writes are transactions, so nothing stored is harmed.
+    """
+    if proc.poll() is not None:
+        return
+    if idle:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        return
+    proc.send_signal(signal.SIGTERM)  # the main process stops its pool children itself
+    try:
+        proc.wait(WORKER_STOP_SECONDS)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
