@@ -22,6 +22,7 @@ from extractor.checks.keys import (
     REVIEW_PART_LABELS,
     STATS_LABELS,
     TABLES_BY_ID,
+    StandardTable,
     format_number,
 )
 from workers.report.rank import SECTION_LABELS, SEVERITY_LABELS, SEVERITY_ORDER, finding_view, template_environment
@@ -34,17 +35,11 @@ VALUE_COLUMN: Labels = {"value": ("数值", "value")}
 class Layout:
     """How one table's keys become rows and columns."""
 
-    id: str
-    zh: str
-    en: str
-    prefixes: tuple[str, ...]
+    table: StandardTable  # its id, names and key prefixes
     strip: str  # taken off the key before it splits into row.column
     rows: Labels
     columns: Labels
     whole_row: bool = False  # the key is the row, with one value column
-
-    def owns(self, key: str) -> bool:
-        return key.startswith(self.prefixes)
 
     def split(self, key: str) -> tuple[str, str]:
         if self.whole_row:
@@ -53,16 +48,13 @@ class Layout:
         return row, column
 
 
-def _standard(table_id: str, strip: str, rows: Labels, columns: Labels) -> Layout:
-    table = TABLES_BY_ID[table_id]
-    return Layout(table.id, table.zh, table.en, table.prefixes, strip, rows, columns)
-
-
+# The legacy 统计指标 table of reports before the 2019 format: not one of the format's tables.
+STATS_TABLE = StandardTable("stats", "统计表", "statistics table", ("stats.",))
 LAYOUTS: tuple[Layout, ...] = (
-    _standard("active", "active.", ACTIVE_ROW_LABELS, ACTIVE_COLUMN_LABELS),
-    _standard("applications", "applications.", APPLICATION_ROW_LABELS, APPLICATION_COLUMN_LABELS),
-    _standard("review", "", REVIEW_BLOCK_LABELS, REVIEW_PART_LABELS),
-    Layout("stats", "统计表", "statistics table", ("stats.",), "", STATS_LABELS, VALUE_COLUMN, whole_row=True),
+    Layout(TABLES_BY_ID["active"], "active.", ACTIVE_ROW_LABELS, ACTIVE_COLUMN_LABELS),
+    Layout(TABLES_BY_ID["applications"], "applications.", APPLICATION_ROW_LABELS, APPLICATION_COLUMN_LABELS),
+    Layout(TABLES_BY_ID["review"], "", REVIEW_BLOCK_LABELS, REVIEW_PART_LABELS),
+    Layout(STATS_TABLE, "", STATS_LABELS, VALUE_COLUMN, whole_row=True),
 )
 
 
@@ -85,7 +77,7 @@ def table_grid(
     raw: Mapping[str, Any] = payload.get("raw_cells") or {}
     rows: dict[str, dict[str, str]] = {}
     for key in tables:
-        if layout.owns(key):
+        if layout.table.owns(key):
             row, column = layout.split(key)
             if only_rows is None or row in only_rows:
                 rows.setdefault(row, {})[column] = key
@@ -100,9 +92,9 @@ def table_grid(
         return {"key": key, "value": value, "raw": raw.get(key), "mark": marks.get(key, "")}
 
     return {
-        "id": layout.id,
-        "zh": layout.zh,
-        "en": layout.en,
+        "id": layout.table.id,
+        "zh": layout.table.zh,
+        "en": layout.table.en,
         "columns": [
             {"id": c, "zh": layout.columns.get(c, (c, c))[0], "en": layout.columns.get(c, (c, c))[1]} for c in columns
         ],
@@ -130,7 +122,7 @@ def finding_tables(finding: Mapping[str, Any], payload: Mapping[str, Any]) -> li
     marks = finding_marks(finding)
     grids = []
     for layout in LAYOUTS:
-        rows = {layout.split(key)[0] for key in marks if layout.owns(key)}
+        rows = {layout.split(key)[0] for key in marks if layout.table.owns(key)}
         if rows and (grid := table_grid(layout, payload, marks, rows)):
             grids.append(grid)
     return grids
