@@ -45,6 +45,8 @@ bench: install
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/cli_bench.py
 	$(BIN)/python bench/corpus_checks_bench.py
+	$(BIN)/python bench/rank_bench.py
+	$(BIN)/python bench/audit_scale_bench.py
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info

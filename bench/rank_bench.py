@@ -20,35 +20,42 @@ import time
 from pathlib import Path
 
 from benchlib import generate_corpus, print_table
+from sqlalchemy import insert
 
-from workers.audit.stages import PIPELINE_VERSION, audit_bytes, result_row
-from workers.store import Audit, AuditDocument, Result, create_tables, get_engine, session_scope
+from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.store import Audit, AuditDocument, create_tables, get_engine, session_scope, store_results
 
 ROOT = Path(__file__).resolve().parents[1]
 GKAUDIT = ROOT / ".venv" / "bin" / "gkaudit"
 FORMATS = ("json", "csv", "html", "xlsx")
 GOAL_SECONDS = 10.0
 TEMPLATES = 5
+STORE_BATCH = 500
 
 
 def fill_store(url: str, size: int, outcomes: list) -> None:
-    """``size`` results in one audit, bulk-inserted (the payloads are the real ones, repeated)."""
+    """``size`` results in one audit, stored as the workers store them (with their findings rows and summaries;
+    the payloads are the real ones, repeated)."""
     create_tables(get_engine(url))
+    batch = []
+    documents = []
+    for i in range(size):
+        outcome = outcomes[i % len(outcomes)]
+        digest = hashlib.sha256(f"bench-{i}".encode()).hexdigest()
+        row = result_row(outcome, digest)
+        row["agency"] = f"第{i:05d}号局"
+        row["path"] = f"docs/{i:05d}.txt"
+        batch.append((row, finding_rows(outcome), claim_rows(outcome)))
+        documents.append({"path": row["path"], "content_hash": digest, "size": 1000})
+        if len(batch) == STORE_BATCH:
+            store_results(url, batch)
+            batch = []
+    store_results(url, batch)
     with session_scope(url) as session:
         audit = Audit(pipeline_version=PIPELINE_VERSION, label=f"rank bench {size}")
         session.add(audit)
         session.flush()
-        results, documents = [], []
-        for i in range(size):
-            outcome = outcomes[i % len(outcomes)]
-            digest = hashlib.sha256(f"bench-{i}".encode()).hexdigest()
-            row = result_row(outcome, digest)
-            row["agency"] = f"第{i:05d}号局"
-            row["path"] = f"docs/{i:05d}.txt"
-            results.append(row)
-            documents.append({"audit_id": audit.id, "path": row["path"], "content_hash": digest, "size": 1000})
-        session.bulk_insert_mappings(Result, results)
-        session.bulk_insert_mappings(AuditDocument, documents)
+        session.execute(insert(AuditDocument), [{"audit_id": audit.id, **d} for d in documents])
 
 
 def seconds(command: list[str]) -> float:

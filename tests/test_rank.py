@@ -9,19 +9,42 @@ import itertools
 import json
 import random
 import shutil
+import sqlite3
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from corpus.generate import generate_report, render_text
 from extractor.checks.keys import describe_cell
 from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, SEEDS
 from workers.audit.quality import WEIGHTS
 from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
-from workers.report.rank import group_ranking, histogram, ranking, render_html, write_csv, write_html, write_json
-from workers.store import Audit, AuditDocument, CorpusFinding, content_hash, session_scope, store_result
+from workers.report.rank import (
+    PAGE_ROWS,
+    group_ranking,
+    histogram,
+    ranking,
+    render_html,
+    write_csv,
+    write_html,
+    write_json,
+)
+from workers.store import (
+    Audit,
+    AuditDocument,
+    CorpusFinding,
+    Result,
+    ResultSummary,
+    content_hash,
+    get_engine,
+    session_scope,
+    store_result,
+)
 
 GENERATED = 4
 BROKEN_CELL = "applications.new.total"
@@ -116,6 +139,59 @@ def test_latest_audit_has_one_row_per_content(corpus: Corpus, rows: list[dict]) 
         assert [r["content_hash"] for r in ranking(session, corpus.audit_id)] == [r["content_hash"] for r in rows]
         with pytest.raises(LookupError):
             ranking(session, 999)
+
+
+def statements_of(url: str, read: Callable[[Session], object]) -> list[str]:
+    """The SQL ``read`` sends (in a session of its own)."""
+    sent: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        sent.append(statement)
+
+    engine = get_engine(url)
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_scope(url) as session:
+            read(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return sent
+
+
+def test_the_ranking_reads_no_payload(corpus: Corpus) -> None:
+    sent = statements_of(corpus.url, ranking)
+    assert sent and not [s for s in sent if "payload" in s]
+
+
+def older_copy(corpus: Corpus, tmp_path: Path, *changes: str) -> str:
+    """The corpus's database as an earlier gkaudit (or a writer without findings rows) left it."""
+    copy = tmp_path / "older.db"
+    with sqlite3.connect(corpus.url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as conn:
+        source.backup(conn)  # with what is still in the write-ahead log
+        for change in changes:
+            conn.execute(change)
+    return f"sqlite:///{copy}"
+
+
+def test_a_database_from_before_the_summaries_ranks_the_same_and_gains_them(
+    corpus: Corpus, rows: list[dict], tmp_path: Path
+) -> None:
+    url = older_copy(corpus, tmp_path, "DROP TABLE result_summaries", "DROP INDEX ix_results_path")
+    with session_scope(url) as session:
+        assert ranking(session) == rows
+        assert session.scalar(select(func.count()).select_from(ResultSummary)) == session.scalar(
+            select(func.count()).select_from(Result)
+        )
+    assert not [s for s in statements_of(url, ranking) if "payload" in s], "written once, then read by index"
+
+
+def test_rows_read_from_payloads_equal_rows_read_by_index(corpus: Corpus, rows: list[dict], tmp_path: Path) -> None:
+    url = older_copy(corpus, tmp_path, "DELETE FROM findings")  # every done result falls back to its payload
+    sent = statements_of(url, ranking)
+    assert [s for s in sent if "payload" in s]
+    with session_scope(url) as session:
+        assert ranking(session) == rows
+    assert any(r["findings"] for r in rows)
 
 
 def test_same_content_under_two_paths_shares_a_row(corpus: Corpus, rows: list[dict]) -> None:
@@ -336,3 +412,28 @@ def test_html_renders_in_headless_chromium(page: Path, rows: list[dict], tmp_pat
     )
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert png.exists() and png.read_bytes().startswith(b"\x89PNG") and png.stat().st_size > 20_000
+
+
+def many(rows: list[dict], count: int) -> list[dict]:
+    """``count`` documents made of the first row, each of another body and path."""
+    return [dict(rows[0], agency=f"某局{i:03d}", path=f"x/{i:03d}.txt", paths=[f"x/{i:03d}.txt"]) for i in range(count)]
+
+
+def ranking_table(dom: str) -> str:
+    return dom.split('<table id="ranking"', 1)[1].split("</table>", 1)[0]
+
+
+def test_html_pages_a_large_ranking_and_filters_all_of_it(corpus: Corpus, rows: list[dict], tmp_path: Path) -> None:
+    binary = chromium()
+    page = tmp_path / "many.html"
+    with session_scope(corpus.url) as session:
+        page.write_text(render_html(session, many(rows, 250)), encoding="utf-8")
+    text = page.read_text(encoding="utf-8")
+    assert ranking_table(text).count("<tr") == 1, "the documents are data, not rows of the page's source"
+    assert "x/249.txt" in text and text.count('<details class="doc"') == 250
+    dom = run_chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri()).stdout
+    assert '<body data-ready="1">' in dom and "显示 250 / 250 份" in dom and "第 1 / 3 页" in dom
+    table = ranking_table(dom)
+    assert table.count("<tr class=") == PAGE_ROWS and "某局000" in table and "某局100" not in table
+    dom = run_chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri() + "?q=某局01").stdout
+    assert "显示 10 / 250 份" in dom and ranking_table(dom).count("<tr class=") == 10

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+import random
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, create_engine, insert, select, text, type_coerce, update
+from sqlalchemy import JSON, create_engine, delete, event, func, insert, inspect, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
 from tests.services import POSTGRES, postgres_database, require
@@ -21,11 +22,14 @@ from workers.store import (
     AuditDocument,
     Base,
     ClaimRow,
+    CorpusFinding,
     FindingRow,
     Result,
+    ResultSummary,
     audit_progress,
     cached_hashes,
     dump_json,
+    find_result,
     get_engine,
     insert_rows,
     progress_statement,
@@ -241,3 +245,155 @@ def test_a_progress_poll_on_postgresql_touches_rows_in_proportion_to_the_audit()
                 "done": documents // 2,
                 "failed": 0,
             }
+
+
+# ---- result summaries and lookups by index ------------------------------------------------------
+
+
+def test_a_result_is_stored_with_its_summary(db_url: str) -> None:
+    payload = {
+        "quality_components": {"consistency": 0.5, "format": 1.0},
+        "completeness": {"score": 40.0, "label": 1},
+        "sections": [{"id": "overview", "text": "收到申请5件。共收到申请5件。"}],
+        "findings": [
+            {
+                "rule": "GK101",
+                "severity": "error",
+                "evidence": {"sentence": "共收到申请5件。", "claim": {"text": "5件", "section": "overview"}},
+            },
+            {"rule": "GK201", "severity": "warning", "evidence": {}},
+        ],
+    }
+    assert store_result(db_url, result_row(Outcome("done", "a.txt", result=payload), "ab" * 32), [], [])
+    assert store_result(db_url, result_row(Outcome("failed", "b.txt", error="empty"), "cd" * 32), [], [])
+    with session_scope(db_url) as session:
+        summaries = {
+            path: (s.components, s.completeness_label, s.spans)
+            for path, s in session.execute(select(Result.path, ResultSummary).join(ResultSummary))
+        }
+    assert summaries == {
+        "a.txt": ({"consistency": 0.5, "format": 1.0}, 1, [[5, 7], None]),
+        "b.txt": ({}, None, []),
+    }
+
+
+def plans(session: Session, read: Callable[[Session], object]) -> list[str]:
+    """SQLite's query plan of each SELECT ``read`` sends."""
+    sent: list[tuple[str, Any]] = []
+
+    def record(_conn: object, _cursor: object, statement: str, parameters: Any, *_args: object) -> None:
+        sent.append((statement, parameters))
+
+    engine = session.get_bind()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        read(session)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    connection = session.connection().connection.driver_connection
+    return [
+        " / ".join(row[3] for row in connection.execute(f"EXPLAIN QUERY PLAN {statement}", parameters))
+        for statement, parameters in sent
+        if statement.lstrip().upper().startswith("SELECT")
+    ]
+
+
+def test_show_finds_a_document_by_index_not_by_reading_every_result(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'show.db'}"
+    digests = [f"{i:02x}" * 32 for i in range(40)]
+    store_results(db_url, [(result_row(Outcome("done", f"r/{d[:4]}.txt"), d), [], []) for d in digests])
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="show")
+        session.add(audit)
+        session.flush()
+        session.add(AuditDocument(audit_id=audit.id, path="moved/x.txt", content_hash=digests[7], size=1))
+    with session_scope(db_url) as session:
+        assert find_result(session, "moved/x.txt").content_hash == digests[7]  # a path as audited
+        assert find_result(session, f"r/{digests[3][:4]}.txt").content_hash == digests[3]  # the result's own
+        assert find_result(session, digests[9][:6].upper()).content_hash == digests[9]  # a hash prefix
+        assert find_result(session, "nowhere.txt") is None
+        for doc in ("moved/x.txt", digests[9][:6]):
+            shown = plans(session, lambda s, doc=doc: find_result(s, doc))
+            assert shown and not [p for p in shown if "SCAN results" in p or "SCAN audit_documents" in p], shown
+
+
+def test_a_database_from_before_an_index_existed_gains_it(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'older.db'}"
+    older = create_engine(db_url)
+    Base.metadata.create_all(older)
+    with older.begin() as conn:
+        conn.execute(text("DROP INDEX ix_results_path"))
+        conn.execute(text("DROP TABLE result_summaries"))
+    older.dispose()
+    assert store_result(db_url, result_row(Outcome("done", "new.txt"), "cd" * 32), [], [])
+    with session_scope(db_url) as session:
+        indexes = {i["name"] for i in inspect(session.get_bind()).get_indexes("results")}
+        assert "ix_results_path" in indexes
+        assert session.scalar(select(func.count()).select_from(ResultSummary)) == 1
+
+
+def test_the_corpus_checks_read_summaries_and_write_those_an_older_database_lacks(db_url: str) -> None:
+    from corpus.generate import generate_report, render_text
+    from workers.audit.corpus_checks import run_corpus_checks
+    from workers.audit.stages import audit_bytes, claim_rows, finding_rows
+
+    report = generate_report(random.Random(3), 3)
+    data = render_text(report).encode(report.style.text_encoding)
+    outcome = audit_bytes(data, "a.txt")
+    digests = ["a1" * 32, "b2" * 32, "c3" * 32]  # one report under three bodies: two copy the first
+    for i, digest in enumerate(digests):
+        row = {**result_row(outcome, digest), "agency": f"第{i}号局", "path": f"{i}.txt"}
+        store_result(db_url, row, finding_rows(outcome), claim_rows(outcome))
+    findings = {}
+    for older in (False, True):
+        with session_scope(db_url) as session:
+            if older:  # as a database from before the summaries
+                session.execute(delete(ResultSummary))
+            audit = Audit(pipeline_version=PIPELINE_VERSION, label=f"older {older}")
+            session.add(audit)
+            session.flush()
+            session.add_all(AuditDocument(audit_id=audit.id, path=f"{d}.txt", content_hash=d, size=1) for d in digests)
+            session.flush()
+            run_corpus_checks(session, audit.id)
+            stored = session.scalars(select(CorpusFinding).where(CorpusFinding.audit_id == audit.id))
+            findings[older] = sorted((f.content_hash, f.rule) for f in stored)
+            assert session.scalar(select(func.count()).select_from(ResultSummary)) == len(digests)
+    assert findings[False] == findings[True] == [(digests[1], "GK602"), (digests[2], "GK602")]
+
+
+def test_the_ranking_reads_its_figures_by_index_on_either_database(db_url: str) -> None:
+    from corpus.generate import generate_report, render_text
+    from workers.audit.stages import audit_bytes, claim_rows, finding_rows
+    from workers.report.rank import payload_findings, ranking
+
+    outcomes = {}
+    for i in (1, 2):
+        report = generate_report(random.Random(i), i)
+        outcome = audit_bytes(render_text(report).encode(report.style.text_encoding), f"{i}.txt")
+        outcomes[f"{i:02x}" * 32] = outcome
+        store_result(db_url, result_row(outcome, f"{i:02x}" * 32), finding_rows(outcome), claim_rows(outcome))
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="rank")
+        session.add(audit)
+        session.flush()
+        session.add_all(AuditDocument(audit_id=audit.id, path=f"{d}.txt", content_hash=d, size=1) for d in outcomes)
+        session.flush()
+        sent: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            sent.append(statement)
+
+        event.listen(session.get_bind(), "before_cursor_execute", record)
+        try:
+            rows = ranking(session, audit.id)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", record)
+    assert not [s for s in sent if "payload" in s]
+    assert any(row["findings"] for row in rows)
+    for row in rows:
+        payload = outcomes[row["content_hash"]].result
+        marked = ("id", "triage", "triage_reason")  # the triage state the ranking adds
+        shown = [{k: v for k, v in f.items() if k not in marked} for f in row["findings"]]
+        assert shown == payload_findings(payload)
+        assert row["quality_components"] == payload["quality_components"]
+        assert row["completeness_label"] == payload["completeness"]["label"]

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import select
+import orjson
+from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from extractor.checks.corpus import (
-    CARRIED_KEYS,
     Copy,
     CorpusDoc,
     CorpusInput,
@@ -26,40 +26,55 @@ from extractor.checks.corpus import (
 from extractor.output import section_text
 from models.similarity import index_signatures, read_signature, stored_signature
 from workers.audit.stages import PIPELINE_VERSION
-from workers.store import AuditDocument, CorpusFinding, Result, insert_statement
+from workers.store import AuditDocument, CorpusFinding, Result, ResultSummary, backfill_summaries, insert_statement
 
 Doc = CorpusDoc  # what the rules read of each document
-__all__ = ["Doc", "body_key", "carried_over_mismatches", "copied_sections", "copy_clusters", "run_corpus_checks"]
+__all__ = [
+    "Doc",
+    "body_key",
+    "carried_over_mismatches",
+    "copied_sections",
+    "copy_clusters",
+    "run_corpus_checks",
+    "section_text",
+]
 # Sections this similar (estimated Jaccard of character shingles) count as copies.
 COPY_THRESHOLD = 0.8
 LOAD_CHUNK = 500
 
 
 def load_docs(session: Session, audit_id: int) -> list[Doc]:
-    """The audit's documents as the checks read them, streamed in chunks: each keeps its carried-over
-    cells and its problems signature (the section's text only when it has none), not its payload."""
+    """The audit's documents as the checks read them, streamed in chunks from the results' summaries
+    (:func:`workers.store.corpus_inputs`: the carried-over cells, the problems signature), not their
+    payloads.  Results stored before the summaries get theirs written first, from their payloads."""
     hashes = select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id)
-    query = select(Result).where(
-        Result.pipeline_version == PIPELINE_VERSION, Result.status == "done", Result.content_hash.in_(hashes)
-    )
-    return [doc_of(result) for result in session.scalars(query.execution_options(yield_per=LOAD_CHUNK))]
+    done = (Result.pipeline_version == PIPELINE_VERSION, Result.status == "done", Result.content_hash.in_(hashes))
+    unsummed = select(Result.id).outerjoin(ResultSummary, ResultSummary.result_id == Result.id)
+    backfill_summaries(session, list(session.scalars(unsummed.where(*done, ResultSummary.corpus.is_(None)))))
+    query = select(*DOC_COLUMNS).join(ResultSummary, ResultSummary.result_id == Result.id).where(*done)
+    rows = session.execute(query.execution_options(yield_per=LOAD_CHUNK))
+    return [doc_of(digest, path, agency, year, as_dict(inputs)) for digest, path, agency, year, inputs in rows]
 
 
-def doc_of(result: Result) -> Doc:
-    payload = result.payload
-    tables, raw = payload.get("tables", {}), payload.get("raw_cells", {})
-    signature = payload.get("problems_signature")
-    problems = section_text(payload, "problems")
+DOC_COLUMNS = (Result.content_hash, Result.path, Result.agency, Result.year, type_coerce(ResultSummary.corpus, Text))
+
+
+def as_dict(value: str | bytes | dict[str, Any]) -> dict[str, Any]:
+    """A JSON column read as stored: text on SQLite, already parsed by psycopg on PostgreSQL."""
+    return value if isinstance(value, dict) else orjson.loads(value)
+
+
+def doc_of(digest: str, path: str, agency: str | None, year: int | None, inputs: dict[str, Any]) -> Doc:
     return Doc(
-        result.content_hash,
-        result.path,
-        result.agency,
-        result.year,
-        {k: tables[k] for k in CARRIED_KEYS if k in tables},
-        {k: raw[k] for k in CARRIED_KEYS if k in raw},
-        "" if signature else problems,
-        signature,
-        len(problems),
+        digest,
+        path,
+        agency,
+        year,
+        inputs["tables"],
+        inputs["raw"],
+        inputs["problems"],
+        inputs["signature"],
+        inputs["problems_length"],
     )
 
 

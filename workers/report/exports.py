@@ -30,8 +30,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from extractor.checks.keys import describe_cell, format_number
-from workers.report.rank import GROUP_LABELS, SEVERITY_LABELS, UNGROUPED, Row, body_key, group_columns, group_ranking
-from workers.report.rank import _show as shown_value
+from workers.report.groups import GROUP_LABELS, UNGROUPED, Row, body_key, group_columns, group_ranking
+from workers.report.rank_html import SEVERITY_LABELS
+from workers.report.rank_html import _show as shown_value
 
 Finding = dict[str, Any]
 

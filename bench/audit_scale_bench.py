@@ -1,0 +1,433 @@
+"""An embedded ``gkaudit audit`` at 1,000, 5,000 and 20,000 generated reports, and the same on Redis +
+PostgreSQL (issue 22).
+
+    python bench/audit_scale_bench.py [--sizes 1000,5000,20000] [--service-size N] [--no-services]
+                                      [--browser-size N]
+
+The corpus: ``corpus.generate`` text reports (fixed seed; every text encoding the generator writes, no
+DOCX/PDF/HTML: the bench measures how the audit grows with the corpus, not the loaders), generated
+once into a temporary folder; each size audits the first N of them (hard links in a folder of its own).
+
+Each audit is ``gkaudit audit FOLDER --workers 2 --json`` as a whole process, as a user runs it, with a
+throwaway state folder (its embedded queue and SQLite).  While it runs, the process tree under it is
+polled through ``/proc`` (each pid's ``VmHWM``, its peak resident memory): the runner, the Celery
+worker's main process and its pool children.  Printed per size: documents/s over the whole process and
+its ratio to the smallest size's (goal: within 10 %, flat); the marginal rate (the documents a size adds
+over the one before, over the seconds it adds: what each further document costs, without the audit's
+fixed start and end); the seconds before the first result is
+stored (start, hashing, queueing) and after the last one (the corpus checks, the workers' stop); the
+rate between the first and the last result; and the peak RSS of the runner and of each worker process.
+
+Then ``gkaudit rank`` of the largest store in HTML is opened in headless Chromium (playwright): the
+time to load the page, and to apply a filter (goal: each within 2 s).
+
+The services row (when Redis and PostgreSQL answer, as ``tests/services.py`` finds them): the same
+audit of ``--service-size`` documents with ``--broker redis://…/N --db postgresql://…`` on a Redis
+database and a PostgreSQL database of its own, and the pure check rate of the same documents
+(``audit_bytes`` in a loop in this process, after a warm-up) measured in the same run.  Goal: the
+audit's rate >= 0.85 x (2 x the pure rate).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # for tests.services: the servers' reachability and throwaway databases
+
+from benchlib import generate_corpus, print_table  # noqa: E402
+from sqlalchemy import func  # noqa: E402
+
+from tests.services import POSTGRES, REDIS, postgres_database, redis_database, unreachable  # noqa: E402
+from workers.audit.stages import PIPELINE_VERSION  # noqa: E402
+from workers.store import Result, session_scope  # noqa: E402
+
+GKAUDIT = ROOT / ".venv" / "bin" / "gkaudit"
+SEED = 20240601
+WORKERS = 2
+FLAT_GOAL = 0.10  # each size's rate within 10 % of the smallest size's
+SERVICE_GOAL = 0.85  # Redis + PostgreSQL: >= 0.85 x (workers x the pure rate)
+BROWSER_GOAL_SECONDS = 2.0
+POLL_SECONDS = 0.5
+# The page marks the filter it has applied on its count line (#shown's data-q) once the table shows it.
+FILTERED = "document.querySelector('#shown') && document.querySelector('#shown').dataset.q === '局'"
+
+
+# ---- the process tree ------------------------------------------------------------------------
+
+
+def _status(pid: int) -> dict[str, str]:
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return {}
+    return dict(line.split(":\t", 1) for line in text.splitlines() if ":\t" in line)
+
+
+def _kib(value: str | None) -> int:
+    return int(value.split()[0]) if value else 0
+
+
+def _children(parent: int) -> list[int]:
+    """The pids whose parent is ``parent`` (a scan of /proc: no psutil)."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(f"/proc/{entry.name}/stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                found.append(int(entry.name))
+    return found
+
+
+def _role(pid: int, depth: int) -> str:
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except OSError:
+        cmdline = ""
+    if depth == 0:
+        return "runner"
+    if "celery" in cmdline and depth == 1:
+        return "worker main"
+    return "pool child" if depth == 2 else f"depth {depth}"
+
+
+@dataclass
+class TreeWatch:
+    """Polls the tree under one pid until stopped: each pid's role and the highest VmHWM seen."""
+
+    root: int
+    peaks: dict[int, tuple[str, int]] = field(default_factory=dict)  # pid -> (role, KiB)
+    _stop: threading.Event = field(default_factory=threading.Event)
+
+    def poll(self) -> None:
+        frontier = [(self.root, 0)]
+        while frontier:
+            pid, depth = frontier.pop()
+            hwm = _kib(_status(pid).get("VmHWM"))
+            if hwm:
+                role = self.peaks.get(pid, (_role(pid, depth), 0))[0]
+                self.peaks[pid] = (role, max(hwm, self.peaks.get(pid, ("", 0))[1]))
+            frontier.extend((child, depth + 1) for child in _children(pid))
+
+    def run(self) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            self.poll()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def peak(self, role: str) -> list[int]:
+        """Peak RSS in MiB of each process of a role, largest first."""
+        return sorted((kib // 1024 for r, kib in self.peaks.values() if r == role), reverse=True)
+
+
+# ---- one audit ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Audited:
+    size: int
+    label: str
+    wall: float
+    before_first: float  # seconds from the start to the first stored result
+    after_last: float  # seconds from the last stored result to the end (the corpus checks, the workers' stop)
+    done: int
+    failed: int
+    runner_mib: list[int]
+    main_mib: list[int]
+    child_mib: list[int]
+
+    @property
+    def rate(self) -> float:
+        return self.size / self.wall
+
+    @property
+    def audit_rate(self) -> float:
+        """Documents/s between the first and the last stored result."""
+        return self.size / max(self.wall - self.before_first - self.after_last, 1e-9)
+
+
+def link_first(corpus: list[Path], size: int, folder: Path) -> Path:
+    """A folder holding the first ``size`` reports (hard links: no copy)."""
+    folder.mkdir(parents=True)
+    for path in corpus[:size]:
+        os.link(path, folder / path.name)
+    return folder
+
+
+def result_stamps(db_url: str) -> tuple[datetime, datetime]:
+    """When the first and the last result of this pipeline version were stored."""
+    with session_scope(db_url) as session:
+        query = session.query(func.min(Result.created_at), func.max(Result.created_at))
+        first, last = query.filter(Result.pipeline_version == PIPELINE_VERSION).one()
+    return as_utc(first), as_utc(last)
+
+
+def as_utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives them back naive
+
+
+def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str], db_url: str) -> Audited:
+    env = {**os.environ, "GKAUDIT_STATE_DIR": str(state)}
+    command = [str(GKAUDIT), "audit", str(folder), "--workers", str(WORKERS), "--json", *extra]
+    started = datetime.now(UTC)
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    watch = TreeWatch(proc.pid)
+    poller = threading.Thread(target=watch.run, daemon=True)
+    poller.start()
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    watch.stop()
+    poller.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"gkaudit audit exited {proc.returncode}: {err.decode(errors='replace')[-2000:]}")
+    summary = json.loads(out.decode().strip().splitlines()[-1])
+    first, last = result_stamps(db_url)
+    return Audited(
+        size=size,
+        label=label,
+        wall=wall,
+        before_first=(first - started).total_seconds(),
+        after_last=wall - (last - started).total_seconds(),
+        done=summary["done"],
+        failed=summary["failed"],
+        runner_mib=watch.peak("runner"),
+        main_mib=watch.peak("worker main"),
+        child_mib=watch.peak("pool child"),
+    )
+
+
+def embedded_audit(corpus: list[Path], size: int, tmp: Path) -> Audited:
+    folder = link_first(corpus, size, tmp / f"docs-{size}")
+    state = tmp / f"state-{size}"
+    return run_audit(folder, state, "embedded", size, [], f"sqlite:///{state / 'gkaudit.db'}")
+
+
+# ---- the pure check rate and the services row ----------------------------------------------------
+
+
+def pure_rate(paths: list[Path]) -> float:
+    """Documents/s of ``audit_bytes`` in a loop in this process, after a warm-up on a few of them."""
+    from workers.audit.stages import audit_bytes
+
+    files = [(p.name, p.read_bytes()) for p in paths]
+    for name, data in files[:8]:
+        audit_bytes(data, name)
+    start = time.perf_counter()
+    for name, data in files:
+        audit_bytes(data, name)
+    return len(files) / (time.perf_counter() - start)
+
+
+def services_audit(corpus: list[Path], size: int, tmp: Path) -> tuple[Audited, float] | str:
+    for service in (REDIS, POSTGRES):
+        if (why := unreachable(service)) is not None:
+            return f"{service.name} not reachable ({why})"
+    folder = tmp / f"docs-{size}"
+    if not folder.exists():
+        link_first(corpus, size, folder)
+    with redis_database() as broker, postgres_database("gkaudit_scale") as db_url:
+        audited = run_audit(
+            folder, tmp / "state-services", "Redis + PostgreSQL", size, ["--broker", broker, "--db", db_url], db_url
+        )
+    return audited, pure_rate(corpus[:size])
+
+
+# ---- the HTML ranking in Chromium ------------------------------------------------------------------
+
+
+def browser_times(db_url: str, out: Path) -> tuple[float, float, float, float] | str:
+    """(seconds to write the page with ``gkaudit rank``, its MB, seconds to load it, seconds to filter)."""
+    start = time.perf_counter()
+    subprocess.run(
+        [str(GKAUDIT), "rank", "--db", db_url, "--format", "html", "--out", str(out)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    written = time.perf_counter() - start
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return "playwright is not installed"
+    loads, filters = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path())
+        for _ in range(3):
+            page = browser.new_page()
+            start = time.perf_counter()
+            page.goto(out.as_uri(), wait_until="load")
+            page.wait_for_selector("#ranking tbody tr")
+            loads.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            page.fill("#filter", "局")
+            page.wait_for_function(FILTERED)
+            filters.append(time.perf_counter() - start)
+            page.close()
+        browser.close()
+    return written, out.stat().st_size / 1e6, statistics.median(loads), statistics.median(filters)
+
+
+def chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+# ---- report --------------------------------------------------------------------------------------
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def mib(values: list[int]) -> str:
+    return " ".join(map(str, values)) or "-"
+
+
+def print_sizes(runs: list[Audited]) -> None:
+    base = runs[0]
+    rows = []
+    for before, r in zip([None, *runs], runs, strict=False):
+        ratio, audit_ratio = r.rate / base.rate, r.audit_rate / base.audit_rate
+        # What each further document cost: the fixed start and end of an audit left out.
+        marginal = (r.size - before.size) / (r.wall - before.wall) if before and r.wall > before.wall else None
+        rows.append(
+            [
+                str(r.size),
+                f"{r.wall:.1f}",
+                f"{r.rate:.1f}",
+                f"{ratio:.2f}",
+                verdict(abs(ratio - 1) <= FLAT_GOAL),
+                "-" if marginal is None else f"{marginal:.1f}",
+                f"{r.before_first:.1f}",
+                f"{r.after_last:.1f}",
+                f"{r.audit_rate:.1f}",
+                f"{audit_ratio:.2f}",
+                f"{r.done}/{r.failed}",
+                mib(r.runner_mib),
+                mib(r.main_mib),
+                mib(r.child_mib),
+            ]
+        )
+    print_table(
+        f"embedded gkaudit audit --workers {WORKERS}, whole process: doc/s within {FLAT_GOAL:.0%} of the"
+        f" {base.size} rate (flat); peak RSS (VmHWM) of each process must not grow with the corpus",
+        [
+            "documents",
+            "wall s",
+            "doc/s",
+            f"vs {base.size}",
+            "flat",
+            "marginal doc/s",
+            "to 1st result s",
+            "after last s",
+            "1st→last doc/s",
+            f"vs {base.size}",
+            "done/failed",
+            "runner MiB",
+            "worker main MiB",
+            "pool children MiB",
+        ],
+        rows,
+    )
+
+
+def print_services(audited: Audited, pure: float) -> None:
+    goal = SERVICE_GOAL * WORKERS * pure
+    print_table(
+        f"gkaudit audit --workers {WORKERS} on Redis + PostgreSQL; goal >= {SERVICE_GOAL} x ({WORKERS} x the"
+        " pure audit_bytes rate: one process, same documents, same run)",
+        ["documents", "wall s", "doc/s", "1st→last doc/s", "pure doc/s", "goal doc/s", "whole", "1st→last"]
+        + ["done/failed", "runner MiB", "worker main MiB", "pool children MiB"],
+        [
+            [
+                str(audited.size),
+                f"{audited.wall:.1f}",
+                f"{audited.rate:.1f}",
+                f"{audited.audit_rate:.1f}",
+                f"{pure:.1f}",
+                f"{goal:.1f}",
+                verdict(audited.rate >= goal),
+                verdict(audited.audit_rate >= goal),
+                f"{audited.done}/{audited.failed}",
+                mib(audited.runner_mib),
+                mib(audited.main_mib),
+                mib(audited.child_mib),
+            ]
+        ],
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated corpus sizes")
+    parser.add_argument("--service-size", type=int, default=None, help="Redis + PostgreSQL size (default: smallest)")
+    parser.add_argument("--no-services", action="store_true", help="leave out the Redis + PostgreSQL row")
+    parser.add_argument("--no-browser", action="store_true", help="leave out the HTML ranking in Chromium")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    service_size = args.service_size or sizes[0]
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory(prefix="gkaudit-scale-") as name:
+        tmp = Path(name)
+        started = time.perf_counter()
+        generate_corpus(tmp / "gen", ["text"], count=max(sizes + [service_size]), seed=SEED)
+        corpus = sorted((tmp / "gen").glob("report_*.txt"))
+        print(f"generated {len(corpus)} text reports in {time.perf_counter() - started:.0f} s")
+        runs = []
+        for size in sizes:
+            runs.append(embedded_audit(corpus, size, tmp))
+            print(f"  {size}: {runs[-1].wall:.1f} s", flush=True)
+        print_sizes(runs)
+        if not args.no_browser:
+            largest = runs[-1].size
+            shown = browser_times(f"sqlite:///{tmp / f'state-{largest}' / 'gkaudit.db'}", tmp / "ranking.html")
+            if isinstance(shown, str):
+                print(f"HTML ranking in Chromium left out: {shown}")
+            else:
+                written, size_mb, load, filtered = shown
+                print_table(
+                    f"gkaudit rank --format html of the {largest} in headless Chromium (median of 3);"
+                    f" goal <= {BROWSER_GOAL_SECONDS:.0f} s each",
+                    ["documents", "rank s", "MB", "load s", "load goal", "filter s", "filter goal"],
+                    [
+                        [
+                            str(largest),
+                            f"{written:.1f}",
+                            f"{size_mb:.1f}",
+                            f"{load:.2f}",
+                            verdict(load <= BROWSER_GOAL_SECONDS),
+                            f"{filtered:.2f}",
+                            verdict(filtered <= BROWSER_GOAL_SECONDS),
+                        ]
+                    ],
+                )
+        if not args.no_services:
+            found = services_audit(corpus, service_size, tmp)
+            if isinstance(found, str):
+                print(f"Redis + PostgreSQL row left out: {found}")
+            else:
+                print_services(*found)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
