@@ -186,3 +186,19 @@ def test_a_second_embedded_audit_in_the_same_state_folder_stops_with_the_reason(
     assert first.returncode == 0, err
     summary = json.loads(out.strip().splitlines()[-1])
     assert (summary["documents"], summary["done"], summary["failed"]) == (150, 150, 0), summary
+
+
+def test_a_local_worker_that_stops_mid_audit_is_replaced(corpus: Path, tmp_path: Path) -> None:
+    """The local worker ended under the audit (Celery's Redis transport ends a worker when the broker drops a
+    connection during an ack; here SIGKILL of its whole process group): the runner starts another, says so,
+    and every document ends with its result, once."""
+    err_path = tmp_path / "stderr.txt"
+    with err_path.open("w") as err, cli_audit(corpus, cli_env(tmp_path / "state"), stderr=err) as proc:
+        worker, _ = wait_for(lambda: local_worker(proc.pid, 2), START_TIMEOUT, "the local worker and its pool")
+        os.killpg(worker, signal.SIGKILL)
+        out, _ = proc.communicate(timeout=START_TIMEOUT + STOP_TIMEOUT)
+    told = err_path.read_text()
+    assert proc.returncode == 0, told
+    assert "the local worker stopped" in told and "starting another" in told and "Traceback" not in told, told
+    summary = json.loads(out.strip().splitlines()[-1])
+    assert summary["documents"] == summary["done"] == 150, summary

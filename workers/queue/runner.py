@@ -293,22 +293,57 @@ def send(
     """Queue the content hashes of (content hash, path) pairs in batches for ``processes``; how many were sent.
 
     A message carries hashes only: the contents are in the content store (:func:`store_contents`).
-    A batch holds at most ``most`` documents, and at most ``settings.batch_bytes``
-    of files by ``file_sizes`` (bytes by content hash; a file not in it counts none).
     """
-    todo = [digest for digest, _ in items]
+    return send_batches(app, db_url, plan_batches(items, settings, processes, most, file_sizes), settings)
+
+
+def plan_batches(
+    items: Iterable[tuple[str, str]],
+    settings: Settings,
+    processes: int,
+    most: int,
+    file_sizes: Mapping[str, int] | None = None,
+) -> list[list[tuple[str, str]]]:
+    """The messages for these (content hash, path) pairs: at most ``most`` documents each, and at most
+    ``settings.batch_bytes`` of files by ``file_sizes`` (bytes by content hash; a file not in it counts none)."""
+    todo = list(items)
     known = file_sizes or {}
-    start = 0
+    planned, start = [], 0
+    for size in batch_sizes([known.get(digest, 0) for digest, _ in todo], processes, most, settings.batch_bytes):
+        planned.append(todo[start : start + size])
+        start += size
+    return planned
+
+
+def send_batches(app: Celery, db_url: str, batches: Iterable[list[tuple[str, str]]], settings: Settings) -> int:
+    """One message per batch; how many documents were sent."""
+    sent = 0
     with app.producer_or_acquire() as producer:
-        for size in batch_sizes([known.get(digest, 0) for digest in todo], processes, most, settings.batch_bytes):
-            batch = todo[start : start + size]
-            start += size
+        for items in batches:
+            batch = [digest for digest, _ in items]
             limits = batch_time_limits(settings, len(batch))
             # argsrepr: Celery would otherwise write out the batch's hashes (and the database URL,
             # with any password in it) for its logs, at some cost per message.
             argsrepr = f"(<database>, <{len(batch)} documents>)"
             app.send_task(TASK_NAME, args=(db_url, batch), producer=producer, argsrepr=argsrepr, **limits)
-    return len(todo)
+            sent += len(batch)
+    return sent
+
+
+def store_and_send(
+    app: Celery, db_url: str, batches: list[list[tuple[str, str]]], settings: Settings, servers: Servers
+) -> list[tuple[str, str, str]]:
+    """Each batch's contents stored, then its message sent, batch by batch: the workers start on the first
+    while the runner stores the rest (storing every content first kept them idle for most of a minute at
+    20,000 documents).  The (hash, path, reason) of each content that could not be stored."""
+    refused: list[tuple[str, str, str]] = []
+    for batch in batches:
+        not_stored = servers.database(lambda batch=batch: store_contents(db_url, batch))
+        refused += not_stored
+        dropped = {digest for digest, _, _ in not_stored}
+        if kept := [item for item in batch if item[0] not in dropped]:
+            servers.broker(lambda kept=kept: send_batches(app, db_url, [kept], settings))
+    return refused
 
 
 def resend_or_give_up(
@@ -392,19 +427,19 @@ def audit_corpus(
             # leftovers of an interrupted embedded run: their documents are re-sent below
             servers.broker(app.control.purge)
         todo = unaudited(entries, cached)
-        refused = servers.database(lambda: store_contents(db_url, todo))
-        todo = [item for item in todo if item[0] not in {digest for digest, _, _ in refused}]
+
+        def start_worker() -> subprocess.Popen[bytes]:
+            return start_local_worker(settings, local, settings.state_dir / "worker.log")
+
+        if local and todo:  # started first: its few seconds of start overlap the storing below
+            procs.append(start_worker())
         sizes = {e.content_hash: e.size for e in entries}
-        processes = local or settings.workers
-        servers.broker(
-            lambda: send(app, db_url, todo, settings, processes=processes, most=settings.batch_size, file_sizes=sizes)
-        )
+        batches = plan_batches(todo, settings, local or settings.workers, settings.batch_size, sizes)
+        refused = store_and_send(app, db_url, batches, settings, servers)
         audit_id = servers.database(lambda: register_audit(db_url, entries, label))
         unreadable = [(e.content_hash, e.path, e.error) for e in entries if e.error and e.content_hash not in cached]
         servers.database(lambda: record_failures(db_url, unreadable + refused))
-        if local and todo:
-            procs.append(start_local_worker(settings, local, settings.state_dir / "worker.log"))
-        wait_for_audit(app, db_url, audit_id, settings, on_progress, procs, servers)
+        wait_for_audit(app, db_url, audit_id, settings, on_progress, procs, servers, start_worker if local else None)
         finished = True
     finally:
         for proc in procs:
@@ -448,6 +483,23 @@ def recovery_seconds(settings: Settings) -> float:
     return max(RECOVERY_SECONDS, 2 * settings.stall_seconds)
 
 
+# A local worker that stops on its own this many times in one audit is a fault to report, not a blip: Celery's
+# Redis transport can end a worker ("Unrecoverable error") when the broker drops the connection during an ack.
+MAX_WORKER_RESTARTS = 3
+
+
+def replace_stopped_worker(
+    procs: list[subprocess.Popen[bytes]], restart: Callable[[], subprocess.Popen[bytes]] | None, servers: Servers
+) -> None:
+    """Start another local worker in place of one that stopped (its unacknowledged messages come back, and the
+    stall sweep re-sends the rest), telling so; raise once it has stopped :data:`MAX_WORKER_RESTARTS` times."""
+    stopped = sum(p.poll() is not None for p in procs)
+    if restart is None or stopped > MAX_WORKER_RESTARTS:
+        raise RuntimeError(f"the local worker stopped {stopped} times; see its log, worker.log in the state folder")
+    servers.on_wait(f"the local worker stopped (exit {procs[-1].returncode}); starting another")
+    procs.append(restart())
+
+
 def wait_for_audit(
     app: Celery,
     db_url: str,
@@ -456,6 +508,7 @@ def wait_for_audit(
     on_progress: ProgressCallback | None,
     procs: list[subprocess.Popen[bytes]],
     servers: Servers,
+    restart_worker: Callable[[], subprocess.Popen[bytes]] | None = None,
 ) -> None:
     """Read the progress until every content has a result: at the poll's interval, and on PostgreSQL as soon
     as the workers tell of as many new results as are missing (:mod:`workers.queue.listen`); re-send what is
@@ -489,6 +542,7 @@ def wait_for_audit(
                     server_back = time.monotonic()
                 last_change = time.monotonic()
             if procs and all(p.poll() is not None for p in procs):
-                raise RuntimeError(f"the local worker stopped (see {settings.state_dir / 'worker.log'})")
+                replace_stopped_worker(procs, restart_worker, servers)
+                last_change = time.monotonic()
     if on_progress:
         on_progress(progress)
