@@ -20,7 +20,7 @@ from models import element_lexicons as lexicons
 from models.elements import FOLLOW_UP, MEASURE, PROBLEM, Unit, default_rules, units_of
 
 ELEMENT_NAMES = ("problems_specific", "measures", "paired", "owners_deadlines", "follow_up", "evidence")
-RUBRIC_CACHE_SIZE = 8192
+RUBRIC_CACHE_SIZE = 1024  # as models.elements.ELEMENTS_CACHE_SIZE, for the same reasons
 PAIRED_SHARE = 2 / 3
 
 
