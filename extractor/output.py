@@ -156,3 +156,31 @@ def section_text(data: Mapping[str, Any], section_id: str) -> str:
 
 FINDING_FIELDS = tuple(f.name for f in fields(Finding))
 CLAIM_FIELDS = tuple(f.name for f in fields(ClaimOut))
+
+
+def sentence_span(evidence: dict[str, Any], sections: dict[str, str]) -> list[int] | None:
+    """Where the finding's claim sits in its sentence: [start, end), or None.
+
+    The claim's offsets are in its section's text; the sentence is located there so
+    that a number written twice in one sentence is highlighted at the right place.
+    """
+    sentence, claim = evidence.get("sentence"), evidence.get("claim")
+    if not sentence or not isinstance(claim, dict) or not claim.get("text"):
+        return None
+    text, start = claim["text"], claim.get("start")
+    section = sections.get(claim.get("section") or "", "")
+    if isinstance(start, int):
+        at = section.find(sentence)
+        while 0 <= at <= start:
+            local = start - at
+            if sentence[local : local + len(text)] == text:
+                return [local, local + len(text)]
+            at = section.find(sentence, at + 1)
+    at = sentence.find(text)
+    return [at, at + len(text)] if at >= 0 else None
+
+
+def finding_spans(payload: dict[str, Any]) -> list[list[int] | None]:
+    """:func:`sentence_span` of each of the payload's findings, in order."""
+    sections = {s.get("id") or "": s.get("text") or "" for s in payload.get("sections", [])}
+    return [sentence_span(f.get("evidence") or {}, sections) for f in payload.get("findings", [])]

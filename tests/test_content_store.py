@@ -34,12 +34,13 @@ from tests.services import (
     write_corpus,
 )
 from workers.audit.stages import PIPELINE_VERSION
+from workers.blobs import prune_contents
 from workers.queue.files import hash_file
 from workers.queue.local import worker_command, worker_env
 from workers.queue.runner import register_audit, run_audit, send, store_contents
 from workers.queue.settings import Settings
 from workers.queue.tasks import make_app, run_batch
-from workers.store import Content, Result, content_hash, prune_contents, session_scope
+from workers.store import Content, Result, content_hash, session_scope
 
 ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 60.0

@@ -89,4 +89,4 @@ def test_no_workers_module_is_over_the_house_limit() -> None:
 
 
 HOUSE_LIMIT = 650
-STILL_OVER = {"workers/store.py"}
+STILL_OVER: set[str] = set()

@@ -32,21 +32,27 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import Session
+
 from extractor.errors import ExtractError
 from workers.store import (
-    content_rows,
-    forget_contents,
-    prune_contents,
+    IN_LIST_MOST,
+    AuditDocument,
+    Content,
+    Result,
+    insert_statement,
+    literal_list,
+    now,
     session_scope,
-    store_content,
-    stored_contents,
 )
 
 log = logging.getLogger(__name__)
@@ -126,6 +132,91 @@ def content_store(db_url: str, url: str | None = None) -> ContentStore:
 
 def too_large(size: int, most_bytes: int) -> str:
     return ExtractError("E004", size=size, limit=most_bytes).reason
+
+
+# ---- the content table ------------------------------------------------------------------------------
+
+# A content no audit document names is kept this long before a prune may remove it: the runner stores
+# contents before it records its audit's documents.
+UNREFERENCED_GRACE_SECONDS = 3600.0
+
+
+def stored_contents(session: Session, hashes: Iterable[str]) -> set[str]:
+    """The contents among ``hashes`` that the content table already holds."""
+    wanted = list(set(hashes))
+    found: set[str] = set()
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
+        found.update(session.scalars(select(Content.content_hash).where(among)))
+    return found
+
+
+def store_content(url: str, digest: str, name: str, data: bytes, size: int | None = None) -> bool:
+    """Store one content (its own transaction: one document's bytes in memory at a time); False when it
+    was there already.  ``size`` with empty ``data``: the row of a content whose bytes are in a bucket."""
+    with session_scope(url) as session:
+        stmt = insert_statement(session, Content.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
+        size = len(data) if size is None else size
+        row = {"content_hash": digest, "name": name, "size": size, "data": data, "created_at": now()}
+        return bool(session.execute(stmt.returning(Content.__table__.c.content_hash), [row]).all())
+
+
+def content_rows(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, int, bytes]]:
+    """(name, size, bytes in the table) of each of these contents the table holds."""
+    wanted = list(set(hashes))
+    found: dict[str, tuple[str, int, bytes]] = {}
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
+        query = select(Content.content_hash, Content.name, Content.size, Content.data).where(among)
+        for digest, name, size, data in session.execute(query):
+            found[digest] = (name, int(size), bytes(data))
+    return found
+
+
+def forget_contents(url: str, hashes: Iterable[str]) -> None:
+    """Remove these contents' rows (a row whose bucket object is gone: the runner stores it again)."""
+    wanted = list(set(hashes))
+    with session_scope(url) as session:
+        for i in range(0, len(wanted), IN_LIST_MOST):
+            session.execute(delete(Content).where(Content.content_hash.in_(wanted[i : i + IN_LIST_MOST])))
+
+
+def prunable_contents(version: str, unreferenced_before: datetime) -> Select[tuple[str]]:
+    """Contents no audit still needs: those with a result of ``version`` (an audit of them is cached), and
+    those no audit document names that were stored before ``unreferenced_before``."""
+    audited = select(Result.content_hash).where(Result.pipeline_version == version)
+    named = select(AuditDocument.content_hash)
+    return select(Content.content_hash).where(
+        Content.content_hash.in_(audited)
+        | (Content.content_hash.not_in(named) & (Content.created_at < unreferenced_before))
+    )
+
+
+def prune_contents(
+    session: Session,
+    version: str,
+    grace_seconds: float = UNREFERENCED_GRACE_SECONDS,
+    remove_bytes: Callable[[list[str]], None] | None = None,
+) -> tuple[int, int]:
+    """Remove the contents no audit still needs (:func:`prunable_contents`); (contents, bytes) removed.
+
+    ``remove_bytes`` (a bucket's objects) is called with their hashes before their rows go: a row is never left
+    naming bytes that are gone but for a failure between the two, which a worker mends (:mod:`workers.blobs`)."""
+    cutoff = datetime.fromtimestamp(now().timestamp() - grace_seconds, UTC)
+    doomed = Content.content_hash.in_(prunable_contents(version, cutoff))
+    if remove_bytes is None:
+        count, size = session.execute(
+            select(func.count(), func.coalesce(func.sum(Content.size), 0)).where(doomed)
+        ).one()
+        session.execute(delete(Content).where(doomed))
+        return int(count), int(size)
+    rows = session.execute(select(Content.content_hash, Content.size).where(doomed)).all()
+    hashes = [digest for digest, _ in rows]
+    for i in range(0, len(hashes), IN_LIST_MOST):
+        chunk = hashes[i : i + IN_LIST_MOST]
+        remove_bytes(chunk)
+        session.execute(delete(Content).where(Content.content_hash.in_(chunk)))
+    return len(rows), sum(int(size) for _, size in rows)
 
 
 # ---- the database ----------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
@@ -57,6 +57,9 @@ from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.schema import CreateColumn
+
+from extractor.checks.corpus import corpus_inputs
+from extractor.output import finding_spans
 
 SQLITE_BUSY_MS = 30_000
 
@@ -485,52 +488,6 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
 # ---- result summaries (what the ranking reads) -------------------------------------------------
 
 
-def sentence_span(evidence: dict[str, Any], sections: dict[str, str]) -> list[int] | None:
-    """Where the finding's claim sits in its sentence: [start, end), or None.
-
-    The claim's offsets are in its section's text; the sentence is located there so
-    that a number written twice in one sentence is highlighted at the right place.
-    """
-    sentence, claim = evidence.get("sentence"), evidence.get("claim")
-    if not sentence or not isinstance(claim, dict) or not claim.get("text"):
-        return None
-    text, start = claim["text"], claim.get("start")
-    section = sections.get(claim.get("section") or "", "")
-    if isinstance(start, int):
-        at = section.find(sentence)
-        while 0 <= at <= start:
-            local = start - at
-            if sentence[local : local + len(text)] == text:
-                return [local, local + len(text)]
-            at = section.find(sentence, at + 1)
-    at = sentence.find(text)
-    return [at, at + len(text)] if at >= 0 else None
-
-
-def finding_spans(payload: dict[str, Any]) -> list[list[int] | None]:
-    """:func:`sentence_span` of each of the payload's findings, in order."""
-    sections = {s.get("id") or "": s.get("text") or "" for s in payload.get("sections", [])}
-    return [sentence_span(f.get("evidence") or {}, sections) for f in payload.get("findings", [])]
-
-
-def corpus_inputs(payload: dict[str, Any]) -> dict[str, Any]:
-    """What the corpus checks (workers.audit.corpus_checks) read of a payload: the carried-over cells, the
-    problems section's MinHash signature (its text only when it has none) and its length."""
-    from extractor.checks.corpus import CARRIED_KEYS
-    from extractor.output import section_text
-
-    tables, raw = payload.get("tables") or {}, payload.get("raw_cells") or {}
-    signature = payload.get("problems_signature")
-    problems = section_text(payload, "problems")
-    return {
-        "tables": {k: tables[k] for k in CARRIED_KEYS if k in tables},
-        "raw": {k: raw[k] for k in CARRIED_KEYS if k in raw},
-        "signature": signature,
-        "problems": "" if signature else problems,
-        "problems_length": len(problems),
-    }
-
-
 def summary_row(result_id: int, row: dict[str, Any]) -> dict[str, Any]:
     """The :class:`ResultSummary` of a result row (its ``payload`` whole, as the pipeline made it)."""
     payload = row.get("payload") or {}
@@ -667,88 +624,3 @@ def find_result(session: Session, doc: str) -> Result | None:
     )
     ids = [found for lookup in lookups if (found := session.scalar(lookup)) is not None]
     return session.get(Result, max(ids)) if ids else None
-
-
-# ---- contents ------------------------------------------------------------------------------
-
-# A content no audit document names is kept this long before a prune may remove it: the runner stores
-# contents before it records its audit's documents.
-UNREFERENCED_GRACE_SECONDS = 3600.0
-
-
-def stored_contents(session: Session, hashes: Iterable[str]) -> set[str]:
-    """The contents among ``hashes`` that the content table already holds."""
-    wanted = list(set(hashes))
-    found: set[str] = set()
-    for i in range(0, len(wanted), IN_LIST_MOST):
-        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
-        found.update(session.scalars(select(Content.content_hash).where(among)))
-    return found
-
-
-def store_content(url: str, digest: str, name: str, data: bytes, size: int | None = None) -> bool:
-    """Store one content (its own transaction: one document's bytes in memory at a time); False when it
-    was there already.  ``size`` with empty ``data``: the row of a content whose bytes are in a bucket."""
-    with session_scope(url) as session:
-        stmt = insert_statement(session, Content.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
-        size = len(data) if size is None else size
-        row = {"content_hash": digest, "name": name, "size": size, "data": data, "created_at": now()}
-        return bool(session.execute(stmt.returning(Content.__table__.c.content_hash), [row]).all())
-
-
-def content_rows(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, int, bytes]]:
-    """(name, size, bytes in the table) of each of these contents the table holds."""
-    wanted = list(set(hashes))
-    found: dict[str, tuple[str, int, bytes]] = {}
-    for i in range(0, len(wanted), IN_LIST_MOST):
-        among = Content.content_hash.in_(literal_list(wanted[i : i + IN_LIST_MOST]))
-        query = select(Content.content_hash, Content.name, Content.size, Content.data).where(among)
-        for digest, name, size, data in session.execute(query):
-            found[digest] = (name, int(size), bytes(data))
-    return found
-
-
-def forget_contents(url: str, hashes: Iterable[str]) -> None:
-    """Remove these contents' rows (a row whose bucket object is gone: the runner stores it again)."""
-    wanted = list(set(hashes))
-    with session_scope(url) as session:
-        for i in range(0, len(wanted), IN_LIST_MOST):
-            session.execute(delete(Content).where(Content.content_hash.in_(wanted[i : i + IN_LIST_MOST])))
-
-
-def prunable_contents(version: str, unreferenced_before: datetime) -> Select[tuple[str]]:
-    """Contents no audit still needs: those with a result of ``version`` (an audit of them is cached), and
-    those no audit document names that were stored before ``unreferenced_before``."""
-    audited = select(Result.content_hash).where(Result.pipeline_version == version)
-    named = select(AuditDocument.content_hash)
-    return select(Content.content_hash).where(
-        Content.content_hash.in_(audited)
-        | (Content.content_hash.not_in(named) & (Content.created_at < unreferenced_before))
-    )
-
-
-def prune_contents(
-    session: Session,
-    version: str,
-    grace_seconds: float = UNREFERENCED_GRACE_SECONDS,
-    remove_bytes: Callable[[list[str]], None] | None = None,
-) -> tuple[int, int]:
-    """Remove the contents no audit still needs (:func:`prunable_contents`); (contents, bytes) removed.
-
-    ``remove_bytes`` (a bucket's objects) is called with their hashes before their rows go: a row is never left
-    naming bytes that are gone but for a failure between the two, which a worker mends (:mod:`workers.blobs`)."""
-    cutoff = datetime.fromtimestamp(now().timestamp() - grace_seconds, UTC)
-    doomed = Content.content_hash.in_(prunable_contents(version, cutoff))
-    if remove_bytes is None:
-        count, size = session.execute(
-            select(func.count(), func.coalesce(func.sum(Content.size), 0)).where(doomed)
-        ).one()
-        session.execute(delete(Content).where(doomed))
-        return int(count), int(size)
-    rows = session.execute(select(Content.content_hash, Content.size).where(doomed)).all()
-    hashes = [digest for digest, _ in rows]
-    for i in range(0, len(hashes), IN_LIST_MOST):
-        chunk = hashes[i : i + IN_LIST_MOST]
-        remove_bytes(chunk)
-        session.execute(delete(Content).where(Content.content_hash.in_(chunk)))
-    return len(rows), sum(int(size) for _, size in rows)

@@ -190,3 +190,20 @@ def run_corpus_rules(data: CorpusInput) -> list[CorpusFinding]:
         if rule.scope == "corpus"
         for hit in rule.func(data)  # type: ignore[arg-type]
     ]
+
+
+def corpus_inputs(payload: dict[str, Any]) -> dict[str, Any]:
+    """What the corpus checks (workers.audit.corpus_checks) read of a payload: the carried-over cells, the
+    problems section's MinHash signature (its text only when it has none) and its length."""
+    from extractor.output import section_text
+
+    tables, raw = payload.get("tables") or {}, payload.get("raw_cells") or {}
+    signature = payload.get("problems_signature")
+    problems = section_text(payload, "problems")
+    return {
+        "tables": {k: tables[k] for k in CARRIED_KEYS if k in tables},
+        "raw": {k: raw[k] for k in CARRIED_KEYS if k in raw},
+        "signature": signature,
+        "problems": "" if signature else problems,
+        "problems_length": len(problems),
+    }

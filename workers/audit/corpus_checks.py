@@ -45,7 +45,7 @@ LOAD_CHUNK = 500
 
 def load_docs(session: Session, audit_id: int) -> list[Doc]:
     """The audit's documents as the checks read them, streamed in chunks from the results' summaries
-    (:func:`workers.store.corpus_inputs`: the carried-over cells, the problems signature), not their
+    (:func:`extractor.checks.corpus.corpus_inputs`: the carried-over cells, the problems signature), not their
     payloads.  Results stored before the summaries get theirs written first, from their payloads."""
     hashes = select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id)
     done = (Result.pipeline_version == PIPELINE_VERSION, Result.status == "done", Result.content_hash.in_(hashes))

@@ -32,6 +32,7 @@ import orjson
 from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
+from extractor.output import finding_spans
 from workers.report.audits import CHUNK, audit_contents, resolve_audit
 from workers.report.audits import chunks as _chunks
 from workers.report.groups import (
@@ -68,7 +69,6 @@ from workers.store import (
     ResultSummary,
     TriageMark,
     backfill_summaries,
-    finding_spans,
 )
 
 STATUS_ORDER = {"done": 0, "failed": 1, "pending": 2}
