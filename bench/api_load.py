@@ -9,7 +9,7 @@ is absent.  Unless ``--url`` is given, the script starts ``gkaudit serve`` on a 
 loopback port with a throwaway state directory and a token, and stops it at the end.
 
 Every response must be a 200 whose ``X-Document-Id`` is the SHA-256 of the uploaded
-bytes and whose JSON equals what :func:`workers.audit.stages.audit_bytes` returns for the
+bytes and whose JSON equals what :func:`models.stages.audit_bytes` returns for the
 same bytes in this process; anything else, a transport error or a request that never
 got an answer counts as an error, and the script exits 1.  Bounded: ``--requests``
 requests, each with a ``--timeout``, the whole run within ``--deadline`` seconds.
@@ -72,7 +72,7 @@ def documents() -> tuple[list[Doc], str]:
 
 def expected_results(docs: Sequence[Doc]) -> dict[str, Any]:
     """SHA-256 → the JSON the API must answer (the pipeline's result, through a JSON round trip)."""
-    from workers.audit.stages import audit_bytes
+    from models.stages import audit_bytes
 
     return {
         hashlib.sha256(data).hexdigest(): json.loads(json.dumps(audit_bytes(data, name).result, ensure_ascii=False))
@@ -82,7 +82,7 @@ def expected_results(docs: Sequence[Doc]) -> dict[str, Any]:
 
 def time_in_process(docs: Sequence[Doc], count: int) -> list[float]:
     """Seconds of each of ``count`` audit_bytes calls over the documents, warm (after one pass)."""
-    from workers.audit.stages import audit_bytes
+    from models.stages import audit_bytes
 
     for name, data in docs:
         audit_bytes(data, name)

@@ -50,8 +50,8 @@ if str(ROOT) not in sys.path:
 from benchlib import generate_corpus, print_table  # noqa: E402
 from sqlalchemy import func  # noqa: E402
 
+from models.stages import PIPELINE_VERSION  # noqa: E402
 from tests.services import POSTGRES, REDIS, postgres_database, redis_database, unreachable  # noqa: E402
-from workers.audit.stages import PIPELINE_VERSION  # noqa: E402
 from workers.store import Result, session_scope  # noqa: E402
 
 GKAUDIT = ROOT / ".venv" / "bin" / "gkaudit"
@@ -224,7 +224,7 @@ def embedded_audit(corpus: list[Path], size: int, tmp: Path) -> Audited:
 
 def pure_rate(paths: list[Path]) -> float:
     """Documents/s of ``audit_bytes`` in a loop in this process, after a warm-up on a few of them."""
-    from workers.audit.stages import audit_bytes
+    from models.stages import audit_bytes
 
     files = [(p.name, p.read_bytes()) for p in paths]
     for name, data in files[:8]:

@@ -23,6 +23,7 @@ from pathlib import Path
 from benchlib import generate_corpus, print_table
 
 from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
+from models.stages import audit_bytes
 from workers.audit.corpus_checks import (
     COPY_THRESHOLD,
     Doc,
@@ -30,7 +31,6 @@ from workers.audit.corpus_checks import (
     copied_sections,
     section_text,
 )
-from workers.audit.stages import audit_bytes
 
 TEMPLATES = 5
 COPIES = 200

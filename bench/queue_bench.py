@@ -5,7 +5,7 @@
 Documents: generated reports as text files (fixed seeds, each a distinct
 content), a fresh set for every timed run: neither this process nor a worker
 has seen them before, so no cache (the completeness elements are cached per
-section text) favours either side.  Pure time: :func:`workers.audit.stages.audit_bytes`
+section text) favours either side.  Pure time: :func:`models.stages.audit_bytes`
 over the same bytes in this process (jieba and spaCy loaded beforehand), and
 for N workers also in a pool of N processes forked from it (the wall time the
 machine needs to run the pure function N-wide: two processes on two cores are
@@ -83,6 +83,7 @@ if str(ROOT) not in sys.path:
 from benchlib import print_table  # noqa: E402
 
 from extractor.nlp.pipeline import get_nlp  # noqa: E402
+from models.stages import PIPELINE_VERSION, audit_bytes  # noqa: E402
 from tests.services import (  # noqa: E402
     POSTGRES,
     REDIS,
@@ -96,7 +97,7 @@ from tests.services import (  # noqa: E402
     write_corpus,
 )
 from workers.audit.corpus_checks import run_corpus_checks  # noqa: E402
-from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row  # noqa: E402
+from workers.audit.rows import claim_rows, finding_rows, result_row  # noqa: E402
 from workers.queue import runner  # noqa: E402
 from workers.queue.runner import run_audit  # noqa: E402
 from workers.queue.settings import Settings  # noqa: E402

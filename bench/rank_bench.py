@@ -22,7 +22,8 @@ from pathlib import Path
 from benchlib import generate_corpus, print_table
 from sqlalchemy import insert
 
-from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from models.stages import PIPELINE_VERSION, audit_bytes
+from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.store import Audit, AuditDocument, create_tables, get_engine, session_scope, store_results
 
 ROOT = Path(__file__).resolve().parents[1]

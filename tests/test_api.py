@@ -28,9 +28,9 @@ import pytest
 from typer.testing import CliRunner
 
 from corpus.generate import RENDERINGS, generate_report
+from models.stages import audit_bytes
 from tests.conftest import ROOT, SEEDS
 from tests.test_cli_bad_input import BAD_INPUTS
-from workers.audit.stages import audit_bytes
 from workers.cli import app as cli_app
 
 TOKEN = "test-token-7f3a-b9c1"

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from extractor.errors import Errors, ExtractError
 from extractor.settings import Limits
+from extractor.stages import Outcome
 from tests.test_api import report_bytes, zip_bytes
 from workers.api.app import ApiSettings, Rejected, reason_code, rejected_outcome, run_check
 from workers.api.guard import bearer_token, token_matches
@@ -34,7 +35,6 @@ from workers.api.uploads import (
     precheck,
     safe_name,
 )
-from workers.audit.stages import Outcome
 
 LIMITS = ZipLimits(max_members=10, max_total_bytes=4 * 1024 * 1024, max_member_bytes=2 * 1024 * 1024, max_ratio=50)
 

@@ -27,6 +27,7 @@ from celery import Celery
 from sqlalchemy import func, select, text
 
 import workers.queue.runner
+from models.stages import PIPELINE_VERSION
 from tests.services import (
     AMQP_URL,
     POSTGRES,
@@ -45,7 +46,6 @@ from tests.services import (
     wait_ready,
     write_corpus,
 )
-from workers.audit.stages import PIPELINE_VERSION
 from workers.queue.runner import AuditSummary, run_audit
 from workers.queue.settings import Settings
 from workers.queue.tasks import make_app

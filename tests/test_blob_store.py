@@ -34,6 +34,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from corpus.generate import RENDERINGS, generate_report
+from models.stages import PIPELINE_VERSION
 from tests.services import (
     POSTGRES,
     REDIS,
@@ -51,7 +52,6 @@ from tests.test_api import start_server, stop_server, wait_audit, wait_for
 from tests.test_content_store import start_hidden_worker
 from workers.api.app import create_app
 from workers.api.settings import ApiSettings
-from workers.audit.stages import PIPELINE_VERSION
 from workers.blobs import (
     BLOB_URL_ENV,
     BucketContents,

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
+from models.stages import PIPELINE_VERSION
 from tests.services import (
     AMQP_URL,
     POSTGRES,
@@ -33,7 +34,6 @@ from tests.services import (
     wait_ready,
     write_corpus,
 )
-from workers.audit.stages import PIPELINE_VERSION
 from workers.blobs import prune_contents
 from workers.queue.files import hash_file
 from workers.queue.local import worker_command, worker_env

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from models.similarity import stored_signature
+from models.stages import audit_bytes
 from tests.conftest import REALDOCS
 from workers.audit.corpus_checks import Doc, body_key, carried_over_mismatches, copied_sections, section_text
-from workers.audit.stages import audit_bytes
 
 
 def doc(name: str, agency: str, year: int, carried_in: int | None, carried_out: int | None) -> Doc:

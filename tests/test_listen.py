@@ -8,8 +8,9 @@ from pathlib import Path
 
 from sqlalchemy import text
 
+from extractor.stages import Outcome
 from tests.services import POSTGRES, postgres_database, require
-from workers.audit.stages import Outcome, result_row
+from workers.audit.rows import result_row
 from workers.queue.listen import ResultsListener, results_listener, results_told
 from workers.store import get_engine, store_results
 

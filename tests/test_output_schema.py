@@ -21,9 +21,10 @@ import jsonschema_rs
 import pytest
 
 from extractor.output import CLAIM_FIELDS, FINDING_FIELDS, CheckOut
+from models.stages import PIPELINE_VERSION, audit_bytes
 from tests.conftest import SEEDS
 from workers.audit.output_schema import check_output_schema, schema_text
-from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.audit.rows import claim_rows, finding_rows, result_row
 
 ROOT = Path(__file__).resolve().parents[1]
 PUBLISHED = ROOT / "docs" / "check-output.schema.json"

@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from corpus.generate import generate_report, render_text
 from extractor.checks.keys import describe_cell
+from extractor.quality import WEIGHTS
+from models.stages import PIPELINE_VERSION, audit_bytes
 from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, SEEDS
-from workers.audit.quality import WEIGHTS
-from workers.audit.stages import PIPELINE_VERSION, audit_bytes, claim_rows, finding_rows, result_row
+from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.report.rank import (
     PAGE_ROWS,
     group_ranking,

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import JSON, create_engine, delete, event, func, insert, inspect, select, text, type_coerce, update
 from sqlalchemy.orm import Session
 
+from extractor.stages import Outcome
+from models.stages import PIPELINE_VERSION
 from tests.services import POSTGRES, postgres_database, require
-from workers.audit.stages import PIPELINE_VERSION, Outcome, result_row
+from workers.audit.rows import result_row
 from workers.queue.runner import Progress, ProgressReader, read_progress
 from workers.queue.tasks import TRANSIENT_ERRORS
 from workers.store import (
@@ -334,8 +336,9 @@ def test_a_database_from_before_an_index_existed_gains_it(tmp_path: Path) -> Non
 
 def test_the_corpus_checks_read_summaries_and_write_those_an_older_database_lacks(db_url: str) -> None:
     from corpus.generate import generate_report, render_text
+    from models.stages import audit_bytes
     from workers.audit.corpus_checks import run_corpus_checks
-    from workers.audit.stages import audit_bytes, claim_rows, finding_rows
+    from workers.audit.rows import claim_rows, finding_rows
 
     report = generate_report(random.Random(3), 3)
     data = render_text(report).encode(report.style.text_encoding)
@@ -363,7 +366,8 @@ def test_the_corpus_checks_read_summaries_and_write_those_an_older_database_lack
 
 def test_the_ranking_reads_its_figures_by_index_on_either_database(db_url: str) -> None:
     from corpus.generate import generate_report, render_text
-    from workers.audit.stages import audit_bytes, claim_rows, finding_rows
+    from models.stages import audit_bytes
+    from workers.audit.rows import claim_rows, finding_rows
     from workers.report.rank import payload_findings, ranking
 
     outcomes = {}

@@ -454,7 +454,7 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
     write: SQLite's lock and WAL sync, PostgreSQL's fsync); the results with one
     executemany of plain rows (Core, not ORM objects), their findings and claims
     with :func:`insert_rows`.  Rows of a table must have the same keys
-    (:func:`workers.audit.stages.result_row` makes them so).
+    (:func:`workers.audit.rows.result_row` makes them so).
     """
     batch = list(batch)
     if not batch:

@@ -1,7 +1,7 @@
 """gkaudit's HTTP API and review page (FastAPI), started by ``gkaudit serve``.
 
 One code path, two front doors: ``POST /v1/check`` runs the CLI's pure function
-(:func:`workers.audit.stages.audit_bytes`), ``POST /v1/audits`` runs the CLI's
+(:func:`models.stages.audit_bytes`), ``POST /v1/audits`` runs the CLI's
 :func:`workers.queue.runner.run_audit` in a background thread, and everything is
 stored in the CLI's database (:mod:`workers.store`).
 
@@ -50,6 +50,8 @@ from starlette.datastructures import UploadFile
 
 from extractor.errors import Errors, ExtractError
 from extractor.loaders import SNIFF_BYTES
+from extractor.stages import Outcome
+from models.stages import PIPELINE_VERSION
 from workers.api import store as api_store
 from workers.api.audits import AuditNotStarted, TooManyAudits
 from workers.api.errors import EXCEPTION_HANDLERS, JSON, summarize_errors
@@ -83,7 +85,6 @@ from workers.api.uploads import (
     save_stream,
 )
 from workers.audit.output_schema import check_output_schema
-from workers.audit.stages import PIPELINE_VERSION, Outcome
 from workers.audit.triage import TriageError
 from workers.queue.settings import Settings
 from workers.store import content_hash

@@ -3,7 +3,7 @@
 Why processes and not threads: the extractor's own wall-clock limit
 (:mod:`extractor.timeouts`) is SIGALRM, which only fires in a process's main
 thread, and a thread that loops in a hostile document can never be stopped.
-Each child here runs :func:`workers.audit.stages.audit_bytes` in its main thread, so
+Each child here runs :func:`models.stages.audit_bytes` in its main thread, so
 the extractor's limit works there (set to ``check_timeout``), and the parent
 waits ``check_timeout + KILL_GRACE`` seconds at most before it SIGKILLs the child
 and forks a fresh one.  A killed or crashed child costs that one request only.
@@ -33,7 +33,7 @@ from multiprocessing.context import ForkServerContext
 from multiprocessing.process import BaseProcess
 
 from extractor.settings import Limits
-from workers.audit.stages import Outcome
+from extractor.stages import Outcome
 
 WARM_MODULE = "workers.api.warm"
 KILL_GRACE = 2.0  # seconds after check_timeout before the child is killed
@@ -73,7 +73,7 @@ def child_main(conn: Connection, limits: Limits, memory_bytes: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C on the server is the parent's business
     if memory_bytes:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-    from workers.audit.stages import audit_bytes
+    from models.stages import audit_bytes
 
     while True:
         try:

@@ -15,7 +15,8 @@ import extractor.loaders.docx
 import extractor.loaders.html
 import extractor.loaders.pdf
 import extractor.loaders.text
-import workers.audit.stages
+import extractor.stages
+import models.stages
 
 LOADERS = (extractor.loaders.docx, extractor.loaders.html, extractor.loaders.pdf, extractor.loaders.text)
 
@@ -32,9 +33,9 @@ def warm_up() -> None:
     report = generate_report(random.Random("api-warm-up"), WARM_UP_INDEX)
     for suffix, render in RENDERINGS.values():
         try:
-            outcome = workers.audit.stages.audit_bytes(render(report), f"warm-up{suffix}")
+            outcome = models.stages.audit_bytes(render(report), f"warm-up{suffix}")
         except (OSError, RuntimeError, ValueError) as exc:
-            outcome = workers.audit.stages.Outcome("failed", suffix, error=str(exc))
+            outcome = extractor.stages.Outcome("failed", suffix, error=str(exc))
         if outcome.status != "done":
             logging.getLogger(__name__).warning("warm-up of %s: %s", suffix, outcome.error)
 

@@ -25,7 +25,7 @@ from extractor.checks.corpus import (
 )
 from extractor.output import section_text
 from models.similarity import index_signatures, read_signature, stored_signature
-from workers.audit.stages import PIPELINE_VERSION
+from models.stages import PIPELINE_VERSION
 from workers.store import AuditDocument, CorpusFinding, Result, ResultSummary, backfill_summaries, insert_statement
 
 Doc = CorpusDoc  # what the rules read of each document

@@ -35,7 +35,7 @@ def check(
 ) -> None:
     """Parse, then cross-check the narrative against the tables and the tables' own arithmetic."""
     from extractor.loaders import read_file_bytes
-    from workers.audit.stages import audit_bytes
+    from models.stages import audit_bytes
     from workers.report.check_text import render_check_text
 
     indent = indent if len(files) == 1 else None

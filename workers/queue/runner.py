@@ -33,8 +33,10 @@ from celery import Celery
 from sqlalchemy import select
 
 from extractor.settings import DEFAULT_LIMITS
+from extractor.stages import Outcome
+from models.stages import PIPELINE_VERSION
 from workers.audit.corpus_checks import run_corpus_checks
-from workers.audit.stages import PIPELINE_VERSION, Outcome, result_row
+from workers.audit.rows import result_row
 from workers.blobs import content_store, file_bytes
 from workers.queue.files import FileEntry, discover, hash_file
 from workers.queue.listen import results_listener

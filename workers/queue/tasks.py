@@ -1,4 +1,4 @@
-"""The Celery app and its one task: a thin wrapper over :func:`workers.audit.stages.audit_bytes`.
+"""The Celery app and its one task: a thin wrapper over :func:`models.stages.audit_bytes`.
 
 A message carries a batch of documents (content hashes, never paths), not one:
 each document's bytes and name are read from the content store
@@ -39,8 +39,10 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extractor import ExtractError
 from extractor.settings import DEFAULT_LIMITS
+from extractor.stages import Outcome
 from extractor.timeouts import time_limit
-from workers.audit.stages import PIPELINE_VERSION, Outcome, audit_bytes, claim_rows, finding_rows, result_row
+from models.stages import PIPELINE_VERSION, audit_bytes
+from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.blobs import Blob, content_store
 from workers.queue.settings import Settings, get_settings
 from workers.store import cached_hashes, session_scope, store_results

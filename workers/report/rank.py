@@ -4,7 +4,7 @@ A *document* is one content of the audit (its hash): the same bytes under two pa
 share one result and one row, which lists both paths.  Its result is the one stored
 for the audit's pipeline version; a content without one yet is ``"pending"``.
 
-Order: done documents by quality (0–100, :mod:`workers.audit.quality`) descending, then
+Order: done documents by quality (0–100, :mod:`extractor.quality`) descending, then
 fewer errors, fewer warnings, agency and path; failed documents after them with
 their reason, pending ones last.  Ranks are competition ranks over quality
 (equal scores share a rank: 1, 2, 2, 4); failed and pending documents have none.

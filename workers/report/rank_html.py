@@ -21,7 +21,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from extractor.checks.keys import describe_cell, format_number
-from workers.audit.quality import WEIGHTS
+from extractor.quality import WEIGHTS
 from workers.report.audits import resolve_audit
 from workers.report.groups import GROUP_LABELS, UNGROUPED, Row, _rounded, group_columns, group_ranking
 
@@ -40,7 +40,7 @@ KIND_LABELS = {
     "table_arithmetic": ("表格运算", "table arithmetic"),
     "structure": ("结构与格式", "structure and format"),
 }
-# name → (zh, en, what it measures in zh, in en); the weights themselves live in workers.audit.quality.WEIGHTS.
+# name → (zh, en, what it measures in zh, in en); the weights themselves live in extractor.quality.WEIGHTS.
 COMPONENT_LABELS: dict[str, tuple[str, str, str, str]] = {
     "consistency": (
         "一致性",

@@ -1,8 +1,5 @@
-"""Storage rows of an audit outcome: what the results, findings and claims tables keep of it.
-
-The audit itself is the library's (:func:`models.stages.audit_bytes`); its names are re-exported here
-for the modules that have not moved to them yet.
-"""
+"""Storage rows of an audit outcome (:func:`models.stages.audit_bytes`): what the results, findings and claims
+tables keep of it."""
 
 from __future__ import annotations
 
@@ -10,12 +7,7 @@ from typing import Any
 
 from extractor.output import FINDING_FIELDS
 from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION, PipelineOut, audit_bytes
-
-__all__ = ["PIPELINE_VERSION", "Outcome", "PipelineOut", "audit_bytes", "claim_rows", "finding_rows", "result_row"]
-
-
-# ---- storage rows ------------------------------------------------------------------------
+from models.stages import PIPELINE_VERSION
 
 
 def result_row(outcome: Outcome, content_hash: str, version: str = PIPELINE_VERSION) -> dict[str, Any]:
