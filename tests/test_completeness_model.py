@@ -319,16 +319,20 @@ def test_the_recorded_numbers_are_the_pickled_pipeline_s() -> None:
     assert DirectLinear.of(model.pipeline).to_meta() == model.linear.to_meta()
 
 
-def test_scoring_does_not_import_scikit_learn() -> None:
-    """A process that audits a document loads the model from meta.json's numbers (issue 22: scikit-learn's
-    import is a second of every ``gkaudit check``)."""
+def test_auditing_a_document_imports_no_scikit_learn_nor_datasketch() -> None:
+    """Issue 22: a process that audits a document reads the model's numbers from meta.json (scikit-learn's import
+    is a second of every ``gkaudit check``) and computes the problems section's MinHash with numpy (datasketch's
+    package imports scipy.integrate), and still scores the section and signs it."""
     script = (
         "import sys\n"
         "from models.stages import audit_bytes\n"
-        "text = '某某局2021年政府信息公开工作年度报告\\n\\n五、存在的主要问题及改进情况\\n\\n一是公开意识不强。'\n"
+        "text = '某局2021年政府信息公开工作年度报告\\n\\n五、存在的主要问题及改进情况\\n\\n'\n"
+        "text += '一是公开意识不强，二是更新不及时。' * 4\n"
         "outcome = audit_bytes(text.encode('utf-8'), 'a.txt')\n"
         "assert outcome.result['completeness']['label'] in (0, 1, 2, 3), outcome\n"
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'joblib')))\n"
+        "assert outcome.result['problems_signature'], outcome\n"
+        "heavy = ('sklearn', 'joblib', 'datasketch', 'scipy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
