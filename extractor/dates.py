@@ -5,7 +5,7 @@ Pure functions, no network.  A date is read from any of the forms government pag
 numerals through cn2an).  Labelled dates (发布日期：…, 成文日期：…) are found through a table of
 labels, one row per field, so a new way of writing a label is one more row.
 
-``gkaudit fetch`` writes ``<file>.meta.json`` beside every file it downloads (see workers/collect/fetch.py):
+``gkaudit fetch`` writes ``<file>.meta.json`` beside every file it downloads (see workers/collect/files.py):
 the page's title, 发布日期, 成文日期 and 发布机构.  :func:`read_sidecar` reads it back, so that the
 timeliness rules (extractor/checks/timeliness.py) know when a report was published.
 """
