@@ -3,8 +3,9 @@
 Issue 23 moves code, it must not move output.  ``tests/golden/check_output/NAME.json`` holds, for each report
 of ``../shared/seeds`` and each one ``gkaudit audit`` would take from ``../shared/realdocs`` (its suffixes;
 the folders' README.md and SOURCE.md describe the documents and are none), what ``gkaudit check`` printed for
-it: the JSON line with two blobs swapped for their SHA-256 (each section's ``text``, the whole narrative of the
-document, and ``problems_signature``, a MinHash in base64), and the SHA-256 of the whole line as printed. So
+it: the JSON line with the document's own text swapped for its length and SHA-256 (each section's ``text``, each
+claim's and finding's ``sentence``, the extra tables' titles and cells: real text stays in ../shared) and
+``problems_signature`` (a MinHash in base64) for its SHA-256, and the SHA-256 of the whole line as printed. So
 the test says in words which cell, claim or finding moved, and the hash catches anything else to the byte
 (key order, number formatting, the texts). Nothing in the output varies from run to run (three runs under
 different PYTHONHASHSEEDs print the same bytes; timings are kept in the database's rows, never printed): the
@@ -77,14 +78,27 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def hashed(text: str) -> dict[str, Any]:
+    """A passage of the document as a golden keeps it: its length and hash, not its words."""
+    return {"chars": len(text), "sha256": sha256(text)}
+
+
 def golden_of(source: str, line: str) -> dict[str, Any]:
-    """What the golden keeps of one printed line: the output with its blobs hashed, and the line's hash."""
+    """What the golden keeps of one printed line: the output with the document's text and the blobs hashed, and
+    the line's hash."""
     if not line.startswith("{"):
         return {"file": source, "refused": line, "printed_sha256": sha256(line)}
     output = json.loads(line)
     for section in output.get("sections", []):
         text = section.pop("text")
         section["text_chars"], section["text_sha256"] = len(text), sha256(text)
+    for item in [*output.get("claims", []), *(f.get("evidence") or {} for f in output.get("findings", []))]:
+        if isinstance(item.get("sentence"), str):
+            item["sentence"] = hashed(item["sentence"])
+    output["extra_tables"] = [
+        {"title": hashed(t["title"]), "rows": hashed(json.dumps(t["rows"], ensure_ascii=False))}
+        for t in output.get("extra_tables", [])
+    ]
     if isinstance(output.get("problems_signature"), str):
         output["problems_signature"] = {"sha256": sha256(output["problems_signature"])}
     return output | {"printed_sha256": sha256(line)}
@@ -137,10 +151,18 @@ def test_check_output_is_unchanged(golden: Path) -> None:
 def test_the_golden_keeps_what_was_printed_to_the_byte() -> None:
     """The reduction loses nothing the hash does not hold: a changed character of a section's text, a key
     printed in another order, or a number written otherwise, gives another golden."""
-    output = {"file": "a.txt", "sections": [{"id": None, "title": "一", "text": "共收到申请5件"}], "quality": 1.0}
+    output = {
+        "file": "a.txt",
+        "sections": [{"id": None, "title": "一", "text": "共收到申请5件"}],
+        "claims": [{"text": "5件", "sentence": "共收到申请5件"}],
+        "extra_tables": [{"title": "附表", "rows": [["甲", "1"]]}],
+        "quality": 1.0,
+    }
     line = json.dumps(output, ensure_ascii=False)  # as gkaudit prints it
     golden = golden_of("a.txt", line)
     assert golden["sections"] == [{"id": None, "title": "一", "text_chars": 7, "text_sha256": sha256("共收到申请5件")}]
+    assert golden["claims"] == [{"text": "5件", "sentence": {"chars": 7, "sha256": sha256("共收到申请5件")}}]
+    assert "附表" not in json.dumps(golden, ensure_ascii=False) and "甲" not in json.dumps(golden, ensure_ascii=False)
     for changed in (
         line.replace("5件", "6件"),
         json.dumps(dict(reversed(output.items())), ensure_ascii=False),
