@@ -164,7 +164,7 @@ def agency_from_title(lines: Sequence[str]) -> str | None:
     lines = [line for line in _clean_lines(lines[:HEAD_LINES]) if not CHROME.search(line)]
     candidates = [*lines, *(a + b for a, b in itertools.pairwise(lines) if not IS_REPORT_TITLE.search(a))]
     for i, line in enumerate(candidates):
-        if not _is_title(line):
+        if not is_title_line(line):
             continue
         if name := name_in_title(line):
             return name
@@ -266,7 +266,8 @@ def _clean_lines(lines: Sequence[str]) -> list[str]:
     return [line for line in cleaned if line]
 
 
-def _is_title(line: str) -> bool:
+def is_title_line(line: str) -> bool:
+    """A short line that names the document a 政府信息公开…报告 (a crawler's 标题: prefix allowed), not a sentence."""
     line = CRAWLER_PREFIX.sub("", line)
     return (
         len(line) <= MAX_TITLE_CHARS

@@ -7,12 +7,11 @@ import re
 from extractor.document import Document, ExtraTable, Paragraph, Report, Section, Table
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
-from extractor.metadata import MAX_TITLE_LINES, TITLE, find_agency, find_agency_in_text, find_year
-from extractor.sections import split_sections
+from extractor.metadata import MAX_TITLE_LINES, TITLE, find_agency, find_agency_in_text, find_year, is_title_line
+from extractor.sections import SENTENCE_END, split_sections
 from extractor.truncation import truncation_dict
 
 NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
-TITLE_CHARS = 80  # a title line is short; a sentence naming the report (现将…报告如下) is not one
 
 
 def build_report(document: Document, file: str) -> Report:
@@ -46,7 +45,6 @@ def build_report(document: Document, file: str) -> Report:
 
 
 UNHEADED_OPENING = ""  # the title of the narrative a report starts with before any heading it numbers
-SENTENCE = re.compile(r"[。；;！？]")
 
 
 def with_unheaded_opening(sections: list[Section], preamble: list[str]) -> list[Section]:
@@ -55,7 +53,7 @@ def with_unheaded_opening(sections: list[Section], preamble: list[str]) -> list[
     own (no standard id, so no rule takes it for 总体情况), and its counts are claims like any other."""
     if any(s.id == "overview" for s in sections):
         return sections
-    narrative = [p for p in after_title(preamble) if SENTENCE.search(p)]
+    narrative = [p for p in after_title(preamble) if SENTENCE_END.search(p)]
     if not narrative:
         return sections
     return [Section(id=None, title=UNHEADED_OPENING, text="\n".join(narrative)), *sections]
@@ -63,7 +61,7 @@ def with_unheaded_opening(sections: list[Section], preamble: list[str]) -> list[
 
 def after_title(paragraphs: list[str]) -> list[str]:
     """The paragraphs after the report's title line (all of them when none is a title line)."""
-    titles = [i for i, p in enumerate(paragraphs[: MAX_TITLE_LINES * 2]) if TITLE.search(p) and len(p) <= TITLE_CHARS]
+    titles = [i for i, p in enumerate(paragraphs[: MAX_TITLE_LINES * 2]) if is_title_line(p)]
     return paragraphs[titles[-1] + 1 :] if titles else paragraphs
 
 
