@@ -335,7 +335,7 @@ def store_failure(location: BucketLocation, exc: Exception) -> ContentStoreError
     from botocore.exceptions import ConnectionError as BotoConnectionError
 
     if isinstance(exc, BotoConnectionError | HTTPClientError | ConnectionError | TimeoutError):
-        return ContentStoreAway(location.shown, first_line(exc))
+        return ContentStoreAway(location.shown, first_line(exc) or type(exc).__name__)
     if isinstance(exc, NoCredentialsError):
         return ContentStoreError(f"{location.shown}: no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
     if isinstance(exc, ClientError):
@@ -350,8 +350,8 @@ def store_failure(location: BucketLocation, exc: Exception) -> ContentStoreError
             return ContentStoreAway(location.shown, f"it answered {status} {code}")
         return ContentStoreError(f"{location.shown}: {code or status}: {error.get('Message', '')}".rstrip(": "))
     if isinstance(exc, BotoCoreError):
-        return ContentStoreError(f"{location.shown}: {first_line(exc)}")
-    return ContentStoreError(f"{location.shown}: {type(exc).__name__}: {first_line(exc)}")
+        return ContentStoreError(f"{location.shown}: {first_line(exc) or type(exc).__name__}")
+    return ContentStoreError(f"{location.shown}: {type(exc).__name__}: {first_line(exc) or type(exc).__name__}")
 
 
 def is_key_error(exc: Any) -> bool:
@@ -359,7 +359,8 @@ def is_key_error(exc: Any) -> bool:
 
 
 def first_line(exc: BaseException) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    """The exception's message, its first line ("" when it has none): what a one-line reason quotes."""
+    return (str(exc).strip().splitlines() or [""])[0]
 
 
 @dataclass(frozen=True)

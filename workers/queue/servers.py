@@ -15,7 +15,7 @@ from typing import TypeVar
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
 
-from workers.blobs import ContentStoreAway
+from workers.blobs import ContentStoreAway, first_line
 from workers.queue.settings import Settings
 from workers.queue.tasks import TRANSIENT_ERRORS, backoff_seconds, database_away
 from workers.store import shown_url
@@ -28,9 +28,9 @@ def tell_stderr(message: str) -> None:
     print(f"gkaudit: {message}", file=sys.stderr, flush=True)
 
 
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+def error_line(exc: BaseException) -> str:
+    """The exception's type and the first line of its message, as a wait is told."""
+    return f"{type(exc).__name__}: {first_line(exc)}".rstrip(": ")
 
 
 @dataclass
@@ -74,7 +74,7 @@ class Servers:
                 delay = backoff_seconds(attempt)
                 attempt += 1
                 self.waits += 1
-                what = exc.waiting if isinstance(exc, ContentStoreAway) else f"{server} ({first_line(exc)})"
+                what = exc.waiting if isinstance(exc, ContentStoreAway) else f"{server} ({error_line(exc)})"
                 self.on_wait(f"waiting for {what}; trying again in {delay:.1f} s")
                 self.sleep(delay)
 
