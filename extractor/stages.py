@@ -36,9 +36,6 @@ def quality_stage(state: State) -> None:
     state["result"]["quality_components"] = quality_components(state["result"])
 
 
-LIBRARY_STAGES: tuple[Stage, ...] = (check_stage, quality_stage)
-
-
 @dataclass
 class Outcome:
     status: str  # "done" or "failed"

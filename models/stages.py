@@ -66,4 +66,4 @@ class PipelineOut(CheckOut):
     )
 
 
-__all__ = ["PIPELINE_VERSION", "STAGES", "Outcome", "PipelineOut", "audit_bytes"]
+__all__ = ["PIPELINE_VERSION", "STAGES", "PipelineOut", "audit_bytes"]
