@@ -20,6 +20,7 @@ from typing import Any
 
 from extractor.checks.registry import RULES, Finding, Hit, load_rules, rule
 from extractor.formats import DEFAULT_FORMAT, FORMATS
+from extractor.output import section_text
 
 # Table 三's columns (the six applicant columns and 总计) and their headers, from the format definition.
 _APPLICATIONS = FORMATS[DEFAULT_FORMAT].table("三")
@@ -195,8 +196,6 @@ def run_corpus_rules(data: CorpusInput) -> list[CorpusFinding]:
 def corpus_inputs(payload: dict[str, Any]) -> dict[str, Any]:
     """What the corpus checks (workers.audit.corpus_checks) read of a payload: the carried-over cells, the
     problems section's MinHash signature (its text only when it has none) and its length."""
-    from extractor.output import section_text
-
     tables, raw = payload.get("tables") or {}, payload.get("raw_cells") or {}
     signature = payload.get("problems_signature")
     problems = section_text(payload, "problems")
