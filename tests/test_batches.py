@@ -91,8 +91,10 @@ def test_a_stored_result_keeps_the_cpu_time_of_its_audit_apart_from_what_ran_mea
     """A thread spinning beside the audits takes the GIL about half the time: their wall time grows, the CPU
     time of their own thread does not (the queue bench charges that gap to the queue, where wall time hid it)."""
     db_url = f"sqlite:///{tmp_path / 'cpu.db'}"
-    items = stored_reports(db_url, tmp_path, 6)
-    quiet, busy = items[:3], items[3:]
+    # Twelve reports a side: an audit takes 10-30 ms, a few of the interpreter's 5 ms switches, so three a side
+    # left the busy share to chance (0.22-0.61 of the quiet one over four runs; 0.81 once in a full suite).
+    items = stored_reports(db_url, tmp_path, 24)
+    quiet, busy = items[:12], items[12:]
     run_batch(db_url, quiet, LIMIT)
     stop = threading.Event()
     spinner = threading.Thread(target=spin, args=(stop,))
