@@ -44,20 +44,6 @@ def seed_path(prefix: str) -> Path:
     return matches[0]
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption(
-        "--update-golden",
-        action="store_true",
-        default=False,
-        help="rewrite tests/golden/output/*.json from the current parser; review the diff like code",
-    )
-
-
-@pytest.fixture
-def update_golden(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-golden"))
-
-
 # ---- tiers -----------------------------------------------------------------------------------
 # Each test is marked by what it needs, read off its module (``pytest -m "not slow"`` for a quick run,
 # ``-m realdocs`` for the real documents alone); ``make test`` runs every tier.
