@@ -39,6 +39,7 @@ from tests.services import (
     POSTGRES,
     REDIS,
     REQUIRE_SERVICES,
+    Worker,
     free_port,
     postgres_database,
     redis_database,
@@ -49,7 +50,7 @@ from tests.services import (
     write_corpus,
 )
 from tests.test_api import start_server, stop_server, wait_audit, wait_for
-from tests.test_content_store import start_hidden_worker
+from tests.test_content_store import audit_with_a_hidden_worker, start_hidden_worker
 from workers.api.app import create_app
 from workers.api.settings import ApiSettings
 from workers.blobs import (
@@ -396,34 +397,15 @@ def test_a_hidden_worker_audits_every_document_once_from_the_bucket(blob_url: st
         pytest.skip("unshare (util-linux) is not installed")
     require(POSTGRES)
     require(REDIS)
-    hidden = tmp_path / "runner"
-    corpus = hidden / "corpus"
-    count = 50
-    paths = write_corpus(corpus, count, "bucket-namespace")
+
+    def told_of_the_bucket(worker: Worker) -> None:
+        environ = Path(f"/proc/{worker.proc.pid}/environ").read_bytes().split(b"\0")
+        assert f"{BLOB_URL_ENV}={blob_url}".encode() in environ, "the worker is told of the bucket"
+
     with redis_database() as broker, postgres_database("gkaudit_ns_s3") as db_url:
-        settings = Settings(
-            broker_url=broker,
-            db_url=db_url,
-            state_dir=hidden / "state",
-            stall_seconds=10,
-            queue=f"gkaudit-s3-{secrets.token_hex(4)}",
-        )
-        worker = start_hidden_worker(settings, f"ns-s3-{secrets.token_hex(3)}", hidden, tmp_path / "logs")
-        app = make_app(settings)
-        try:
-            wait_ready(app, [worker])
-            assert not (Path(f"/proc/{worker.proc.pid}/root") / paths[0].relative_to("/")).exists()
-            environ = (Path(f"/proc/{worker.proc.pid}/environ")).read_bytes().split(b"\0")
-            assert f"{BLOB_URL_ENV}={blob_url}".encode() in environ, "the worker is told of the bucket"
-            summary = run_audit([corpus], settings, workers=0, label="namespace-s3")
-        finally:
-            stop_workers([worker])
-            app.close()
-        assert (summary.documents, summary.done, summary.failed) == (count, count, 0), worker.log_tail()
+        audit_with_a_hidden_worker(broker, db_url, tmp_path, "namespace-s3", told_of_the_bucket)
         with session_scope(db_url) as session:
-            rows = session.execute(select(Result.content_hash, Result.path)).all()
             assert session.scalars(select(Content)).all() == []
-        assert sorted(rows) == sorted((content_hash(p.read_bytes()), str(p)) for p in paths)
         assert bucket_objects(blob_url) == {}, "pruned once audited"
 
 

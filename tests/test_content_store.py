@@ -11,7 +11,7 @@ import secrets
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -177,36 +177,47 @@ def namespace_backends(kind: str) -> Iterator[tuple[str, str]]:
         yield broker, stack.enter_context(postgres_database("gkaudit_ns"))
 
 
+def audit_with_a_hidden_worker(
+    broker: str, db_url: str, tmp_path: Path, label: str, check_worker: Callable[[Worker], None] | None = None
+) -> None:
+    """Audit NAMESPACE_DOCUMENTS reports through a worker that cannot see them (nor the runner's state), on
+    ``broker`` and ``db_url``; every document ends with one result, under its own path.  ``check_worker`` is
+    asked about the worker once it is ready, before the audit."""
+    hidden = tmp_path / "runner"  # the corpus and the runner's state folder: not in the worker's namespace
+    corpus = hidden / "corpus"
+    paths = write_corpus(corpus, NAMESPACE_DOCUMENTS, label)
+    settings = Settings(
+        broker_url=broker,
+        db_url=db_url,
+        state_dir=hidden / "state",
+        stall_seconds=10,
+        queue=f"gkaudit-{label}-{secrets.token_hex(4)}",
+    )
+    worker = start_hidden_worker(settings, f"{label}-{secrets.token_hex(3)}", hidden, tmp_path / "logs")
+    app = make_app(settings)
+    try:
+        wait_ready(app, [worker])
+        seen_by_worker = Path(f"/proc/{worker.proc.pid}/root") / paths[0].relative_to("/")
+        assert not seen_by_worker.exists(), "the worker can see the corpus"
+        if check_worker is not None:
+            check_worker(worker)
+        summary = run_audit([corpus], settings, workers=0, label=label)
+    finally:
+        stop_workers([worker])
+        if broker.startswith("amqp"):
+            purge_queue(settings)
+        app.close()
+    assert (summary.documents, summary.done, summary.failed) == (NAMESPACE_DOCUMENTS, NAMESPACE_DOCUMENTS, 0), (
+        worker.log_tail()
+    )
+    with session_scope(db_url) as session:
+        rows = session.execute(select(Result.content_hash, Result.path)).all()
+    assert sorted(rows) == sorted((content_hash(p.read_bytes()), str(p)) for p in paths)
+
+
 @pytest.mark.skipif(shutil.which("unshare") is None, reason="unshare (util-linux) is not installed")
 @pytest.mark.parametrize("kind", ["redis", "rabbitmq"])
 def test_a_worker_that_sees_none_of_the_files_audits_every_document_once(kind: str, tmp_path: Path) -> None:
-    hidden = tmp_path / "runner"  # the corpus and the runner's state folder: not in the worker's namespace
-    corpus = hidden / "corpus"
-    paths = write_corpus(corpus, NAMESPACE_DOCUMENTS, f"namespace-{kind}")
     with namespace_backends(kind) as (broker, db_url):
-        settings = Settings(
-            broker_url=broker,
-            db_url=db_url,
-            state_dir=hidden / "state",
-            stall_seconds=10,
-            queue=f"gkaudit-ns-{secrets.token_hex(4)}",
-        )
-        worker = start_hidden_worker(settings, f"ns-{kind}-{secrets.token_hex(3)}", hidden, tmp_path / "logs")
-        app = make_app(settings)
-        try:
-            wait_ready(app, [worker])
-            seen_by_worker = Path(f"/proc/{worker.proc.pid}/root") / paths[0].relative_to("/")
-            assert not seen_by_worker.exists(), "the worker can see the corpus"
-            summary = run_audit([corpus], settings, workers=0, label=f"namespace-{kind}")
-        finally:
-            stop_workers([worker])
-            if kind == "rabbitmq":
-                purge_queue(settings)
-            app.close()
-        assert (summary.documents, summary.done, summary.failed) == (NAMESPACE_DOCUMENTS, NAMESPACE_DOCUMENTS, 0), (
-            worker.log_tail()
-        )
-        with session_scope(db_url) as session:
-            rows = session.execute(select(Result.content_hash, Result.path)).all()
-        assert sorted(rows) == sorted((content_hash(p.read_bytes()), str(p)) for p in paths)
+        audit_with_a_hidden_worker(broker, db_url, tmp_path, f"namespace-{kind}")
         assert contents_stored(db_url) == {}, "an audit removes its contents once each has its result"
