@@ -222,3 +222,13 @@ def test_review_and_a_suit_named_by_its_verb() -> None:
 
 def test_a_zero_statement_with_each_verb_of_its_pattern_is_linked() -> None:
     assert statuses("本年度本中心未印制行政规范性文件。", DOCUMENTS_2021)[0][1] == "active.normative.issued"
+
+
+def test_the_regulations_words_for_applicants() -> None:
+    """公民 alone is the 自然人 column; 公民、法人或者其他组织 (the Regulations' phrase) is every applicant."""
+    tables = {**APPLICATIONS, "applications.new.natural_person": 12, "applications.new.commercial": 8}
+    text = "本年收到公民、法人或者其他组织提出的政府信息公开申请共20件，其中收到公民提出的申请12份。"
+    assert [(text, key) for text, key, _ in statuses(text, tables)] == [
+        ("20件", "applications.new.total"),
+        ("12份", "applications.new.natural_person"),
+    ]

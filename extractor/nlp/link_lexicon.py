@@ -278,11 +278,28 @@ LINKS: tuple[Link, ...] = (
         APPLICATION_UNITS,
         other_subjects=OTHER_SUBJECTS,
     ),
+    # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
+    Link(
+        "公民、法人或者其他组织申请",
+        one("applications.new.total"),
+        (("公民",), ("法人", "组织"), ("申请", "提出", "收到")),
+        APPLICATION_UNITS,
+        carry=False,
+        whole_clause=True,
+    ),
     Link(
         "自然人申请",
         one("applications.new.natural_person"),
         (("自然人",), ("申请", "提出", "收到")),
         APPLICATION_UNITS,
+    ),
+    # 公民 alone: the Regulations' word for natural persons, the 自然人 column.
+    Link(
+        "公民申请",
+        one("applications.new.natural_person"),
+        (("公民",), ("申请", "提出", "收到")),
+        APPLICATION_UNITS,
+        exclude=("法人", "组织"),
     ),
     *(
         Link(
