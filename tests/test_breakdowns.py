@@ -70,8 +70,8 @@ SHAPES: tuple[tuple[str, str, str, str], ...] = (
     (
         "a list in brackets after a part",
         "GK301",
-        "其中新闻动态13篇，经济发展栏目4篇（部门计划2篇，招商政策6篇）。",
-        "其中新闻动态13篇，经济发展栏目8篇（部门计划2篇，招商政策6篇）。",
+        "其中工作简报10篇，规划栏目5篇（年度计划3篇，专项规划4篇）。",
+        "其中工作简报10篇，规划栏目7篇（年度计划3篇，专项规划4篇）。",
     ),
     (
         "a remainder makes the list exhaustive",
@@ -100,31 +100,85 @@ SHAPES: tuple[tuple[str, str, str, str], ...] = (
     (
         "a list a little short of its total",
         "GK306",
-        "门户网站全年发布信息575条，其中政务动态信息380条、信息公开目录信息194条。",
-        "门户网站全年发布信息575条，其中政务动态信息380条、信息公开目录信息195条。",
+        "部门网站全年发布信息420条，其中工作动态300条、通知公告119条。",
+        "部门网站全年发布信息420条，其中工作动态300条、通知公告120条。",
     ),
     (
         "the list in the next sentence (。其中)",
         "GK301",
-        "全年发布政务公开信息共计615条。其中，网页发布机关简介32条，发布政策类信息600条。",
-        "全年发布政务公开信息共计615条。其中，网页发布机关简介32条，发布政策类信息583条。",
+        "全年发布政务信息共计250条。其中，网站发布机构概况20条，发布政策文件240条。",
+        "全年发布政务信息共计250条。其中，网站发布机构概况20条，发布政策文件230条。",
+    ),
+    (
+        "bare categories after a stated total, no marker",
+        "GK301",
+        "本年度累计发布信息50条，通知公告30条，工作动态25条，办理申请2件。",
+        "本年度累计发布信息50条，通知公告30条，工作动态20条，办理申请2件。",
+    ),
+    (
+        "a bracket inside a part's name",
+        "GK301",
+        "全年发布信息1000条，其中市网站300条，各乡镇（街道）网站500条，部门网站400条。",
+        "全年发布信息1000条，其中市网站300条，各乡镇（街道）网站500条，部门网站200条。",
+    ),
+    (
+        "a list of its own sentence, parts with shares across semicolons",
+        "GK305",
+        "全年共发布信息200条。其中网站发布50条，占总量的40%；微信发布150条，占总量的75%。",
+        "全年共发布信息200条。其中网站发布50条，占总量的25%；微信发布150条，占总量的75%。",
+    ),
+    (
+        "主要类别 opening the next sentence",
+        "GK301",
+        "全年主动公开政府信息共30条。主要类别：通知公告20条、工作动态15条。",
+        "全年主动公开政府信息共30条。主要类别：通知公告20条、工作动态10条。",
+    ),
+    (
+        "applications received, by how they ended",
+        "GK301",
+        "全年共收到政府信息公开申请10件。其中，予以公开6件，部分公开3件，结转下年度继续办理3件。",
+        "全年共收到政府信息公开申请10件。其中，予以公开6件，部分公开3件，结转下年度继续办理1件。",
     ),
 )
 
 # Sentences whose lists are not all of the total (另有, 等) or not a list of its parts at all.
 NO_FINDING: tuple[tuple[str, str], ...] = (
     ("另有: not exhaustive", "全年发布信息200条，其中网站发布50条、微信发布60条，另有部分通过公示栏发布。"),
-    ("等: a partial list far short", "全年发布信息352条，其中通知公告7条、工作动态40条等栏目信息。"),
+    ("等: a partial list far short", "全年发布信息300条，其中通知公告9条、工作动态45条等栏目信息。"),
     (
         "a second statement with its own list",
-        "处理申请17件，其中信函8件、网上9件，办公室处理申请13件，其中信函5件、网上8件。",
+        "处理申请21件，其中信函6件、网上15件，各部门处理申请12件，其中信函4件、网上8件。",
     ),
     (
         "a total's bracketed list, then other channels",
-        "外网公开信息13条（其中：动态11条，预决算2条）；在APP发布26条；在公示栏公开145条。",
+        "网站公开信息20条（其中：动态16条，预决算4条）；在客户端发布35条；在公告栏公开120条。",
     ),
     ("units that count other things", "全年发布信息30条，其中网站发布20条，开展培训15次，接待群众12人次。"),
-    ("parts joined by 、 end at a comma", "重点领域信息5条包括清单1条、规划4条，旅游栏目15条，部门网站23条。"),
+    ("parts joined by 、 end at a comma", "重点领域信息6条包括名录2条、规划4条，文化栏目18条，部门网站30条。"),
+    ("共 over a list of peers", "全年共发布规划类信息35条，财政类信息120条，政策文件类信息48条。"),
+    ("a total joined to its peers by 、", "全年累计发布门户网站信息40条、公众号文章290条、短视频54条。"),
+    ("applications in 件 among items in 条", "全年发布信息30条，其中网站发布20条，收到申请15件。"),
+    ("a bare list ends at a count with a verb", "累计发布信息20条，工作动态12条，通知公告8条，回复网民留言15条。"),
+    ("the 共 of 公共 states no total", "公共服务类信息3条，工作动态15条，部门文件23条。"),
+    (
+        "the received split by new and carried in: those carried over are no part",
+        "全年共受理申请10件，其中新收到申请8件，上年结转申请2件，结转下年度继续办理3件。",
+    ),
+    (
+        "内容涉及 names topics, not parts",
+        "全年主动公开信息90件。内容涉及财政资金、公共服务等方面；通过部门网站发布60条，发布解读信息50篇。",
+    ),
+    ("the received split two ways in one sentence", "共收到申请10件，其中自然人申请6件，予以公开5件，部分公开4件。"),
+    (
+        # Parts in another measure word are not read (as often a new statement); a list they stand in is not
+        # read whole, so its shortfall is no slip.
+        "a list holding counts in another measure word is not called short",
+        "全年发布信息100条，其中工作动态70条、通知公告26条，行政规范性文件3件、其他1件。",
+    ),
+    (
+        "a count in another measure word after a list is not one of its parts",
+        "全年发布信息100条，其中工作动态80条、其他信息20条，主动公开文件15份，政策解读10篇。",
+    ),
 )
 
 

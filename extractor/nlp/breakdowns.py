@@ -1,8 +1,11 @@
 """The relations a narrative states between a total and its parts, read from its claims.
 
 Chinese prose lists the parts of a stated total in many ways: after 其中, 包括, 分别为, 主要有,
-涵盖 or a colon; as channels without any marker (共发布300条，通过门户网站发布90条、通过微信
-公众号发布200条); with a remainder (其他/其它 N); with approximate figures (200余条, 近百条).
+主要类别, 涵盖 or a colon, in the same sentence or opening the next; as channels without any marker
+(共发布300条，通过门户网站发布90条、通过微信公众号发布200条) or as bare categories after a stated
+total (累计发布信息60条，通知公告40条，工作动态25条); with a remainder (其他/其它 N); with approximate
+figures (200余条, 近百条).  Parts are counted in the total's measure word; a list that holds counts in
+another (动态信息50条，行政规范性文件3件) is read as not whole, so never called short.
 Each becomes a :class:`Breakdown` the checks verify: the parts never exceed the total (whatever
 the list), add up to it when the list is exhaustive (分别为, or it ends in a remainder, and no
 等/另有 says it is not), and a percentage stated of a part is the part's share of the total.
@@ -21,7 +24,20 @@ from extractor.document import Report
 from extractor.nlp.linking import LinkedClaim
 
 # What opens a list of parts right after a total (between the total and its first part).
-LIST_MARKERS = ("其中", "包括", "包含", "分别为", "分别是", "主要有", "主要包括", "涵盖", "含", "：", ":")
+LIST_MARKERS = (
+    "其中",
+    "包括",
+    "包含",
+    "分别为",
+    "分别是",
+    "主要有",
+    "主要包括",
+    "主要类别",
+    "涵盖",
+    "含",
+    "：",
+    ":",
+)
 # A list in brackets right after the count it breaks down: 4篇（部门计划2篇，招商政策6篇）.
 BRACKETS = ("（", "(")
 # Markers a colon opens; items may then be separated by semicolons.
@@ -37,11 +53,32 @@ NESTED_MARKERS = ("其中", "内有", "含")
 # A channel a part was published through, when no marker opens the list.
 CHANNEL = re.compile(r"^[，,、；;\s]*(通过|在|经|利用|依托|借助|于)")
 # Words right before a number that make it a total of its own (a new statement, not a part).
-TOTAL_WORDS = re.compile(r"(共|共计|合计|总计|累计|全年|全年共)[为达是]?$")
+TOTAL_WORDS = re.compile(r"((?<!公)共|共计|合计|总计|累计|全年|全年共)[为达是]?$")
 # A clause that states a total: 共发布信息300条, 全年累计公开…
-STATED_TOTAL = re.compile(r"共|合计|总计|累计|总数")
-# A percentage of a part: 占50%, 占比12.5%.
-SHARE_OF = re.compile(r"^[，,（(\s]*(占|占比|占总数的?|占全部的?)[^，,。；;]{0,6}$")
+STATED_TOTAL = re.compile(r"(?<!公)共|合计|总计|累计|总数")  # not the 共 of 公共
+# A percentage of a part: 占50%, 占比12.5%, 占总量的6.3%.
+SHARE_OF = re.compile(r"^[，,（(\s]*(占|占比|占总数的?|占总量的?|占全部的?)[^，,。；;]{0,6}$")
+# Measure words that count items of information: a list of 条 may hold 件, 篇, 个 or 份
+# (工作动态50条，行政规范性文件3件，政策解读2篇), which make it a list not read whole.  次, 期, 场, 人次
+# count other things.
+ITEM_MEASURES = frozenset({"条", "件", "篇", "个", "份"})
+# Linked counts that are items of information too (a 行政规范性文件3件 among 条 of published items); an
+# application or a decision, counted in 件, is not.
+ITEM_KEYS = ("stats.active.", "active.regulations.", "active.normative.")
+# Words that make a count a statement of its own rather than a category of a list with no marker
+# (累计发布信息60条，通知公告40条，工作动态25条，回复留言8条: the last is not a part).
+ACTION_WORDS = re.compile(
+    r"发布|公开|公布|公示|推送|报送|更新|办理|办结|回复|答复|受理|收到|接收|接到|处理|开展|举办|召开|解读|征集|转发|"
+    r"刊发|印发|制发|接待|接听|提起|通过|(?<!公)共|累计|合计|总计"
+)
+# What a breakdown's marker is when no word opens the list: channels, or bare categories after a stated total.
+CHANNEL_LABEL = "通过"
+CATEGORY_LABEL = "，"
+# What a total of a bare category list counts: information in general, not one category of it (共发布
+# 规划类信息35条，财政类信息120条: the 共 covers a list of peers, the first of them no total).
+GENERIC_OBJECTS = frozenset({"", "信息", "政府信息", "政务信息", "各类信息", "各类政府信息", "各类政务信息"})
+# A bare category name is short: 工作动态, 通知公告.
+CATEGORY_NAME_MAX = 12
 STATEMENT_END = re.compile(r"[。！？!?\n]")
 # How close a marker must follow the total (共收到申请29件，其中…; 300条信息，包括：…).
 MARKER_WINDOW = 20
@@ -61,7 +98,7 @@ class Share:
 class Breakdown:
     total: LinkedClaim
     parts: tuple[LinkedClaim, ...]
-    marker: str  # the words that open the list, or "通过" for channels
+    marker: str  # the words that open the list; CHANNEL_LABEL or CATEGORY_LABEL when none does
     exhaustive: bool
     statement: str  # the sentence, up to its full stop
     shares: tuple[Share, ...] = ()
@@ -133,7 +170,9 @@ def is_count(lc: LinkedClaim) -> bool:
     return not (c.change or c.previous or c.zero or c.unit == "%")
 
 
-def _breakdown_after(text: str, ordered: Sequence[LinkedClaim], i: int) -> Breakdown | None:
+def _breakdown_after(text: str, ordered: Sequence[LinkedClaim], i: int, unmarked: bool = True) -> Breakdown | None:
+    """The list after the i-th count, if it opens one; with unmarked, also one no marker opens (channels,
+    bare categories after a stated total)."""
     total = ordered[i]
     end = _statement_end(text, total.claim.end, ordered[i + 1 :])
     following = [lc for lc in ordered[i + 1 :] if lc.claim.start < end]
@@ -143,16 +182,25 @@ def _breakdown_after(text: str, ordered: Sequence[LinkedClaim], i: int) -> Break
     marker = _marker(opening)
     depth = total.claim.bracket_depth + (marker in BRACKETS or bool(re.search(r"[（(]", opening[:MARKER_WINDOW])))
     parts, shares = _parts(text, total, following, marker, depth)
-    if len(parts) < 2 or (marker is None and not _channel_list(text, total, parts)):
+    parts = _one_partition(total, parts, following)
+    label = marker
+    if marker is None:
+        channels = unmarked and _channel_list(text, total, parts)
+        if not channels:
+            parts, shares = (_category_list(text, total, following) if unmarked else []), []
+        label = CHANNEL_LABEL if channels else CATEGORY_LABEL
+    if len(parts) < 2:
         return None
     tail = text[parts[-1].claim.end : end]
     last_gap = text[parts[-2].claim.end : parts[-1].claim.start]
     exhaustive = (
         marker in EXHAUSTIVE_MARKERS or bool(REMAINDER.search(last_gap + parts[-1].claim.text))
     ) and not NOT_EXHAUSTIVE.search(tail[:4] + "".join(_gaps(text, parts)))
-    partial = bool(NOT_EXHAUSTIVE.search(tail[:4] + "".join(_gaps(text, parts))))
+    partial = bool(NOT_EXHAUSTIVE.search(tail[:4] + "".join(_gaps(text, parts)))) or holds_other_measures(
+        total, parts, following
+    )
     statement = text[_statement_start(text, total.claim.start) : end].strip()
-    return Breakdown(total, tuple(parts), marker or "通过", exhaustive, statement, tuple(shares), partial)
+    return Breakdown(total, tuple(parts), label, exhaustive, statement, tuple(shares), partial)
 
 
 def _marker(opening: str) -> str | None:
@@ -173,7 +221,9 @@ def _parts(
     shares: list[Share] = []
     joined_by: str | None = None  # 、 or ， between the parts
     opening = text[total.claim.end : following[0].claim.start]
-    colon_list = marker in COLON_MARKERS or any(colon in opening for colon in COLON_MARKERS)
+    # A colon, or a list that is a sentence of its own (…共计615条。其中，…), runs across semicolons.
+    own_sentence = bool(STATEMENT_END.search(opening))
+    colon_list = marker in COLON_MARKERS or any(colon in opening for colon in COLON_MARKERS) or own_sentence
     nested = False
     previous_end = total.claim.end
     for k, lc in enumerate(following):
@@ -194,7 +244,7 @@ def _parts(
         if parts and _opens_list(gap):
             nested = True  # the part before has a list of its own
             continue
-        if not is_count(lc) or c.unit != total.claim.unit:
+        if not is_count(lc) or not same_measure(lc, total):
             continue
         if parts and TOTAL_WORDS.search(text[max(0, c.start - 4) : c.start]):
             break  # a new statement of its own
@@ -218,14 +268,41 @@ def ends_list(gap: str, joined_by: str | None, colon_list: bool) -> bool:
 
 
 def _opens_list(gap: str) -> bool:
-    return any(m in gap for m in (*LIST_MARKERS, *NESTED_MARKERS, *BRACKETS))
+    """A marker between two parts opens a list of the part before.  A bracket does only while it is open
+    (the counts inside it are deeper); a closed one is part of a name: 各乡镇（街道）网站500条."""
+    return any(m in gap for m in (*LIST_MARKERS, *NESTED_MARKERS))
+
+
+def same_measure(part: LinkedClaim, total: LinkedClaim) -> bool:
+    """The part counts what the total counts: the same measure word.  Prose does list documents in 件 or
+    份 among items in 条, but a count in another measure word after a list is as often a new statement
+    (文件597份 after a list that ended in 其他信息): such counts are never read as parts."""
+    return part.claim.unit == total.claim.unit
+
+
+def holds_other_measures(total: LinkedClaim, parts: Sequence[LinkedClaim], following: Sequence[LinkedClaim]) -> bool:
+    """Counts of items in another measure word stand in the list, before the next count in the total's
+    own measure that is not a part (…289条、14条、31条，规范性文件4件、其他2件): the list was not read whole,
+    so a shortfall is no evidence of a slip.  A count of the table's applications or decisions is not an
+    item (收到申请3件)."""
+    unit = total.claim.unit
+    for lc in following:
+        if lc in parts or not is_count(lc):
+            continue
+        if lc.claim.unit == unit:
+            if lc.claim.start > parts[-1].claim.start:
+                return False
+            continue
+        if lc.claim.unit in ITEM_MEASURES and all(k.startswith(ITEM_KEYS) for k in lc.keys):
+            return True
+    return False
 
 
 def _nested(text: str, ordered: Sequence[LinkedClaim], outer: Breakdown) -> Iterator[Breakdown]:
     """The lists inside the outer list's parts (其中网上申请15件，其中通过政务网10件…)."""
     for part in outer.parts:
         i = ordered.index(part)
-        inner = _breakdown_after(text, ordered, i)
+        inner = _breakdown_after(text, ordered, i, unmarked=False)
         if inner is not None and not set(inner.parts) & set(outer.parts):
             yield inner
 
@@ -238,6 +315,38 @@ def _channel_list(text: str, total: LinkedClaim, parts: Sequence[LinkedClaim]) -
     named = [CHANNEL.match(text[s : p.claim.start]) for s, p in zip(starts, parts, strict=True)]
     rest = [p for p, n in zip(parts, named, strict=True) if not n]
     return len(parts) - len(rest) >= 2 and all(REMAINDER.search(text[_part_start(text, p) : p.claim.end]) for p in rest)
+
+
+def _category_list(text: str, total: LinkedClaim, following: Sequence[LinkedClaim]) -> list[LinkedClaim]:
+    """No marker and no channels: a stated total (累计…60条，) followed by counts each named by a bare
+    category (通知公告40条，工作动态25条): the run of such counts in the total's measure, up to the first
+    count that is not one.  A total joined to the next count by 、 is one of a list of peers, not their total."""
+    if not states_a_whole(text[total.claim.clause_start : total.claim.start]):
+        return []
+    if not re.search(r"[，,：:]", text[total.claim.end : following[0].claim.start]):
+        return []
+    run: list[LinkedClaim] = []
+    for lc in following:
+        words = text[_part_start(text, lc) : lc.claim.start]
+        bare = is_count(lc) and same_measure(lc, total) and can_be_part(lc, total) and is_category_name(words)
+        if not bare or lc.claim.bracket_depth != total.claim.bracket_depth:
+            break
+        run.append(lc)
+    return run
+
+
+def states_a_whole(clause: str) -> bool:
+    """The clause before a count states a total of information in general: 累计发布信息60条, 共发布信息."""
+    if not STATED_TOTAL.search(clause):
+        return False
+    verbs = list(ACTION_WORDS.finditer(clause))
+    counted = clause[verbs[-1].end() :] if verbs else clause
+    return counted.strip() in GENERIC_OBJECTS
+
+
+def is_category_name(words: str) -> bool:
+    words = words.strip()
+    return 0 < len(words) <= CATEGORY_NAME_MAX and not ACTION_WORDS.search(words)
 
 
 def _part_start(text: str, lc: LinkedClaim) -> int:
@@ -268,22 +377,40 @@ def _statement_start(text: str, at: int) -> int:
     return max(text.rfind(ch, 0, at) for ch in "。！？!?\n") + 1
 
 
+# The received applications are split two ways: by who applied (and new against carried in), or by how
+# they ended (the results and those carried over to next year).  A list reads one of them.
+RECEIVED = "applications.new."
+ANOTHER_SPLIT = (RECEIVED, "applications.carried_in.")
+RESULTS = (
+    "applications.granted.",
+    "applications.partial.",
+    "applications.denied.",
+    "applications.unavailable.",
+    "applications.not_processed.",
+    "applications.other.",
+)
 # Which linked totals can have which linked parts (key prefixes).  A part linked to anything else
 # ("办结0件，其中予以公开0件，结转下年度1件": 结转) is the next item of the sentence, not a part;
 # an unlinked part (by channel) may be one.
 PART_OF: dict[str, tuple[str, ...]] = {
-    "applications.new.": ("applications.new.",),
-    "applications.results_total.": (
-        "applications.granted.",
-        "applications.partial.",
-        "applications.denied.",
-        "applications.unavailable.",
-        "applications.not_processed.",
-        "applications.other.",
-    ),
+    # 共收到申请20件。其中，予以公开12件，…，结转下年度继续办理2件: the received by how they ended.
+    RECEIVED: (RECEIVED, *RESULTS, "applications.carried_out."),
+    "applications.results_total.": RESULTS,
     "stats.active.total": ("stats.active.",),
     "review.total": ("review.",),
 }
+
+
+def _one_partition(total: LinkedClaim, parts: list[LinkedClaim], statement: Sequence[LinkedClaim]) -> list[LinkedClaim]:
+    """Parts of the received that read one split: how they ended counts as parts only when the statement
+    does not split them the other way too (共受理申请10件，其中新收到申请8件，上年结转申请2件，结转下年度
+    继续办理3件: the 3 carried over are not a third part of the 10)."""
+    if not any(k.startswith(RECEIVED) for k in total.keys):
+        return parts
+    other_split = any(lc is not total and any(k.startswith(ANOTHER_SPLIT) for k in lc.keys) for lc in statement)
+    if not other_split:
+        return parts
+    return [p for p in parts if not p.keys or any(k.startswith(ANOTHER_SPLIT) for k in p.keys)]
 
 
 def can_be_part(part: LinkedClaim, total: LinkedClaim) -> bool:
