@@ -40,7 +40,7 @@ PROBLEM_MARKERS: tuple[str, ...] = (
     "未更新", "未发布", "未明确", "未建立", "未落实", "未纳入", "没有", "尚未", "薄弱", "差距", "短板", "空白",
     "失效", "死链", "错链", "不准确", "不一致", "仍需", "还需", "难以", "困难", "较慢", "较低", "较为简单",
     "未", "只有", "只设", "只是", "只能", "仅", "超过", "纠错", "撤回", "低于", "靠后", "落后", "不满意", "不同步",
-    "率低", "度低",
+    "率低", "度低", "需进一步", "需要进一步", "尚需", "亟待", "亟需",
 )
 
 # "问题" alone is too common ("解决实际问题中"); it marks a problem only in these shapes.
@@ -134,9 +134,13 @@ TOPICS: dict[str, tuple[str, ...]] = {
     "平台": ("平台", "系统", "信息化", "数字化", "账号", "端口", "录入"),
     "重点领域": ("预决算", "预算", "决算", "财政", "重点领域", "重大项目", "建设项目", "招投标"),
     "互动": ("互动", "回应", "关切", "留言", "咨询", "热线", "舆情", "诉求"),
-    "宣传": ("宣传", "渠道", "途径", "知晓", "载体", "查阅点"),
+    "宣传": ("宣传", "渠道", "途径", "知晓", "载体", "查阅点", "政务公开日"),
     "机制": ("协同", "协调", "分工", "报送", "考核", "通报"),
+    # 政府信息管理 is one of the areas the official report template itself reports on.
+    "信息管理": ("信息管理", "档案", "归档", "检索", "存档"),
 }
+# A topic word followed by 化 names a quality ("系统化、专业化、规范化的手段"), not the topic.
+TOPIC_NOT_BEFORE = "化"
 
 # A clause that only announces that problems follow ("但也存在一些不足:"), and a
 # short line that heads the problems or the measures half of a section.
@@ -181,9 +185,10 @@ FAILURE_PATTERNS: tuple[str, ...] = (
 
 # Evidence a reader could check in the problems: a count, a rate or a frequency (years do not
 # count), or the named systems, accounts and channels the problem sits in.
+# An ordinal (第3条, 第十九条: an article, an item of a list) is not a count.
 EVIDENCE_NUMBER = (
-    r"\d+(?:\.\d+)?\s*(?:%|个工作日|个|件|条|次|项|篇|家|份|天|小时|人次|名|人|处|期)"
-    r"|[一二两三四五六七八九十百]+(?:次|件|条|篇|个工作日|家|名)"
+    r"(?:(?<![第\d.])\d+(?:\.\d+)?\s*(?:%|个工作日|个|件|条|次|项|篇|家|份|天|小时|人次|名|人|处|期)"
+    r"|(?<![第一二两三四五六七八九十百])[一二两三四五六七八九十百]+(?:次(?!性)|件|条(?!龙)|篇|个工作日|家|名))"
 )
 EVIDENCE_CHANNELS: tuple[str, ...] = (
     "官网", "门户网站", "政府网站", "公众号", "微博", "视频号", "抖音", "小程序", "客户端", "账号",
@@ -191,6 +196,8 @@ EVIDENCE_CHANNELS: tuple[str, ...] = (
 )
 # Named channels in the problems that make them checkable without a figure.
 MIN_EVIDENCE_CHANNELS = 1
+# A channel only gestured at ("部分栏目", "个别单位的公众号") names none a reader could check.
+GENERIC_QUANTIFIER = r"(?:部分|个别|少数|一些|有的|某些|各类|各)[^,。;:]{0,4}$"
 
 # A measure a reader could check (measures): a tool, a template, a routine check, a rule with
 # a name, a way of teaching staff, a form or channel of publication.
@@ -203,6 +210,9 @@ CONCRETE_MEASURE_PATTERNS: tuple[str, ...] = (
     r"座谈会|听证会|问卷|民意调查|在线访谈|新闻发布会|答记者问|图解|图表|动漫|视频|音频|长图|H5",
     r"对[^,。;]{2,12}(?:联系员|联络员|新上岗人员|工作人员|经办人员)(?:开展|进行|组织)",
     r"增设|开设|上线|开通|新建",
+    # Publishing named kinds of information ("公开A、B、C等信息"): a reader can look for each.  The
+    # list's 、 may have become "," (models.elements joins a prose unit's clauses with one).
+    r"(?:公开|公布|发布)(?:[^,。;、]{2,8}[、,]){2,}[^,。;、]{2,8}等(?:方面|领域)?的?(?:信息|内容|文件|数据)",
 )
 
 # Who (a unit below the body as a whole) or by when: a frequency or "next year" does not count.

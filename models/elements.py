@@ -228,7 +228,10 @@ def default_rules() -> Rules:
         last_year=_any(lexicons.LAST_YEAR_REFERENCES, escape=False),
         rectified=_any(lexicons.RECTIFICATION_WORDS),
         nothing=re.compile("|".join(lexicons.NOTHING_TO_REPORT)),
-        topics=_any(tuple({w for words in lexicons.TOPICS.values() for w in words})),
+        topics=re.compile(
+            f"(?:{trie_pattern(tuple({w for words in lexicons.TOPICS.values() for w in words}))})"
+            f"(?!{lexicons.TOPIC_NOT_BEFORE})"
+        ),
         topic_of=_topic_of(),
         enumeration=re.compile(lexicons.ENUMERATION),
     )
@@ -298,7 +301,10 @@ def _marker_opens_item(line: str, start: int) -> bool:
 
 
 def _is_heading(body: str, rules: Rules) -> bool:
-    """A short line such as "(二)改进措施:" or "六、下一步工作计划"."""
+    """A short line such as "(二)改进措施:" or "六、下一步工作计划"; "整改措施:分设发布账号。"
+    is a measure under its label, not a heading."""
+    if AT_LEAST_TWO_CJK.search(body.partition(":")[2]):
+        return False
     stripped = CHAPTER_NUMBER.sub("", body).strip(" :;,。")
     return len(stripped) <= MAX_HEADING_CHARS and bool(
         rules.heading.search(stripped) or rules.problem_heading.search(stripped)
@@ -394,7 +400,7 @@ def _item_units(block: _Block, rules: Rules) -> list[Unit]:
     if first == MEASURE and _reports_a_fault(block, sentences, rules):
         first = PROBLEM
     if first == PROBLEM:
-        turn = next((i for i, s in enumerate(sentences) if i and kinds[i] == MEASURE and rules.future.search(s)), None)
+        turn = next((i for i, s in enumerate(sentences) if i and kinds[i] == MEASURE and _commits(s, rules)), None)
         if turn is not None:
             return [
                 _unit(PROBLEM, "".join(sentences[:turn]), rules),
@@ -403,10 +409,15 @@ def _item_units(block: _Block, rules: Rules) -> list[Unit]:
     return [_unit(first, block.text, rules)]
 
 
+def _commits(text: str, rules: Rules) -> bool:
+    """A future, or who does it by when: "今后将…", "由办公室负责…", "信息中心牵头…年底前"."""
+    return bool(rules.future.search(text) or rules.commitment.search(text))
+
+
 def _reports_a_fault(block: _Block, sentences: list[str], rules: Rules) -> bool:
     """An item before any measures heading that names a fault and commits to nothing is a problem,
     even when its first clause opens with a verb-like word ("受人员编制限制,…兼职经办")."""
-    if block.measures_half or any(rules.future.search(s) or rules.commitment.search(s) for s in sentences):
+    if block.measures_half or any(_commits(s, rules) for s in sentences):
         return False
     return any(rules.problem.search(without_announcement(c, rules)) for s in sentences for c in _clauses(s))
 
@@ -414,27 +425,56 @@ def _reports_a_fault(block: _Block, sentences: list[str], rules: Rules) -> bool:
 def _prose_units(block: _Block, rules: Rules) -> list[Unit]:
     """Prose, clause by clause: each shortcoming named is a problem of its own; a run of
     commitment clauses in one sentence is one measure; a clause that is neither (evidence,
-    context) belongs to the unit before it."""
+    context) belongs to the unit before it in its sentence, or, opening a sentence, to the
+    sentence's first unit ("局官网、省政务服务网…之间的协同有待加强": the systems are that
+    problem's); a sentence with no unit at all belongs to the unit before it."""
     runs: list[tuple[str, list[str]]] = []
-    waiting: list[str] = []  # neutral clauses before the first unit of the block ("由办公室负责,…")
+    waiting: list[str] = []  # neutral clauses before the first unit of the block or of the sentence
     measures_half = block.measures_half
     for sentence in _sentences(block.text, rules):
         if _is_follow_up(sentence, rules):
             runs.append((FOLLOW_UP, [sentence]))
             continue
         sentence_start = len(runs)
-        for clause in (p for c in _clauses(sentence) for p in LIST_SPLIT.split(c) if p.strip()):
-            kind = _clause_kind(clause, measures_half, rules)
+        clauses = [p for c in _clauses(sentence) for p in LIST_SPLIT.split(c) if p.strip()]
+        halves = _halves(clauses, measures_half, rules)
+        kinds = _sentence_kinds(clauses, halves, rules)
+        for clause, kind, half in zip(clauses, kinds, halves, strict=True):
+            if kind == PROBLEM and half and len(runs) > sentence_start and runs[-1][0] == MEASURE:
+                kind = None  # the fault the measure mends ("由…负责…运维,回复全部积压留言")
             same_measure = kind == MEASURE and len(runs) > sentence_start and runs[-1][0] == MEASURE
             if kind and not same_measure:
                 runs.append((kind, [*waiting, clause]))
                 waiting = []
-            elif runs:
+            elif len(runs) > sentence_start:
                 runs[-1][1].append(clause)
             else:
                 waiting.append(clause)
+        if waiting and runs:
+            runs[-1][1].extend(waiting)
+            waiting = []
         measures_half = measures_half or bool(rules.heading.search(sentence))
     return [_unit(kind, ",".join(parts), rules) for kind, parts in runs]
+
+
+def _halves(clauses: list[str], measures_half: bool, rules: Rules) -> list[bool]:
+    """Whether each clause is past a measures heading, which may open mid-sentence
+    ("下一步,…从以下几点改进:由…负责")."""
+    halves = []
+    for clause in clauses:
+        halves.append(measures_half)
+        measures_half = measures_half or bool(rules.heading.search(clause))
+    return halves
+
+
+def _sentence_kinds(clauses: list[str], halves: list[bool], rules: Rules) -> list[str | None]:
+    """Each clause's kind; before the measures, a clause that only opens with a verb ("抽查的40个
+    社区中") and commits to nothing is the setting of a problem later in its sentence."""
+    kinds = [_clause_kind(c, half, rules) for c, half in zip(clauses, halves, strict=True)]
+    return [
+        None if k == MEASURE and not half and PROBLEM in kinds[i + 1 :] and not _commits(clauses[i], rules) else k
+        for i, (k, half) in enumerate(zip(kinds, halves, strict=True))
+    ]
 
 
 def split_units(text: str, rules: Rules | None = None) -> list[Unit]:

@@ -49,6 +49,7 @@ class Patterns:
     failure: re.Pattern[str]
     number: re.Pattern[str]
     channels: tuple[str, ...]
+    generic: re.Pattern[str]
     checkable: re.Pattern[str]  # a concrete tool or routine, an owner, a deadline or a figure
     owner: re.Pattern[str]
     deadline: re.Pattern[str]
@@ -64,6 +65,7 @@ def patterns() -> Patterns:
         failure=_join(lexicons.FAILURE_PATTERNS),
         number=re.compile(lexicons.EVIDENCE_NUMBER),
         channels=lexicons.EVIDENCE_CHANNELS,
+        generic=re.compile(lexicons.GENERIC_QUANTIFIER),
         checkable=_join(
             (
                 *lexicons.CONCRETE_MEASURE_PATTERNS,
@@ -80,9 +82,14 @@ def patterns() -> Patterns:
 # ---------------------------------------------------------------- the detectors
 
 
+def _named(channel: str, text: str, p: Patterns) -> bool:
+    """The channel is named somewhere in the text, not only gestured at ("部分栏目")."""
+    return any(not p.generic.search(text[: m.start()]) for m in re.finditer(re.escape(channel), text))
+
+
 def _channels(text: str, p: Patterns) -> int:
     """Distinct named channels; a longer name counts once ("政府网站" is not also "网站")."""
-    found = [c for c in p.channels if c in text]
+    found = [c for c in p.channels if c in text and _named(c, text, p)]
     return sum(1 for c in found if not any(c != other and c in other for other in found))
 
 
@@ -90,6 +97,13 @@ def has_evidence(units: list[Unit], p: Patterns) -> bool:
     """Figures, or at least two named channels, in the problems or the follow-up."""
     text = "".join(u.text for u in units if u.kind in (PROBLEM, FOLLOW_UP))
     return bool(p.number.search(text)) or _channels(text, p) >= lexicons.MIN_EVIDENCE_CHANNELS
+
+
+def places_the_fault(problem: Unit, p: Patterns) -> bool:
+    """A problem that puts its fault in a channel or column, or gives a figure: specific (GUIDE.md:
+    "a particular step, channel, column … and how it fails") even where "部分栏目" names none a
+    reader could check, which is what evidence asks."""
+    return bool(p.number.search(problem.text)) or any(c in problem.text for c in p.channels)
 
 
 def specific_problems(units: list[Unit], p: Patterns) -> list[Unit]:
@@ -102,15 +116,24 @@ def concrete_measures(units: list[Unit], p: Patterns) -> list[Unit]:
     return [u for u in units if u.kind == MEASURE and p.checkable.search(u.text)]
 
 
-def _paired(problems: list[Unit], measures: list[Unit]) -> bool:
-    """Most problems on a topic (PAIRED_SHARE) have a measure on one of their topics; problems
-    without a topic are filler.  Not all: a problem's clauses are often cut apart at a comma, and
-    the second half ("互动效果有待加强") may carry a topic the measure answers under the first."""
-    topical = [u.topics for u in problems if u.topics]
+def says_something(problem: Unit, p: Patterns) -> bool:
+    """A problem that says how the work fails, or rests on a figure or a named channel: never filler."""
+    return bool(p.failure.search(problem.text) or p.number.search(problem.text)) or _channels(problem.text, p) > 0
+
+
+def _paired(problems: list[Unit], measures: list[Unit], p: Patterns) -> bool:
+    """Every problem that says something (says_something) and has a topic has a measure on one of
+    its topics, and so do most stock problems on a topic (PAIRED_SHARE); problems without a topic
+    are filler.  Most, not all, stock ones: a stock problem's clauses are often cut apart at a comma,
+    and the second half ("互动效果有待加强") may carry a topic the measure answers under the first.
+    A specific problem is one thing said in full, and the GUIDE wants it answered."""
+    topical = [u for u in problems if u.topics]
     if not topical or not measures:
         return False
     answered = frozenset().union(*(m.topics for m in measures))
-    return sum(1 for t in topical if t & answered) >= PAIRED_SHARE * len(topical)
+    if any(not u.topics & answered for u in topical if says_something(u, p)):
+        return False
+    return sum(1 for u in topical if u.topics & answered) >= PAIRED_SHARE * len(topical)
 
 
 def detect(text: str) -> RubricElements:
@@ -124,9 +147,9 @@ def detect(text: str) -> RubricElements:
     committed = " ".join(m.text for m in measures)
     dated = bool(p.deadline.search(committed))
     return RubricElements(
-        problems_specific=bool(specific_problems(units, p)) or (evidence and bool(problems)),
+        problems_specific=bool(specific_problems(units, p)) or any(places_the_fault(u, p) for u in problems),
         measures=bool(concrete),
-        paired=bool(concrete) and _paired(problems, measures),
+        paired=bool(concrete) and _paired(problems, measures, p),
         owners_deadlines=dated or bool(p.owner.search(committed)),
         follow_up=any(u.kind == FOLLOW_UP for u in units),
         evidence=evidence,

@@ -22,10 +22,14 @@ from models.rubric import ELEMENT_NAMES, RubricElements, level_of
 from tests.conftest import SHARED
 
 # (precision floor, recall floor) on all labelled real sections; None: no positive to recall.
+# Measured on all 20 (tp fp fn): problems_specific P 1.000 R 1.000 (8 0 0), measures P 1.000
+# R 0.929 (13 0 1), paired P 1.000 R 0.800 (8 0 2), evidence P 1.000 R 1.000 (2 0 0); owners and
+# follow-up have no positive.  A raised floor is what one section moving the wrong way would leave
+# (12/14 = 0.857, 8/9 = 0.889); no floor was lowered.
 ELEMENT_FLOORS: dict[str, tuple[float, float | None]] = {
     "problems_specific": (1.0, 1.0),
-    "measures": (1.0, 0.84),
-    "paired": (0.87, 0.7),
+    "measures": (1.0, 0.85),
+    "paired": (0.88, 0.7),
     "evidence": (0.66, 1.0),
     "owners_deadlines": (1.0, None),
     "follow_up": (1.0, None),
