@@ -2,8 +2,9 @@
 
 Pure functions, no network.  A date is read from any of the forms government pages and reports use:
 ``2024年1月30日``, ``二〇二四年一月三十日``, ``2024-01-30``, ``2024/1/30``, ``2024.01.30`` (Chinese
-numerals through cn2an).  Labelled dates (发布日期：…, 成文日期：…) are found through a table of
-labels, one row per field, so a new way of writing a label is one more row.
+numerals as cn2an reads them: :func:`extractor.nlp.numbers.chinese_numeral`).  Labelled dates
+(发布日期：…, 成文日期：…) are found through a table of labels, one row per field, so a new way of
+writing a label is one more row.
 
 ``gkaudit fetch`` writes ``<file>.meta.json`` beside every file it downloads (see workers/collect/files.py):
 the page's title, 发布日期, 成文日期 and 发布机构.  :func:`read_sidecar` reads it back, so that the
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from extractor.metadata import is_body_name
+from extractor.nlp.numbers import chinese_numeral
 
 # --- Reading one date ------------------------------------------------------------------------
 
@@ -42,10 +44,8 @@ def number_of(numeral: str) -> int | None:
     numeral = numeral.strip().replace("○", "〇").replace("Ｏ", "〇")
     if numeral.isdigit():
         return int(numeral)
-    import cn2an  # only for Chinese numerals (its import takes a tenth of a second)
-
     try:
-        return int(cn2an.cn2an(numeral, "smart"))
+        return int(chinese_numeral(numeral))
     except (ValueError, KeyError, TypeError):
         return None
 

@@ -102,6 +102,12 @@ SENTENCE_PATTERNS: tuple[re.Pattern[str], ...] = (
     # a clause whose subject publishes the report: …要求，XX编制2020年…
     re.compile(rf"(?:^|[，,；;])(?P<name>{NAME})(?:编制|向社会公布)"),
 )
+# Words a line must hold for a pattern to match in it: tested first, they spare the patterns that open with
+# a name, which the regular-expression engine tries at every character of a paragraph, a scan of most lines.
+SENTENCE_PATTERN_WORDS: dict[re.Pattern[str], tuple[str, ...]] = {
+    SENTENCE_PATTERNS[3]: ("报告如下",),
+    SENTENCE_PATTERNS[4]: ("编制", "向社会公布"),
+}
 # The subject of a sentence that opens the overview: 2021年，XX认真贯彻…
 SUBJECT = re.compile(
     rf"^(?:{YEAR}[，,]?\s*)?(?P<name>{NAME})"
@@ -193,6 +199,8 @@ def agency_from_sentences(lines: Sequence[str]) -> str | None:
     prose = [line for line in _clean_lines(lines[:SENTENCE_SCAN_LINES]) if _is_prose(line)]
     for line in prose[:PROSE_LINES]:
         for pattern in SENTENCE_PATTERNS:
+            if not _may_match(pattern, line):
+                continue
             if name := _first_body(pattern.finditer(line)):
                 return name
         for sentence in SENTENCE_END.split(line)[:SUBJECT_SENTENCES]:
@@ -200,6 +208,11 @@ def agency_from_sentences(lines: Sequence[str]) -> str | None:
             if name := _first_body([m] if (m := SUBJECT.match(sentence)) else []):
                 return name
     return None
+
+
+def _may_match(pattern: re.Pattern[str], line: str) -> bool:
+    words = SENTENCE_PATTERN_WORDS.get(pattern)
+    return words is None or any(word in line for word in words)
 
 
 def agency_from_metadata(lines: Sequence[str]) -> str | None:

@@ -22,7 +22,9 @@ names the template cells that lie at or after the cut, which no check may ask fo
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from typing import Any
 
 from extractor.checks.keys import (
@@ -39,7 +41,7 @@ from extractor.checks.keys import (
     review_key,
     table_of_key,
 )
-from extractor.document import Report
+from extractor.document import Report, Section
 from extractor.formats import FORMAT_IDS, load_format
 from extractor.sections import SECTION_TITLES
 
@@ -85,13 +87,13 @@ TAIL_CHARS = 30
 # the style of the report's own headings: a line "2.主动公开情况" under 总体情况 is a sub-heading, not a section.
 NUMERALS = {"cn": "[一二三四五六七八九十]{1,3}", "digit": r"\d{1,2}"}
 HEADING_NUMERAL = {family: re.compile(rf"^\s*{numeral}\s*[、.．]") for family, numeral in NUMERALS.items()}
+INLINE_NUMBERS = {family: rf"(?<=[。；;！？ \u3000\t])\s*{numeral}\s*[、.．]" for family, numeral in NUMERALS.items()}
 INLINE_HEADINGS = {
-    family: {
-        section_id: re.compile(rf"(?<=[。；;！？ \u3000\t])\s*{numeral}\s*[、.．]\s*(?:{pattern})")
-        for section_id, pattern in SECTION_TITLES
-    }
-    for family, numeral in NUMERALS.items()
+    family: {section_id: re.compile(rf"{number}\s*(?:{pattern})") for section_id, pattern in SECTION_TITLES}
+    for family, number in INLINE_NUMBERS.items()
 }
+# A text without any such number holds none of the headings: one search spares the six.
+INLINE_NUMBER = {family: re.compile(number) for family, number in INLINE_NUMBERS.items()}
 
 
 @dataclass(frozen=True)
@@ -189,15 +191,22 @@ def present_section_ids(report: Report) -> list[str]:
 
 def reached_section_ids(report: Report) -> set[str]:
     """The standard sections the document reaches: a heading of their own, or one run into a section's text."""
-    texts = [s.text for s in report.sections]
-    headings = INLINE_HEADINGS[heading_numerals(report)]
-    inline = {sid for sid, heading in headings.items() if any(heading.search(t) for t in texts)}
-    return set(present_section_ids(report)) | inline
+    return set(present_section_ids(report)) | inline_section_ids(tuple(report.sections))
 
 
-def heading_numerals(report: Report) -> str:
+@lru_cache(maxsize=1)
+def inline_section_ids(sections: tuple[Section, ...]) -> frozenset[str]:
+    """The standard sections whose heading is run into a section's text.  Worked out once per document
+    (each heading searched through every text), though a report's truncation is asked for three times."""
+    family = heading_numerals(sections)
+    texts = [s.text for s in sections if INLINE_NUMBER[family].search(s.text)]
+    headings = INLINE_HEADINGS[family]
+    return frozenset(sid for sid, heading in headings.items() if any(heading.search(t) for t in texts))
+
+
+def heading_numerals(sections: Sequence[Section]) -> str:
     """How the report numbers its sections: 一、 (most) or 1、."""
-    titles = [s.title for s in report.sections]
+    titles = [s.title for s in sections]
     return next((f for f, p in HEADING_NUMERAL.items() if any(p.match(t) for t in titles)), "cn")
 
 
@@ -329,11 +338,6 @@ def cut_keys(report: Report, truncation: Truncation | None) -> frozenset[str]:
     if truncation.where == "table" and truncation.table is not None:
         keys += template_keys(report, truncation.table)[truncation.position - 1 :]
     return frozenset(keys)
-
-
-def report_cut_keys(report: Report) -> frozenset[str]:
-    """:func:`cut_keys` of the report's own truncation (one argument: the checks cache it per report)."""
-    return cut_keys(report, find_truncation(report))
 
 
 def truncation_dict(report: Report) -> dict[str, Any] | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from functools import cache
+from functools import cache, lru_cache
 
 import opencc
 
@@ -53,8 +53,10 @@ def strip_markup(text: str) -> str:
     return html.unescape(text)
 
 
+@lru_cache(maxsize=2)
 def normalize_text(text: str) -> str:
-    """The canonical form every scorer and the training read."""
+    """The canonical form every scorer and the training read.  The last texts are kept: an audit
+    normalises its problems section twice, for the completeness model and for the signature."""
     text = strip_markup(text)
     text = _converter().convert(text)
     text = unicodedata.normalize("NFKC", text)

@@ -73,15 +73,14 @@ def signature_values(text: str, num_perm: int = NUM_PERM) -> np.ndarray:
 
 
 def _values_of(chars: str, num_perm: int) -> np.ndarray:
-    hashed = [
-        int.from_bytes(hashlib.sha1(s.encode("utf-8")).digest()[:4], "little")
-        for s in _shingles_of(chars, SHINGLE_CHARS)
-    ]
-    if not hashed:
+    # Each shingle's SHA-1, first 4 bytes read little-endian; joined and read by numpy in one go.
+    digests = b"".join([hashlib.sha1(s.encode("utf-8")).digest()[:4] for s in _shingles_of(chars, SHINGLE_CHARS)])
+    if not digests:
         return np.full(num_perm, EMPTY, dtype=np.uint32)
     a, b = permutations(num_perm)
-    mixed = _fmix32(np.asarray(hashed, dtype=np.uint32).reshape(-1, 1))
-    return (mixed * a + b).min(axis=0)
+    permuted = _fmix32(np.frombuffer(digests, dtype="<u4").astype(np.uint32)).reshape(-1, 1) * a
+    permuted += b
+    return permuted.min(axis=0)
 
 
 def stored_signature(text: str, num_perm: int = NUM_PERM) -> str | None:

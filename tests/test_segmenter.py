@@ -85,3 +85,20 @@ def test_the_tokenizer_s_fast_path_builds_the_doc_spacy_aligns() -> None:
         words, spaces = get_words_and_spaces([w for w in tokenizer.segmenter.cut(sentence) if w], sentence)
         assert [t.text for t in doc] == words and [bool(t.whitespace_) for t in doc] == spaces, sentence
         assert doc.text == sentence
+
+
+def test_the_module_s_own_jieba_segments_as_a_new_one_with_the_same_terms() -> None:
+    """The pipeline adds the domain terms to rjieba's module-level jieba (whose dictionary its import loads)
+    instead of loading the dictionary again into a new instance: the words are the same."""
+    import rjieba
+
+    from extractor.nlp.pipeline import TERM_FREQUENCY, domain_terms, get_nlp
+
+    fresh = rjieba.Jieba()
+    for term in domain_terms():
+        fresh.add_word(term, TERM_FREQUENCY, None)
+    segmenter = get_nlp().tokenizer.segmenter
+    sentences = [s for p in sorted((ROOT / "corpus" / "sample").glob("*.txt")) for s in narrative_sentences(p)]
+    assert len(sentences) > 100
+    assert [segmenter.cut(s) for s in sentences] == [fresh.cut(s) for s in sentences]
+    assert segmenter.cut("依申请公开的政府信息公开申请") == ["依申请公开", "的", "政府信息公开", "申请"]

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from extractor.checks.keys import (
@@ -51,7 +51,7 @@ from extractor.checks.keys import (
 )
 from extractor.checks.registry import AuditInput, Hit, rule
 from extractor.document import Report
-from extractor.truncation import report_cut_keys
+from extractor.truncation import cut_keys, find_truncation
 
 # Sums of money could carry float noise; counts are integers.
 TOLERANCE = 1e-6
@@ -88,8 +88,9 @@ class Relation:
     def is_sum(self) -> bool:
         return len(self.left) == 1
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
+        """Every cell of the relation (asked by each rule of every report: kept once made)."""
         return tuple(t.key for t in (*self.left, *self.right))
 
     @property
@@ -274,7 +275,7 @@ def wrong_sums(data: AuditInput, family: str) -> Iterator[Hit]:
     """Every relation of one family that the report's numbers break."""
     report = data.report
     relations, missing = data.once(relations_and_missing_totals)
-    cut_off = data.once(report_cut_keys)
+    cut_off = cut_keys(report, data.once(find_truncation))  # the truncation GK407 reports, found once
     for relation in relations:
         if (
             relation.family != family
@@ -347,7 +348,7 @@ def total_left_blank(data: AuditInput) -> Iterator[Hit]:
     """One finding per blank total (a total can close a row and a column: reported once)."""
     report = data.report
     seen: set[str] = set()
-    cut_off = data.once(report_cut_keys)
+    cut_off = cut_keys(report, data.once(find_truncation))  # the truncation GK407 reports, found once
     for relation in all_relations(report):
         if cut_off.intersection(relation.keys):
             continue  # a total after the cut of a truncated document is not missing, only cut off

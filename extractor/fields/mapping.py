@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from extractor.document import Table
 from extractor.fields.labels import (
@@ -45,8 +46,10 @@ REVIEW_ORDER = tuple(
 )
 
 
-@dataclass(frozen=True)
-class MappedCell:
+class MappedCell(NamedTuple):
+    """One cell read into its key (a tuple: a report makes some two hundred, at a third of a frozen
+    dataclass's cost)."""
+
     key: str
     value: int | float | None
     raw: str

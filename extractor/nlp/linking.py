@@ -202,11 +202,16 @@ FILLER = re.compile(r"[共计总数量为是达的了约近逾超过]*$")
 TOTAL_MARK = re.compile(r"(共|共计|合计|总计|累计)[为达是]?$")
 
 
-def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
-    """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence."""
-    first, *rest = link.groups
-    if claim.unit not in link.units or not _may_hold(first, near.text):
+def _fits(link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span, before: Span) -> bool:
+    """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence.
+
+    ``written``: the first group's pattern (:func:`_group_pattern`), a cheap necessary test that most of a
+    claim's sixty candidate links fail, in one regular-expression search."""
+    if written is not None and written.search(near.text) is None:
         return False
+    if claim.unit not in link.units:
+        return False
+    first = link.groups[0]
     lifted = link.total_lifts_exclude and TOTAL_MARK.search(near.text)
     if not lifted and any(word in near.text for word in link.exclude):
         return False
@@ -216,7 +221,7 @@ def _fits(link: Link, claim: Claim, near: Span, before: Span) -> bool:
         return False
     if link.other_subjects and names_other_subject(before.text + near.text, link.other_subjects):
         return False
-    return all(near.has_group(g) or (link.carry and before.has_group(g)) for g in rest)
+    return all(near.has_group(g) or (link.carry and before.has_group(g)) for g in link.groups[1:])
 
 
 @lru_cache(maxsize=1024)
@@ -226,13 +231,6 @@ def _group_pattern(group: tuple[str, ...]) -> re.Pattern[str] | None:
     if any(term in LAST_YEAR_WORDS for term in group):
         return None
     return re.compile("|".join(re.escape(term) for term in sorted(group, key=len, reverse=True)))
-
-
-def _may_hold(group: tuple[str, ...], text: str) -> bool:
-    """A cheap necessary test before :meth:`Span.has_group`: some term of the group is written in the text
-    (most of a claim's sixty candidate links fail here, in one regular-expression search)."""
-    pattern = _group_pattern(group)
-    return pattern is None or pattern.search(text) is not None
 
 
 def names_other_subject(text: str, subjects: Sequence[str]) -> bool:
@@ -264,6 +262,12 @@ class LinkContext:
 def links_counting(unit: str | None, legacy_table: bool) -> tuple[Link, ...]:
     """The links a claim in this unit can take, in the lexicon's order (most claims rule most links out)."""
     return tuple(link for link in LINKS if unit in link.units and (legacy_table or not link.needs_table))
+
+
+@lru_cache(maxsize=64)
+def candidate_links(unit: str | None, legacy_table: bool) -> tuple[tuple[Link, re.Pattern[str] | None], ...]:
+    """:func:`links_counting`, each beside its first group's pattern: found once per unit, not per claim."""
+    return tuple((link, _group_pattern(link.groups[0])) for link in links_counting(unit, legacy_table))
 
 
 def reading_start(text: str, clause_start: int) -> int:
@@ -312,11 +316,14 @@ def find_link(
     near = make_span(section_text, tokens, part_start, claim.start, year)
     whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
     before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
-    links = links_counting(claim.unit, context.legacy_table)
-    found = next((lk for lk in links if _fits(lk, claim, whole_clause if lk.whole_clause else near, before)), None)
+    links = candidate_links(claim.unit, context.legacy_table)
+    found = next(
+        (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before)),
+        None,
+    )
     if found is None:  # the trigger after the number: "共收到70件申请", "103件顺延到下年度"
         whole = make_span(section_text, tokens, part_start, part_end, year)
-        found = next((lk for lk in links if not lk.adjacent and _fits(lk, claim, whole, before)), None)
+        found = next((lk for lk, first in links if not lk.adjacent and _fits(lk, first, claim, whole, before)), None)
     return _with_carried_in(found, section_text, claim.end)
 
 

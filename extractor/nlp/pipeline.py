@@ -11,20 +11,33 @@ Python jieba, and jieba-rs segments the same sentences about 20 times faster
 keeps a hyphenated number range ("2019-2020") as one word where jieba makes
 three: a range of years, never a count (``tests/test_segmenter.py`` holds this
 on every real and generated report).
+
+Startup counts (``gkaudit check`` of a few hundred reports is a second of imports
+otherwise): the segmenter is the ``rjieba`` module's own jieba, whose dictionary
+the module loads as it is imported, with the domain terms added, rather than a
+second instance that loads the dictionary again; and spaCy is imported without
+its command line (:func:`import_spacy`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-import rjieba
-import spacy
-from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.util import get_words_and_spaces
-from spacy.vocab import Vocab
+from extractor.nlp.lean_import import import_spacy
+
+spacy = import_spacy()  # before the ``from spacy…`` imports below, which would import it whole
+
+import rjieba  # noqa: E402  (its import loads jieba's dictionary into the module's own jieba)
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
+from spacy.util import get_words_and_spaces  # noqa: E402
+
+if TYPE_CHECKING:
+    from spacy.vocab import Vocab
 
 TERMS_FILE = Path(__file__).with_name("lexicon_terms.txt")
 # High enough that jieba keeps a domain term whole rather than splitting it.
@@ -37,10 +50,16 @@ def domain_terms() -> list[str]:
     return [line.split()[0] for line in lines if line.strip() and not line.startswith("#")]
 
 
+class Segmenter(Protocol):
+    """What the tokenizer asks of jieba-rs: an ``rjieba.Jieba``, or the ``rjieba`` module's own."""
+
+    cut: Callable[[str], list[str]]
+
+
 class JiebaTokenizer:
     """A spaCy tokenizer over jieba-rs, as spaCy's own jieba segmenter does it (whitespace kept by spaCy)."""
 
-    def __init__(self, vocab: Vocab, segmenter: rjieba.Jieba) -> None:
+    def __init__(self, vocab: Vocab, segmenter: Segmenter) -> None:
         self.vocab = vocab
         self.segmenter = segmenter
 
@@ -52,11 +71,15 @@ class JiebaTokenizer:
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
-def jieba_with_domain_terms() -> rjieba.Jieba:
-    segmenter = rjieba.Jieba()
+def jieba_with_domain_terms() -> Segmenter:
+    """The ``rjieba`` module's jieba (its dictionary is loaded once, by the import) with the domain terms.
+
+    The same as a new ``rjieba.Jieba()`` with them (``tests/test_segmenter.py`` compares the two), without
+    loading the dictionary a second time; adding a term again changes nothing.
+    """
     for term in domain_terms():
-        segmenter.add_word(term, TERM_FREQUENCY, None)
-    return segmenter
+        rjieba.add_word(term, TERM_FREQUENCY, None)
+    return rjieba
 
 
 @lru_cache(maxsize=1)

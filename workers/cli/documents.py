@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 # Defaults shown by --help: plain values, importable without scikit-learn.
 from models import ARTIFACT_DIR, DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
-from workers.cli.common import BadDocument, Files, Indent, fail, for_each_file, require_model, to_json, write_or_print
+from workers.cli.common import (
+    BadDocument,
+    Files,
+    Indent,
+    collector_paused,
+    fail,
+    for_each_file,
+    require_model,
+    to_json,
+    write_or_print,
+)
 
 
 class OutputFormat(StrEnum):
@@ -34,12 +46,19 @@ def check(
     indent: Indent = None,
 ) -> None:
     """Parse, then cross-check the narrative against the tables and the tables' own arithmetic."""
-    from extractor.loaders import read_file_bytes
-    from models.stages import audit_bytes
-    from workers.report.check_text import render_check_text
+    with collector_paused():  # the analysis, its rules, the model and the segmenter: loaded once, before any file
+        from extractor.checks.registry import load_rules
+        from extractor.loaders import read_file_bytes
+        from extractor.nlp.pipeline import get_nlp
+        from models.stages import audit_bytes
 
+        require_model()
+        load_rules()
+        get_nlp()
     indent = indent if len(files) == 1 else None
-    require_model()  # loads the model once, before any file (cached, as is the segmenter the first file builds)
+    render: Callable[[dict[str, Any]], str] = partial(to_json, indent=indent)
+    if output_format is OutputFormat.text:  # rich's tables, imported only for the text report
+        from workers.report.check_text import render_check_text as render
 
     def work(file: Path) -> str:
         outcome = audit_bytes(read_file_bytes(file), str(file))
@@ -47,8 +66,7 @@ def check(
             raise RuntimeError(outcome.error)
         if outcome.status == "failed":
             raise BadDocument(outcome.error or "cannot be audited")
-        result = outcome.result
-        return render_check_text(result) if output_format is OutputFormat.text else to_json(result, indent)
+        return render(outcome.result)
 
     raise typer.Exit(for_each_file(files, work))
 
