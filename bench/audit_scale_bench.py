@@ -11,12 +11,17 @@ once into a temporary folder; each size audits the first N of them (hard links i
 Each audit is ``gkaudit audit FOLDER --workers 2 --json`` as a whole process, as a user runs it, with a
 throwaway state folder (its embedded queue and SQLite).  While it runs, the process tree under it is
 polled through ``/proc`` (each pid's ``VmHWM``, its peak resident memory): the runner, the Celery
-worker's main process and its pool children.  Printed per size: documents/s over the whole process and
-its ratio to the smallest size's (goal: within 10 %, flat); the marginal rate (the documents a size adds
-over the one before, over the seconds it adds: what each further document costs, without the audit's
-fixed start and end); the seconds before the first result is
-stored (start, hashing, queueing) and after the last one (the corpus checks, the workers' stop); the
-rate between the first and the last result; and the peak RSS of the runner and of each worker process.
+worker's main process and its pool children.  Printed per size: documents/s over the whole process
+and its ratio to the smallest size's (goal: within 10 %, flat: the issue's figure); the marginal rate
+(the documents a size adds over the one before, over the seconds it adds: what each further document
+costs, without the audit's fixed start and end); the seconds before the first result is stored (start,
+hashing, queueing) and after the last one (the corpus checks, the workers' stop); the rate between the
+first and the last result and its ratio to the smallest size's (flat when each further document costs
+the same); the peak RSS of the runner and of each worker process; the load average as each audit
+started (other work on the machine slows an audit: compare sizes measured at the same load).  Below
+the table, the fixed seconds and the per-document rate of a line through (documents, wall): an audit
+whose start and end cost fixed seconds has a whole-process rate that grows with the corpus however flat
+its per-document cost.
 
 Then ``gkaudit rank`` of the largest store in HTML is opened in headless Chromium (playwright): the
 time to load the page, and to apply a filter (goal: each within 2 s).
@@ -151,6 +156,7 @@ class Audited:
     runner_mib: list[int]
     main_mib: list[int]
     child_mib: list[int]
+    load: float = 0.0  # the machine's 1-minute load average as the audit started
 
     @property
     def rate(self) -> float:
@@ -185,6 +191,7 @@ def as_utc(moment: datetime) -> datetime:
 def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str], db_url: str) -> Audited:
     env = {**os.environ, "GKAUDIT_STATE_DIR": str(state)}
     command = [str(GKAUDIT), "audit", str(folder), "--workers", str(WORKERS), "--json", *extra]
+    load = os.getloadavg()[0]
     started = datetime.now(UTC)
     start = time.perf_counter()
     proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -210,6 +217,7 @@ def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str]
         runner_mib=watch.peak("runner"),
         main_mib=watch.peak("worker main"),
         child_mib=watch.peak("pool child"),
+        load=load,
     )
 
 
@@ -321,10 +329,12 @@ def print_sizes(runs: list[Audited]) -> None:
                 f"{r.after_last:.1f}",
                 f"{r.audit_rate:.1f}",
                 f"{audit_ratio:.2f}",
+                verdict(abs(audit_ratio - 1) <= FLAT_GOAL),
                 f"{r.done}/{r.failed}",
                 mib(r.runner_mib),
                 mib(r.main_mib),
                 mib(r.child_mib),
+                f"{r.load:.1f}",
             ]
         )
     print_table(
@@ -341,13 +351,31 @@ def print_sizes(runs: list[Audited]) -> None:
             "after last s",
             "1st→last doc/s",
             f"vs {base.size}",
+            "flat",
             "done/failed",
             "runner MiB",
             "worker main MiB",
             "pool children MiB",
+            "load",
         ],
         rows,
     )
+    if len(runs) > 1:
+        fixed, rate = fixed_and_rate(runs)
+        print(
+            f"wall ≈ {fixed:.1f} s + documents / {rate:.1f} doc/s (least squares over the sizes): the fixed part is"
+            f" {fixed / base.wall:.0%} of the {base.size}'s wall time and {fixed / runs[-1].wall:.0%} of the"
+            f" {runs[-1].size}'s, which is what makes the whole-process rate grow with the corpus; the rate between"
+            f" the first and the last result is the per-document cost alone"
+        )
+
+
+def fixed_and_rate(runs: list[Audited]) -> tuple[float, float]:
+    """The least-squares line through (documents, wall seconds): its intercept (seconds every audit costs
+    whatever its size: the start before the first result, the end after the last) and the inverse of its slope."""
+    sizes, walls = [r.size for r in runs], [r.wall for r in runs]
+    slope, intercept = statistics.linear_regression(sizes, walls)
+    return intercept, 1 / slope if slope > 0 else float("inf")
 
 
 def print_services(audited: Audited, pure: float) -> None:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from benchlib import generate_corpus, print_table
 
-from models.similarity import index_signatures, read_signature, similar_pairs, stored_signature
+from models.similarity import index_signatures, similar_pairs, stored_signature
 from models.stages import audit_bytes
 from workers.audit.corpus_checks import (
     COPY_THRESHOLD,
@@ -70,7 +70,7 @@ def documents(results: list[dict], rng: random.Random) -> list[Doc]:
 
 def pairwise(docs: list[Doc]) -> int:
     """The former GK602: every document asks the index, every pair above the threshold is a finding."""
-    signatures = {d.content_hash: read_signature(d.problems_signature) for d in docs if d.problems_signature}
+    signatures = {d.content_hash: d.problems_signature for d in docs if d.problems_signature}
     pairs = similar_pairs(index_signatures(signatures, COPY_THRESHOLD))
     return sum(len(matches) for matches in pairs.values()) // 2
 

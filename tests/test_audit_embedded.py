@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,57 @@ def test_cli_audit_progress_shows_the_rate_over_the_run(corpus, tmp_path: Path) 
         last_result = session.scalar(select(func.max(Result.created_at)))
     span = (last_result - audit_started).total_seconds()
     assert 0 < rates[-1] <= 2 / span + 0.05  # the bar rounds to a tenth
+
+
+def test_the_runner_imports_no_pipeline() -> None:
+    """``gkaudit audit`` starts its local worker before it imports the pipeline (spaCy, jieba, the classifier:
+    seconds), so that the worker's start overlaps the runner's: importing the runner imports none of it."""
+    heavy = ("spacy", "sklearn", "datasketch", "scipy", "models.stages", "workers.queue.tasks")
+    code = f"import sys, workers.queue.runner; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_worker_starts_before_the_files_are_hashed_and_a_cached_rerun_stops_it(
+    corpus, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import workers.queue.runner as runner
+
+    events: list[str] = []
+    started: list[subprocess.Popen[bytes]] = []
+    real_start, real_hash = runner.start_local_worker, runner.hash_file
+
+    def start(*args, **kwargs):
+        events.append("worker")
+        started.append(real_start(*args, **kwargs))
+        return started[-1]
+
+    def hashed(path):
+        events.append("hash")
+        return real_hash(path)
+
+    monkeypatch.setattr(runner, "start_local_worker", start)
+    monkeypatch.setattr(runner, "hash_file", hashed)
+    root, _ = corpus
+    settings = settings_for(tmp_path)
+    first = run_audit([root / "report_00.txt", root / "report_01.txt"], settings)
+    assert first.done == 2
+    assert events[0] == "worker" and events.count("hash") == 2
+    events.clear()
+    again = run_audit([root / "report_00.txt", root / "report_01.txt"], settings)
+    assert (again.done, again.cached) == (2, 2)
+    assert events[0] == "worker"
+    assert all(proc.poll() is not None for proc in started), "the worker started for nothing is stopped"
+
+
+def test_the_worker_preloads_the_pipeline_before_its_pool_forks() -> None:
+    """The warm-up report is audited in the worker's main process (Celery's worker_init, before the fork)."""
+    from celery import signals
+
+    from models.stages import audit_bytes
+    from workers.queue.tasks import WARM_UP_REPORT, preload
+
+    receivers = [r() if isinstance(r, weakref.ref) else r for _, r in signals.worker_init.receivers]
+    assert preload in receivers
+    outcome = audit_bytes(WARM_UP_REPORT.encode(), "warm-up.txt")
+    assert outcome.status == "done", outcome.error

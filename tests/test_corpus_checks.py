@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import random
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,75 @@ def test_the_pipeline_stores_the_problems_signature() -> None:
     problems = section_text(result, "problems")
     assert len(problems) >= 30
     assert result["problems_signature"] == stored_signature(problems) is not None
+
+
+def test_the_lsh_bands_are_datasketch_s() -> None:
+    """The numpy index takes its bands from a table for the thresholds in use: they are what datasketch picks."""
+    from datasketch.lsh import _optimal_param
+
+    from models.similarity import LSH_BANDS, lsh_bands
+
+    for (threshold, num_perm), bands in LSH_BANDS.items():
+        assert bands == _optimal_param(threshold, num_perm, 0.5, 0.5)
+    assert lsh_bands(0.7, 128) == _optimal_param(0.7, 128, 0.5, 0.5)
+
+
+def mutated(text: str, rng: random.Random, changes: int) -> str:
+    """``text`` with ``changes`` characters replaced by others drawn from it: similarities on both sides of a
+    threshold, as a section edited more or less."""
+    chars = list(text)
+    for _ in range(changes):
+        chars[rng.randrange(len(chars))] = rng.choice(text)
+    return "".join(chars)
+
+
+@pytest.mark.parametrize("threshold", [0.6, 0.8])
+def test_the_numpy_index_finds_what_datasketch_s_lsh_finds(threshold: float) -> None:
+    """Candidates, similarities and the threshold as datasketch's MinHashLSH and MinHash.jaccard give them, on
+    sections edited a little or much (near the threshold from both sides) and unrelated ones."""
+    from datasketch import MinHashLSH
+
+    from models.similarity import index_signatures, read_signature, similar_to_indexed
+
+    rng = random.Random(7)
+    sections = {}
+    for t, template in enumerate(TEMPLATES):
+        for i in range(40):
+            sections[f"t{t}-{i}"] = mutated(template * 2, rng, rng.randrange(0, 40))
+    stored = {key: s for key, text in sections.items() if (s := stored_signature(text))}
+    minhashes = {key: read_signature(s) for key, s in stored.items()}
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    for key, minhash in minhashes.items():
+        lsh.insert(key, minhash)
+    index = index_signatures(stored, threshold)
+    found = 0
+    for key, minhash in minhashes.items():
+        pairs = ((o, round(float(minhash.jaccard(minhashes[o])), 3)) for o in lsh.query(minhash) if o != key)
+        expected = sorted(p for p in pairs if p[1] >= threshold)
+        assert sorted(similar_to_indexed(index, key)) == expected, key
+        found += len(expected)
+    assert found > 0
+    assert any(0 < len(similar_to_indexed(index, key)) < 39 for key in stored)  # some pairs fall below it
+
+
+def test_copy_clusters_group_as_before_on_edited_copies() -> None:
+    """Clusters of copies edited more or less: each later report once, its source earlier than it, and the
+    similarity what the stored signatures give."""
+    from models.similarity import read_signature
+    from workers.audit.corpus_checks import COPY_THRESHOLD, copy_clusters
+
+    rng = random.Random(11)
+    docs = [
+        Doc(f"h{t}-{i:03d}", f"r{t}-{i:03d}.txt", f"某局{i}", 2020 + i % 4, {}, {}, "", stored_signature(text))
+        for t, template in enumerate(TEMPLATES)
+        for i in range(30)
+        if (text := mutated(template * 2, rng, rng.randrange(0, 30)))
+    ]
+    copies = copy_clusters(docs)
+    by_hash = {d.content_hash: d for d in docs}
+    later = [c.later for c in copies]
+    assert len(later) == len(set(later)) and later
+    for c in copies:
+        assert (by_hash[c.source].year, by_hash[c.source].path) < (by_hash[c.later].year, by_hash[c.later].path)
+        one, two = (read_signature(by_hash[k].problems_signature) for k in (c.later, c.source))
+        assert c.similarity == round(float(one.jaccard(two)), 3) >= COPY_THRESHOLD

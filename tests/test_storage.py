@@ -401,3 +401,65 @@ def test_the_ranking_reads_its_figures_by_index_on_either_database(db_url: str) 
         assert shown == payload_findings(payload)
         assert row["quality_components"] == payload["quality_components"]
         assert row["completeness_label"] == payload["completeness"]["label"]
+
+
+def test_contents_are_stored_a_transaction_per_megabyte_not_per_file(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The runner stores a batch's contents in a few transactions (a commit per file was most of what storing a
+    text report cost it); a file changed since it was hashed is refused with its reason, the rest are stored."""
+    import hashlib
+
+    import workers.blobs as blobs
+    from workers.queue.runner import store_contents
+
+    writes: list[int] = []
+    real = blobs.store_content_rows
+    monkeypatch.setattr(blobs, "store_content_rows", lambda url, rows: (writes.append(len(rows)), real(url, rows)))
+    items = []
+    for i in range(24):
+        path = tmp_path / f"r{i}.txt"
+        path.write_bytes(f"报告 {i} ".encode() * (i * 3000))  # 0 to some 800 KB
+        items.append((hashlib.sha256(path.read_bytes()).hexdigest(), str(path)))
+    changed = tmp_path / "r5.txt"
+    changed.write_bytes(b"changed since it was hashed")
+    refused = store_contents(db_url, items + items[:3])  # a content named twice is stored once
+    assert [(path, reason) for _, path, reason in refused] == [(str(changed), blobs.CHANGED)]
+    assert sum(writes) == 23
+    assert 1 < len(writes) < 23  # some 8 MB of files: a transaction per megabyte or so
+    stored = blobs.content_store(db_url).read([digest for digest, _ in items], 1 << 30)
+    assert len(stored) == 23
+    assert all(stored[digest].data == Path(path).read_bytes() for digest, path in items if path != str(changed))
+    assert store_contents(db_url, items) == [(items[5][0], str(changed), blobs.CHANGED)]  # the rest: stored already
+    assert sum(writes) == 23
+
+
+def test_the_reader_reads_what_arrived_since_and_finds_a_result_committed_out_of_id_order(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read asks for the results stored since the last one (by id); one that a transaction begun earlier
+    commits later, with a lower id than one already read (PostgreSQL gives ids at insert), is found by the
+    read that finds nothing new, which asks about every content still without a result."""
+    contents = {name: name * 64 for name in "abc"}
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label="out of order")
+        session.add(audit)
+        session.flush()
+        for name, digest in contents.items():
+            session.add(AuditDocument(audit_id=audit.id, path=f"{name}.txt", content_hash=digest, size=1))
+        audit_id = audit.id
+    reader = ProgressReader.of_audit(db_url, audit_id)
+    assert reader.read() == Progress(contents=3, done=0, failed=0)
+    store_result(db_url, {**result_row(Outcome("done", "b.txt"), contents["b"]), "id": 1000}, [], [])
+    reader.full_read_at = math.inf  # no read about every pending content but when nothing new arrived
+    import workers.queue.runner as runner
+
+    asked: list[int] = []
+    real = runner.result_statuses
+    monkeypatch.setattr(runner, "result_statuses", lambda s, hashes, v: (asked.append(1), real(s, hashes, v))[1])
+    assert reader.read() == Progress(contents=3, done=1, failed=0)
+    assert reader.last_id == 1000 and not asked, "what arrived, by id: no question about every pending content"
+    store_result(db_url, {**result_row(Outcome("done", "a.txt"), contents["a"]), "id": 500}, [], [])
+    assert reader.read() == Progress(contents=3, done=2, failed=0)  # nothing new by id: asked about all
+    assert asked == [1]
+    assert reader.pending == {contents["c"]}

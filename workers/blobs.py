@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -96,6 +96,12 @@ class Blob(NamedTuple):
     error: str | None = None
 
 
+class FileToStore(NamedTuple):
+    digest: str
+    name: str
+    path: Path
+
+
 class ContentStore(Protocol):
     """What the runner, the workers and ``gkaudit prune`` need of the place contents wait in."""
 
@@ -109,6 +115,9 @@ class ContentStore(Protocol):
 
     def put_file(self, digest: str, name: str, path: Path, most_bytes: int) -> str | None:
         """Store ``path``'s bytes as ``digest`` (named ``name``); None, or why not (too big, changed, gone)."""
+
+    def put_files(self, files: Sequence[FileToStore], most_bytes: int) -> list[tuple[str, str]]:
+        """:meth:`put_file` of each; the (digest, reason) of each that was not stored."""
 
     def read(self, hashes: Iterable[str], most_bytes: int) -> dict[str, Blob]:
         """Each of these contents that is stored; a content over ``most_bytes`` comes with its reason."""
@@ -159,6 +168,18 @@ def store_content(url: str, digest: str, name: str, data: bytes, size: int | Non
         size = len(data) if size is None else size
         row = {"content_hash": digest, "name": name, "size": size, "data": data, "created_at": now()}
         return bool(session.execute(stmt.returning(Content.__table__.c.content_hash), [row]).all())
+
+
+# Contents written in one transaction, at most (but for a single bigger file): a commit per file was most of what
+# storing a text report cost the runner, on the cores its workers audit on.
+STORE_CHUNK_BYTES = 1 << 20
+
+
+def store_content_rows(url: str, rows: list[dict[str, Any]]) -> None:
+    """Store contents' rows (hash, name, size, data, created_at) in one transaction, those stored already left."""
+    with session_scope(url) as session:
+        stmt = insert_statement(session, Content.__table__).on_conflict_do_nothing(index_elements=["content_hash"])
+        session.execute(stmt, rows)
 
 
 def content_rows(session: Session, hashes: Iterable[str]) -> dict[str, tuple[str, int, bytes]]:
@@ -242,6 +263,25 @@ class DatabaseContents:
             return reason
         store_content(self.db_url, digest, name, data)
         return None
+
+    def put_files(self, files: Sequence[FileToStore], most_bytes: int) -> list[tuple[str, str]]:
+        """The files' bytes stored a transaction per :data:`STORE_CHUNK_BYTES`, not per file."""
+        refused: list[tuple[str, str]] = []
+        rows: list[dict[str, Any]] = []
+        held = 0
+        for digest, name, path in files:
+            data, reason = file_bytes(path, digest, most_bytes)
+            if data is None:
+                refused.append((digest, reason))
+                continue
+            rows.append({"content_hash": digest, "name": name, "size": len(data), "data": data, "created_at": now()})
+            held += len(data)
+            if held >= STORE_CHUNK_BYTES:
+                store_content_rows(self.db_url, rows)
+                rows, held = [], 0
+        if rows:
+            store_content_rows(self.db_url, rows)
+        return refused
 
     def read(self, hashes: Iterable[str], most_bytes: int) -> dict[str, Blob]:
         with session_scope(self.db_url) as session:
@@ -416,6 +456,11 @@ class BucketContents:
         if reason is None:
             store_content(self.db_url, digest, name, b"", size)
         return reason
+
+    def put_files(self, files: Sequence[FileToStore], most_bytes: int) -> list[tuple[str, str]]:
+        """Each file uploaded and its row written in turn (an upload's own requests outweigh its commit)."""
+        found = ((file.digest, self.put_file(*file, most_bytes)) for file in files)
+        return [(digest, reason) for digest, reason in found if reason is not None]
 
     def upload(self, digest: str, source: BinaryIO, most_bytes: int) -> str | None:
         """Stream ``source`` to the object of ``digest``, hashed on the way; None, or why it was abandoned."""

@@ -555,6 +555,14 @@ def insert_rows(session: Session, table: Table, rows: list[dict[str, Any]]) -> N
     ROW_WRITERS.get(session.bind.dialect.name, execute_many)(session, table, rows)
 
 
+def results_after(session: Session, last_id: int, version: str) -> tuple[dict[str, str], int]:
+    """The status of each result of ``version`` stored with an id above ``last_id``, and the highest id seen
+    (``last_id`` when none): what arrived since a read, at a cost in proportion to what arrived."""
+    query = select(Result.id, Result.content_hash, Result.status)
+    rows = session.execute(query.where(Result.id > last_id, Result.pipeline_version == version)).all()
+    return {digest: status for _, digest, status in rows}, max((row_id for row_id, _, _ in rows), default=last_id)
+
+
 def result_statuses(session: Session, hashes: Iterable[str], version: str) -> dict[str, str]:
     """The status ("done" or "failed") of each of these contents that has a result of ``version``."""
     wanted = list(set(hashes))

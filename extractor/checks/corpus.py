@@ -14,7 +14,7 @@ supplied by ``models.similarity``: the library defines the rule, not the hashing
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,18 +34,19 @@ CARRIED_KEYS = tuple(
 MIN_COPY_CHARS = 60
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CorpusDoc:
-    """One audited document as the corpus rules read it."""
+    """One audited document as the corpus rules read it (slots: the runner holds one per document of an audit)."""
 
     content_hash: str
     path: str
     agency: str | None
     year: int | None
-    tables: dict[str, Any]
-    raw_cells: dict[str, str]
+    tables: Mapping[str, Any]
+    raw_cells: Mapping[str, str]
     problems: str  # the problems section's text ("" when only its signature is kept)
-    problems_signature: str | None = None  # models.similarity.stored_signature, made by the pipeline's workers
+    # models.similarity.stored_signature, made by the pipeline's workers (or its bytes, as the runner keeps it)
+    problems_signature: str | bytes | None = None
     problems_length: int | None = None  # the section's length when its text is not kept
 
     @property

@@ -8,7 +8,9 @@ are stored as CorpusFinding rows of that audit (kind "corpus").
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import base64
+import sys
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import orjson
@@ -16,6 +18,7 @@ from sqlalchemy import Text, select, type_coerce
 from sqlalchemy.orm import Session
 
 from extractor.checks.corpus import (
+    CARRIED_KEYS,
     Copy,
     CorpusDoc,
     CorpusInput,
@@ -24,7 +27,7 @@ from extractor.checks.corpus import (
     run_corpus_rules,
 )
 from extractor.output import section_text
-from models.similarity import index_signatures, read_signature, stored_signature
+from models.similarity import index_signatures, similar_to_indexed, stored_signature
 from models.stages import PIPELINE_VERSION
 from workers.store import AuditDocument, CorpusFinding, Result, ResultSummary, backfill_summaries, insert_statement
 
@@ -65,17 +68,57 @@ def as_dict(value: str | bytes | dict[str, Any]) -> dict[str, Any]:
 
 
 def doc_of(digest: str, path: str, agency: str | None, year: int | None, inputs: dict[str, Any]) -> Doc:
+    """A document as the checks keep it while the audit's others load: its cells packed, its signature's bytes."""
+    signature = inputs["signature"]
     return Doc(
         digest,
         path,
         agency,
         year,
-        inputs["tables"],
-        inputs["raw"],
+        CarriedCells.of(inputs["tables"]),
+        CarriedCells.of(inputs["raw"]),
         inputs["problems"],
-        inputs["signature"],
+        base64.b64decode(signature) if signature else None,
         inputs["problems_length"],
     )
+
+
+_ABSENT = object()
+_CARRIED_AT = {key: i for i, key in enumerate(CARRIED_KEYS)}
+
+
+def _interned(value: Any) -> Any:
+    return sys.intern(value) if isinstance(value, str) else value
+
+
+class CarriedCells(Mapping[str, Any]):
+    """The carried-over cells GK601 reads (:data:`CARRIED_KEYS`) as one tuple, read like the dict they were.
+
+    The runner keeps every document's cells until the checks run: a dict of fourteen keys each was some
+    1.3 KB a document (tables and raw cells), the tuple a fifth of that.
+    """
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: tuple[Any, ...]) -> None:
+        self._values = values
+
+    @classmethod
+    def of(cls, cells: Mapping[str, Any]) -> CarriedCells:
+        """The cells packed; a cell's text interned ("0", "/": one string for every document, not one each)."""
+        return cls(tuple(_interned(cells.get(key, _ABSENT)) for key in CARRIED_KEYS))
+
+    def __getitem__(self, key: str) -> Any:
+        value = self._values[_CARRIED_AT[key]] if key in _CARRIED_AT else _ABSENT
+        if value is _ABSENT:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (key for key, value in zip(CARRIED_KEYS, self._values, strict=True) if value is not _ABSENT)
+
+    def __len__(self) -> int:
+        return sum(value is not _ABSENT for value in self._values)
 
 
 def carried_over_mismatches(docs: Sequence[Doc]) -> Iterator[dict[str, Any]]:
@@ -100,16 +143,16 @@ def copy_clusters(docs: Sequence[Doc]) -> list[Copy]:
     and gives 199 findings, not 200 × 199 pairs."""
     ordered = sorted(docs, key=report_order)
     stored = {d.content_hash: d.problems_signature or stored_signature(d.problems) for d in ordered}
-    signatures = {key: read_signature(signature) for key, signature in stored.items() if signature}
-    index = index_signatures(signatures, COPY_THRESHOLD)
+    index = index_signatures({key: signature for key, signature in stored.items() if signature}, COPY_THRESHOLD)
+    del stored  # the index holds the signatures' values, 512 bytes each
     rank = {d.content_hash: i for i, d in enumerate(ordered)}
     source_of: dict[str, tuple[str, float]] = {}
     members: dict[str, int] = {}
     for doc in ordered:
         key = doc.content_hash
-        if key not in signatures or key in source_of:
+        if key not in index.row_of or key in source_of:
             continue
-        similar = similar_in(index, key)
+        similar = similar_to_indexed(index, key)
         earlier = [(other, sim) for other, sim in similar if rank[other] < rank[key]]
         if earlier:  # like a report that is itself in another's cluster: it copies that one
             source_of[key] = max(earlier, key=lambda pair: (pair[1], -rank[pair[0]]))
@@ -128,13 +171,6 @@ def _root(key: str, source_of: dict[str, tuple[str, float]]) -> str:
     while key in source_of:
         key = source_of[key][0]
     return key
-
-
-def similar_in(index: Any, key: str) -> list[tuple[str, float]]:
-    """The indexed sections at or above the index's threshold, other than ``key`` itself."""
-    query = index.signatures[key]
-    pairs = ((other, round(float(query.jaccard(index.signatures[other])), 3)) for other in index.lsh.query(query))
-    return [(other, sim) for other, sim in pairs if other != key and sim >= index.threshold]
 
 
 def run_corpus_checks(session: Session, audit_id: int) -> int:

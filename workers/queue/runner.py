@@ -33,17 +33,13 @@ from celery import Celery
 from sqlalchemy import select
 
 from extractor.settings import DEFAULT_LIMITS
-from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION
-from workers.audit.corpus_checks import run_corpus_checks
-from workers.audit.rows import result_row
-from workers.blobs import content_store, file_bytes
+from workers.blobs import FileToStore, content_store, file_bytes
+from workers.queue.app import TASK_NAME, batch_time_limits, queue_app
 from workers.queue.files import FileEntry, discover, hash_file
 from workers.queue.listen import results_listener
 from workers.queue.local import start_local_worker, state_folder_lock, stop_worker
 from workers.queue.servers import Notify, Servers
 from workers.queue.settings import Settings
-from workers.queue.tasks import TASK_NAME, batch_time_limits, make_app
 from workers.store import (
     Audit,
     AuditDocument,
@@ -53,6 +49,7 @@ from workers.store import (
     insert_rows,
     now,
     result_statuses,
+    results_after,
     session_scope,
     store_results,
 )
@@ -103,10 +100,19 @@ class AuditSummary:
 # ---- bookkeeping --------------------------------------------------------------------------
 
 
+def pipeline_version() -> str:
+    """The pipeline's version (:data:`models.stages.PIPELINE_VERSION`), imported on first use: that module
+    imports the whole pipeline (spaCy, jieba, the classifier: seconds), which the runner imports only once its
+    local worker has started, so that the two imports overlap."""
+    from models.stages import PIPELINE_VERSION
+
+    return PIPELINE_VERSION
+
+
 def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
     """The contents among ``entries`` that already have a result (done or failed)."""
     with session_scope(db_url) as session:
-        return cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
+        return cached_hashes(session, (e.content_hash for e in entries), pipeline_version())
 
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
@@ -125,7 +131,7 @@ def first_paths(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
     """Record the audit and its documents; return its id."""
     with session_scope(db_url) as session:
-        audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
+        audit = Audit(pipeline_version=pipeline_version(), label=label)
         session.add(audit)
         session.flush()
         rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
@@ -137,21 +143,15 @@ def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
 def store_contents(
     db_url: str, items: Iterable[tuple[str, str]], most_bytes: int = DEFAULT_LIMITS.max_file_bytes
 ) -> list[tuple[str, str, str]]:
-    """Store the content of each (content hash, path) that the content store lacks, one file at a time; the
-    (hash, path, reason) of each that cannot travel: over ``most_bytes``, or gone or changed since hashed."""
-    todo = list(items)
+    """Store the content of each (content hash, path) that the content store lacks (a transaction per
+    megabyte of files, not per file); the (hash, path, reason) of each that cannot travel: over ``most_bytes``,
+    or gone or changed since hashed."""
+    todo = first_paths(items)
     store = content_store(db_url)
     have = store.stored(digest for digest, _ in todo)
-    refused: list[tuple[str, str, str]] = []
-    for digest, path in todo:
-        if digest in have:
-            continue
-        reason = store.put_file(digest, path, Path(path), most_bytes)
-        if reason is not None:
-            refused.append((digest, path, reason))
-            continue
-        have.add(digest)
-    return refused
+    files = [FileToStore(digest, path, Path(path)) for digest, path in todo if digest not in have]
+    paths = dict(todo)
+    return [(digest, paths[digest], reason) for digest, reason in store.put_files(files, most_bytes)]
 
 
 def content_of(path: Path, digest: str, most_bytes: int) -> tuple[bytes | None, str]:
@@ -161,6 +161,9 @@ def content_of(path: Path, digest: str, most_bytes: int) -> tuple[bytes | None, 
 
 def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> None:
     """Store (content hash, path, reason) as failed documents, like any other result."""
+    from extractor.stages import Outcome
+    from workers.audit.rows import result_row
+
     rows = [(result_row(Outcome("failed", path, error=reason), digest), [], []) for digest, path, reason in failures]
     store_results(db_url, rows)
 
@@ -168,7 +171,7 @@ def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> No
 def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
     """(content hash, first path) of the audit's documents that have no result yet."""
     with session_scope(db_url) as session:
-        done = select(Result.content_hash).where(Result.pipeline_version == PIPELINE_VERSION)
+        done = select(Result.content_hash).where(Result.pipeline_version == pipeline_version())
         rows = session.execute(
             select(AuditDocument.content_hash, AuditDocument.path)
             .where(AuditDocument.audit_id == audit_id, AuditDocument.content_hash.not_in(done))
@@ -179,26 +182,34 @@ def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
 
 def read_progress(db_url: str, audit_id: int) -> Progress:
     with session_scope(db_url) as session:
-        counts = audit_progress(session, audit_id, PIPELINE_VERSION)
+        counts = audit_progress(session, audit_id, pipeline_version())
     return Progress(counts["contents"], counts["done"], counts["failed"])
+
+
+# Seconds between two reads that ask about every content still without a result (see ProgressReader).
+FULL_READ_SECONDS = 10.0
 
 
 @dataclass
 class ProgressReader:
-    """An audit's progress, polled again and again: each read asks only about the contents still without a result.
+    """An audit's progress, polled again and again, at a cost in proportion to what arrived since the last read.
 
     A result is never taken back, so a content found finished stays finished.
-    The polls come closest together at the end of an audit (:func:`poll_interval`),
-    when few contents are left: its reads cost about a dozen lookups a content in
-    all (simulated with poll_interval: 11,700 for 1,000 documents over 20 s), not
-    one a content a read (:func:`read_progress`, 4.5 ms of PostgreSQL's CPU a read
-    at 1,000 documents, some fifty reads an audit).
+    A read asks for the results stored since the last one (by id: :func:`results_after`),
+    not about every content still without one: at 20,000 documents that was 0.1 s of the
+    runner's CPU a read early in the audit, a cost per document that grew with the corpus.
+    A read that finds nothing new, and one at least every :data:`FULL_READ_SECONDS`, asks
+    about the contents still without a result (:func:`result_statuses`), as the first
+    read does: it finds the results stored before the audit, and one that a transaction
+    begun earlier committed after a later one's (PostgreSQL gives ids at insert time).
     """
 
     db_url: str
     contents: int
     pending: set[str]
     statuses: Counter[str] = field(default_factory=Counter)
+    last_id: int = 0
+    full_read_at: float = -FULL_READ_SECONDS  # time.monotonic() of the last read about every pending content
 
     @classmethod
     def of_audit(cls, db_url: str, audit_id: int) -> ProgressReader:
@@ -208,8 +219,13 @@ class ProgressReader:
 
     def read(self) -> Progress:
         if self.pending:
+            version = pipeline_version()
             with session_scope(self.db_url) as session:
-                found = result_statuses(session, self.pending, PIPELINE_VERSION)
+                arrived, self.last_id = results_after(session, self.last_id, version)
+                found = {digest: status for digest, status in arrived.items() if digest in self.pending}
+                if not found or time.monotonic() - self.full_read_at >= FULL_READ_SECONDS:
+                    self.full_read_at = time.monotonic()
+                    found = result_statuses(session, self.pending, version)
             self.pending -= found.keys()
             self.statuses.update(found.values())
         return Progress(self.contents, self.statuses["done"], self.statuses["failed"])
@@ -229,7 +245,7 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
             select(AuditDocument.content_hash, Result.status)
             .join(
                 Result,
-                (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == PIPELINE_VERSION),
+                (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == pipeline_version()),
                 isouter=True,
             )
             .where(AuditDocument.audit_id == audit_id)
@@ -417,10 +433,8 @@ def audit_corpus(
 ) -> AuditSummary:
     db_url = settings.database_url()
     content_store(db_url).check()  # a mistyped bucket or endpoint stops the audit here, with the reason
-    entries = [hash_file(p) for p in discover(paths)]
-    app = make_app(settings)
+    app = queue_app(settings)
     servers = Servers.of(app, db_url, settings, on_wait)
-    cached = servers.database(lambda: audited_contents(db_url, entries))
     local = workers if workers is not None else (settings.workers if settings.embedded else 0)
     procs: list[subprocess.Popen[bytes]] = []
     finished = False
@@ -428,13 +442,18 @@ def audit_corpus(
         if settings.embedded:
             # leftovers of an interrupted embedded run: their documents are re-sent below
             servers.broker(app.control.purge)
-        todo = unaudited(entries, cached)
 
         def start_worker() -> subprocess.Popen[bytes]:
             return start_local_worker(settings, local, settings.state_dir / "worker.log")
 
-        if local and todo:  # started first: its few seconds of start overlap the storing below
+        if local:  # first of all: its start (importing and loading the pipeline) overlaps the hashing below
             procs.append(start_worker())
+        entries = [hash_file(p) for p in discover(paths)]
+        cached = servers.database(lambda: audited_contents(db_url, entries))
+        todo = unaudited(entries, cached)
+        if not todo:  # every content is cached: the worker started for nothing
+            stop_workers(procs, idle=True)
+            procs.clear()
         sizes = {e.content_hash: e.size for e in entries}
         batches = plan_batches(todo, settings, local or settings.workers, settings.batch_size, sizes)
         refused = store_and_send(app, db_url, batches, settings, servers)
@@ -444,21 +463,27 @@ def audit_corpus(
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs, servers, start_worker if local else None)
         finished = True
     finally:
-        for proc in procs:
-            stop_worker(proc, idle=finished)
+        stop_workers(procs, idle=finished)
     servers.database(lambda: corpus_checks(db_url, audit_id))
     servers.database(lambda: finish_audit(db_url, audit_id))
     servers.database(lambda: prune(db_url))  # every content of this audit has its result now
     return servers.database(lambda: summarize(db_url, audit_id, cached))
 
 
+def stop_workers(procs: list[subprocess.Popen[bytes]], *, idle: bool) -> None:
+    for proc in procs:
+        stop_worker(proc, idle=idle)
+
+
 def prune(db_url: str) -> tuple[int, int]:
     """Remove the stored contents no audit still needs (``gkaudit prune``), their rows and, in a bucket, their
     objects; (contents, bytes) removed."""
-    return content_store(db_url).prune(PIPELINE_VERSION)
+    return content_store(db_url).prune(pipeline_version())
 
 
 def corpus_checks(db_url: str, audit_id: int) -> None:
+    from workers.audit.corpus_checks import run_corpus_checks
+
     with session_scope(db_url) as session:
         run_corpus_checks(session, audit_id)
 

@@ -16,8 +16,8 @@ from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
 
 from workers.blobs import ContentStoreAway, first_line
+from workers.queue.app import TRANSIENT_ERRORS, backoff_seconds, database_away
 from workers.queue.settings import Settings
-from workers.queue.tasks import TRANSIENT_ERRORS, backoff_seconds, database_away
 from workers.store import shown_url
 
 Notify = Callable[[str], None]

@@ -19,8 +19,9 @@ for, with backoff (:class:`DatabasePatience`), and when it stays away the messag
 goes back on the queue (rejected, never acknowledged), delivered again for as
 long as the outage lasts: a database outage never drops queued work.  A bad
 document is a stored failure, not a retry.  jieba, spaCy and the classifier
-are loaded once per worker process by :func:`warm_up`, not per task, after
-the process's address space is capped (``worker_memory_bytes``).
+are loaded once, in the worker's main process before it forks its pool
+(:func:`preload`), not per task; each pool process's address space is capped
+(``worker_memory_bytes``) as it starts.
 """
 
 from __future__ import annotations
@@ -32,10 +33,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
-import psycopg
 from celery import Celery, Task, signals
 from celery.exceptions import Reject
-from sqlalchemy.exc import DBAPIError, OperationalError
 
 from extractor import ExtractError
 from extractor.settings import DEFAULT_LIMITS
@@ -44,40 +43,21 @@ from extractor.timeouts import time_limit
 from models.stages import PIPELINE_VERSION, audit_bytes
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.blobs import Blob, content_store
+from workers.queue.app import (  # the runner's light module; batch_time_limits kept importable from here
+    TASK_NAME,
+    TRANSIENT_ERRORS,
+    backoff_seconds,
+    batch_time_limits,  # noqa: F401
+    database_away,
+    queue_app,
+)
 from workers.queue.settings import Settings, get_settings
 from workers.store import cached_hashes, session_scope, store_results
 
 log = logging.getLogger(__name__)
-TASK_NAME = "gkaudit.audit_batch"
-# psycopg's own: PostgreSQL's COPY (workers.store.copy_rows) runs on the driver's connection, past SQLAlchemy.
-TRANSIENT_ERRORS = (OperationalError, psycopg.OperationalError, ConnectionError)
-
-
-def database_away(exc: BaseException) -> bool:
-    """Whether ``exc`` says the database is away for now (a connection refused or cut, a server shutting
-    down, SQLite busy), not that something is wrong that waiting will not mend (a missing table, a full disk)."""
-    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
-        return True
-    cause = exc.orig if isinstance(exc, DBAPIError) else exc
-    if isinstance(cause, (psycopg.OperationalError, ConnectionError)):
-        return True
-    return "database is locked" in str(cause)
-
 
 Item = str  # a document to audit: its content hash
-# Messages a pool process holds: the one it audits and the next, so that it never waits for the broker
-# (the embedded transport is polled every 10 ms) between two batches.  Unacknowledged until audited, so
-# a killed worker's messages are delivered again (or re-sent by the runner), like the one it was auditing.
-PREFETCH_PER_PROCESS = 2
-# Seconds between tries while a server is away: doubling from the first, then the last for as long as it lasts.
-BACKOFF_SECONDS = (0.5, 8.0)
 T = TypeVar("T")
-
-
-def backoff_seconds(attempt: int) -> float:
-    """The wait before try ``attempt + 1`` of a call whose server is away."""
-    first, last = BACKOFF_SECONDS
-    return min(last, first * 2 ** min(attempt, 16))
 
 
 class DatabaseAway(Exception):
@@ -116,36 +96,10 @@ PATIENCE = DatabasePatience()
 
 
 def make_app(settings: Settings) -> Celery:
-    app = Celery("gkaudit", broker=settings.broker(), set_as_current=False)
-    app.conf.update(
-        broker_transport=settings.broker_transport(),
-        broker_transport_options=settings.broker_transport_options(),
-        broker_connection_retry_on_startup=True,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        task_acks_on_failure_or_timeout=True,
-        task_ignore_result=True,
-        worker_prefetch_multiplier=PREFETCH_PER_PROCESS,
-        worker_max_tasks_per_child=settings.max_tasks_per_child,
-        worker_hijack_root_logger=False,
-        task_serializer="json",
-        accept_content=["json"],
-        task_default_queue=settings.queue,
-    )
+    """The queue's app with the audit task registered (a worker's; the runner needs only :func:`queue_app`)."""
+    app = queue_app(settings)
     app.register_task(AuditBatch())
     return app
-
-
-def batch_time_limits(settings: Settings, documents: int) -> dict[str, float]:
-    """Celery's limits for a message of ``documents``, as if each document but the last used its soft limit.
-
-    Hard: the last document still gets the whole hard limit before the pool
-    process is killed (a document stuck where no alarm reaches).  Soft: half-way
-    from there, a backstop for the documents' own alarms.
-    """
-    hard = settings.soft_time_limit * (documents - 1) + settings.hard_time_limit
-    margin = settings.hard_time_limit - settings.soft_time_limit
-    return {"soft_time_limit": hard - margin / 2, "time_limit": hard}
 
 
 def audit_took_too_long(seconds: float) -> BaseException:
@@ -249,9 +203,40 @@ def cap_memory(memory_bytes: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
 
+# A short report written for this warm-up (no real document's text): auditing it once fills what the first
+# document would otherwise fill (jieba's dictionary, the spaCy pipeline, compiled patterns, the model's tables).
+WARM_UP_REPORT = """某县示例局2023年政府信息公开工作年度报告
+一、总体情况
+本年度，本局主动公开政府信息12条，收到政府信息公开申请3件，均已按期答复。
+二、主动公开政府信息情况
+本年新制作规章0件，现行有效规范性文件2件。
+三、收到和处理政府信息公开申请情况
+本年新收政府信息公开申请3件，上年结转1件，结转下年度继续办理0件。
+四、政府信息公开行政复议、行政诉讼情况
+本年度未发生政府信息公开行政复议和行政诉讼。
+五、存在的主要问题及改进情况
+公开内容还不够全面，解读材料偏少。下一步将完善发布流程，加强培训，提升公开质量。
+六、其他需要报告的事项
+本年度未收取信息处理费。
+"""
+
+
+@signals.worker_init.connect
+def preload(**_: Any) -> None:
+    """Load the pipeline in the worker's main process, before it forks its pool: each pool process starts with
+    it loaded and warm (one short report audited), sharing its pages, instead of loading it again itself."""
+    from extractor.nlp.pipeline import get_nlp
+    from models.artifact import load_model
+
+    get_nlp()("预热")
+    load_model()
+    audit_bytes(WARM_UP_REPORT.encode(), "warm-up.txt")
+
+
 @signals.worker_process_init.connect
 def warm_up(**_: Any) -> None:
-    """Cap the pool process's memory, then load jieba's dictionary, the spaCy pipeline and the classifier once."""
+    """Cap the pool process's memory; jieba's dictionary, the spaCy pipeline and the classifier are loaded once
+    (by :func:`preload` before the fork, or here in a process that did not run it)."""
     cap_memory(get_settings().worker_memory_bytes)
     from extractor.nlp.pipeline import get_nlp
     from models.artifact import load_model
