@@ -55,7 +55,7 @@ if str(ROOT) not in sys.path:
 from benchlib import generate_corpus, print_table  # noqa: E402
 from sqlalchemy import func  # noqa: E402
 
-from models.stages import PIPELINE_VERSION  # noqa: E402
+from models.version import PIPELINE_VERSION  # noqa: E402
 from tests.services import POSTGRES, REDIS, postgres_database, redis_database, unreachable  # noqa: E402
 from workers.store import Result, session_scope  # noqa: E402
 

@@ -84,7 +84,8 @@ from benchlib import print_table  # noqa: E402
 
 import workers.audit.corpus_checks as corpus_checks_module  # noqa: E402
 from extractor.nlp.pipeline import get_nlp  # noqa: E402
-from models.stages import PIPELINE_VERSION, audit_bytes  # noqa: E402
+from models.stages import audit_bytes  # noqa: E402
+from models.version import PIPELINE_VERSION  # noqa: E402
 from tests.services import (  # noqa: E402
     POSTGRES,
     REDIS,

@@ -22,7 +22,8 @@ from pathlib import Path
 from benchlib import generate_corpus, print_table
 from sqlalchemy import insert
 
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.store import Audit, AuditDocument, create_tables, get_engine, session_scope, store_results
 

@@ -16,13 +16,6 @@ from models.artifact import load_model
 from models.completeness import score_report
 from models.signature import stored_signature
 
-# Bump when a stage's output changes: results are cached per (content hash, version).
-# p2: jieba-rs segments (a number range is one word); p3: the problems section's MinHash signature;
-# p4: real layouts read (issue 18), claims linked and breakdowns checked as real reports write them
-# (issue 19), timeliness rules (GK408, GK409), the completeness model on real sections (issue 20);
-# p5: claims read as more real reports write them (issue 19), Markdown headings and an unheaded overview.
-PIPELINE_VERSION = "gkaudit-0.1.0+p5"
-
 
 def completeness_stage(state: State) -> None:
     """Score 存在的主要问题及改进情况 (the model is loaded once per process)."""
@@ -66,4 +59,4 @@ class PipelineOut(CheckOut):
     )
 
 
-__all__ = ["PIPELINE_VERSION", "STAGES", "PipelineOut", "audit_bytes"]
+__all__ = ["STAGES", "PipelineOut", "audit_bytes"]

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from corpus.generate import generate_report, render_text
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from tests.test_cli_bad_input import BAD_INPUTS
 from workers.queue.files import REPORT_SUFFIXES, discover
 from workers.queue.runner import run_audit

@@ -27,7 +27,7 @@ from celery import Celery
 from sqlalchemy import func, select, text
 
 import workers.queue.runner
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from tests.services import (
     AMQP_URL,
     POSTGRES,

@@ -34,7 +34,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from corpus.generate import RENDERINGS, generate_report
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from tests.services import (
     POSTGRES,
     REDIS,

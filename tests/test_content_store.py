@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from tests.services import (
     AMQP_URL,
     POSTGRES,

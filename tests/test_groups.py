@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 
 from corpus.district import CARRY_MISMATCH, CELL_TYPOS, COPIED_PROBLEMS, DEFAULT_SEED, bodies, body_reports, groups_csv
 from corpus.render_text import encode_text
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from tests.test_rank import chromium, run_chromium
 from workers.audit.corpus_checks import run_corpus_checks
 from workers.audit.rows import claim_rows, finding_rows, result_row

@@ -21,7 +21,8 @@ import jsonschema_rs
 import pytest
 
 from extractor.output import CLAIM_FIELDS, FINDING_FIELDS, CheckOut
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from tests.conftest import SEEDS
 from workers.audit.output_schema import check_output_schema, schema_text
 from workers.audit.rows import claim_rows, finding_rows, result_row

@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 from corpus.generate import generate_report, render_text
 from extractor.checks.keys import describe_cell
 from extractor.quality import WEIGHTS
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from tests.conftest import CHROMIUM_FLAGS, REQUIRE_SERVICES, SEEDS
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.report.rank import (

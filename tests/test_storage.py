@@ -14,7 +14,7 @@ from sqlalchemy import JSON, create_engine, delete, event, func, insert, inspect
 from sqlalchemy.orm import Session
 
 from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from tests.services import POSTGRES, postgres_database, require
 from workers.audit.rows import result_row
 from workers.queue.runner import Progress, ProgressReader, read_progress

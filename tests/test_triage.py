@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.audit.triage import TriageError, finding_identity, marks_for, set_mark, with_marks
 from workers.report.rank import ranking

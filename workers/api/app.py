@@ -51,7 +51,7 @@ from starlette.datastructures import UploadFile
 from extractor.errors import Errors, ExtractError
 from extractor.loaders import SNIFF_BYTES
 from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from workers.api import store as api_store
 from workers.api.audits import AuditNotStarted, TooManyAudits
 from workers.api.errors import EXCEPTION_HANDLERS, JSON, summarize_errors

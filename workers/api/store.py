@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 
 from extractor.output import FINDING_FIELDS
 from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.queue.runner import read_progress
 from workers.report.rank import Row, group_ranking, payload_findings, ranking, render_html, write_csv, write_json

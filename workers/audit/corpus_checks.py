@@ -28,7 +28,7 @@ from extractor.checks.corpus import (
 )
 from extractor.output import section_text
 from models.similarity import index_signatures, similar_to_indexed, stored_signature
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 from workers.store import AuditDocument, CorpusFinding, Result, ResultSummary, backfill_summaries, insert_statement
 
 Doc = CorpusDoc  # what the rules read of each document

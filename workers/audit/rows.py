@@ -7,7 +7,7 @@ from typing import Any
 
 from extractor.output import FINDING_FIELDS
 from extractor.stages import Outcome
-from models.stages import PIPELINE_VERSION
+from models.version import PIPELINE_VERSION
 
 
 def result_row(outcome: Outcome, content_hash: str, version: str = PIPELINE_VERSION) -> dict[str, Any]:

@@ -33,6 +33,7 @@ from celery import Celery
 from sqlalchemy import select
 
 from extractor.settings import DEFAULT_LIMITS
+from models.version import PIPELINE_VERSION
 from workers.blobs import FileToStore, content_store, file_bytes
 from workers.queue.app import TASK_NAME, batch_time_limits, queue_app
 from workers.queue.files import FileEntry, discover, hash_file
@@ -100,19 +101,10 @@ class AuditSummary:
 # ---- bookkeeping --------------------------------------------------------------------------
 
 
-def pipeline_version() -> str:
-    """The pipeline's version (:data:`models.stages.PIPELINE_VERSION`), imported on first use: that module
-    imports the whole pipeline (spaCy, jieba, the classifier: seconds), which the runner imports only once its
-    local worker has started, so that the two imports overlap."""
-    from models.stages import PIPELINE_VERSION
-
-    return PIPELINE_VERSION
-
-
 def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
     """The contents among ``entries`` that already have a result (done or failed)."""
     with session_scope(db_url) as session:
-        return cached_hashes(session, (e.content_hash for e in entries), pipeline_version())
+        return cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
 
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
@@ -131,7 +123,7 @@ def first_paths(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
     """Record the audit and its documents; return its id."""
     with session_scope(db_url) as session:
-        audit = Audit(pipeline_version=pipeline_version(), label=label)
+        audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
         session.add(audit)
         session.flush()
         rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
@@ -171,7 +163,7 @@ def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> No
 def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
     """(content hash, first path) of the audit's documents that have no result yet."""
     with session_scope(db_url) as session:
-        done = select(Result.content_hash).where(Result.pipeline_version == pipeline_version())
+        done = select(Result.content_hash).where(Result.pipeline_version == PIPELINE_VERSION)
         rows = session.execute(
             select(AuditDocument.content_hash, AuditDocument.path)
             .where(AuditDocument.audit_id == audit_id, AuditDocument.content_hash.not_in(done))
@@ -182,7 +174,7 @@ def missing_contents(db_url: str, audit_id: int) -> list[tuple[str, str]]:
 
 def read_progress(db_url: str, audit_id: int) -> Progress:
     with session_scope(db_url) as session:
-        counts = audit_progress(session, audit_id, pipeline_version())
+        counts = audit_progress(session, audit_id, PIPELINE_VERSION)
     return Progress(counts["contents"], counts["done"], counts["failed"])
 
 
@@ -219,7 +211,7 @@ class ProgressReader:
 
     def read(self) -> Progress:
         if self.pending:
-            version = pipeline_version()
+            version = PIPELINE_VERSION
             with session_scope(self.db_url) as session:
                 arrived, self.last_id = results_after(session, self.last_id, version)
                 found = {digest: status for digest, status in arrived.items() if digest in self.pending}
@@ -245,7 +237,7 @@ def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
             select(AuditDocument.content_hash, Result.status)
             .join(
                 Result,
-                (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == pipeline_version()),
+                (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == PIPELINE_VERSION),
                 isouter=True,
             )
             .where(AuditDocument.audit_id == audit_id)
@@ -478,7 +470,7 @@ def stop_workers(procs: list[subprocess.Popen[bytes]], *, idle: bool) -> None:
 def prune(db_url: str) -> tuple[int, int]:
     """Remove the stored contents no audit still needs (``gkaudit prune``), their rows and, in a bucket, their
     objects; (contents, bytes) removed."""
-    return content_store(db_url).prune(pipeline_version())
+    return content_store(db_url).prune(PIPELINE_VERSION)
 
 
 def corpus_checks(db_url: str, audit_id: int) -> None:

@@ -40,7 +40,8 @@ from extractor import ExtractError
 from extractor.settings import DEFAULT_LIMITS
 from extractor.stages import Outcome
 from extractor.timeouts import time_limit
-from models.stages import PIPELINE_VERSION, audit_bytes
+from models.stages import audit_bytes
+from models.version import PIPELINE_VERSION
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.blobs import Blob, content_store
 from workers.queue.app import (  # the runner's light module; batch_time_limits kept importable from here
