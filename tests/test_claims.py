@@ -130,3 +130,111 @@ def test_a_count_whose_measure_word_the_list_left_out() -> None:
     assert claims_of("本年主动公开政府信息320条，行政处罚1") == [("320条", 320, "条", None)]
     assert claims_of("主动公开信息320条，截至公开2023，") == [("320条", 320, "条", None)]
     assert claims_of("历年累计主动公开政府信息4518，全文电子化率100%。") == [("100%", 100, "%", None)]
+
+
+# Fresh real pages (issue 19, item 4): the report's own parts and a rank are not counts (sentences
+# written for these tests).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本年度报告由总体情况、主动公开情况等6个部分组成。",
+        "全年信息报送量位列全区前15名。",
+    ],
+)
+def test_the_reports_parts_and_a_rank_are_not_claims(text: str) -> None:
+    assert claims_of(text) == []
+
+
+def test_a_rank_word_does_not_hide_a_count_of_people() -> None:
+    assert claims_of("全局配备信息员15名。") == [("15名", 15, "名", None)]
+
+
+@pytest.mark.parametrize(
+    ("text", "countable"),
+    [
+        ("本单位全年无上年度结转。", True),  # a clause that says only 无上年度结转
+        ("本年无上一年度结转的政府信息公开申请。", True),
+        ("全年未收到关于本单位信息公开事项办理情况的投诉。", False),  # the subject runs longer than ten characters
+        ("本年度未出现因信息公开工作引发的责任追究情况。", False),
+        ("暂无信息公开考核中的责任追究问题。", False),
+    ],
+)
+def test_more_zero_statements(text: str, countable: bool) -> None:
+    [claim] = extract_claims(text)
+    assert claim.zero and claim.value == 0 and claim.countable is countable
+
+
+def test_carried_in_needs_its_clause_to_end_or_name_requests() -> None:
+    assert extract_claims("本年无上年度结转资金安排的项目。") == []
+
+
+def test_households_and_businesses_are_counted_in_hu() -> None:
+    assert claims_of("全年抽查经营主体120户。") == [("120户", 120, "户", None)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "本年度全局无政府信息公开申请。",
+        "本年度没有收到来自任何公民、法人或者其他组织提出的政府信息公开申请。",  # the subject runs long
+        "全年未引发因政府信息公开产生的行政复议。",
+    ],
+)
+def test_zero_statements_of_requests_and_reviews(text: str) -> None:
+    [claim] = extract_claims(text)
+    assert claim.zero and claim.countable
+
+
+def test_no_requests_only_when_the_clause_says_no_more() -> None:
+    assert extract_claims("本年无政府信息公开申请办理经费。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A count in ten-thousands with no measure word: the figure as written, in 万, like 万元.
+        ("门户网站全年访问量达520万，发布信息36条。", [("520万", 520, "万", None), ("36条", 36, "条", None)]),
+        ("政务微博粉丝超1200万。", [("超1200万", 1200, "万", "above")]),
+        ("累计点击量48.6万；公开信息15篇。", [("48.6万", 48.6, "万", None), ("15篇", 15, "篇", None)]),
+    ],
+)
+def test_counts_in_ten_thousands_without_a_measure_word(text: str, expected: list) -> None:
+    assert claims_of(text) == expected
+
+
+def test_ten_thousands_alone_on_a_line_are_a_table_cell() -> None:
+    assert extract_claims("采购总金额\n\n政府集中采购\n\n36.5万\n") == []
+
+
+def test_a_bare_number_after_the_word_for_a_count_is_one() -> None:
+    """总数为14, 数量27: the measure word left out, the count still stated; a year there is not one."""
+    assert claims_of("本局制发公文总数为14，主动公开公文总数为12。") == [("14", 14, "", None), ("12", 12, "", None)]
+    assert claims_of("通过网站发布信息数量27\n") == [("27", 27, "", None)]
+    assert extract_claims("统计数量2023，仅供参考。") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "countable"),
+    [
+        # 复议 and 诉讼 without 行政 still name the format's review and litigation.
+        ("全年无因政府信息公开被申请复议或提起诉讼的情况。", True),
+        ("本年度未发生涉及信息公开的复议案件。", True),
+        # A complaint is no cell of the tables, even when the clause names the requests it came from.
+        ("全年未发生因依申请公开答复不当引发的投诉举报情况。", False),
+    ],
+)
+def test_zero_statements_in_short_words(text: str, countable: bool) -> None:
+    [claim] = extract_claims(text)
+    assert claim.zero and claim.value == 0 and claim.countable is countable
+
+
+def test_da_counts_after_digits_only() -> None:
+    """4大专题 counts four themes; 三大保卫战 names a set, and 2大型 is another word."""
+    assert claims_of("全年开设“甲”“乙”等4大专题。") == [("4大", 4, "大", None)]
+    assert extract_claims("打好三大保卫战，完善五大栏目。") == []
+    assert extract_claims("建成2大型服务平台。") == []
+
+
+def test_accountability_zero_statement_with_a_long_subject() -> None:
+    [claim] = extract_claims("本年度未发生因不履行政府信息公开法定义务而发生的责任追究情况。")
+    assert claim.zero and not claim.countable

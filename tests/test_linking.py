@@ -232,3 +232,84 @@ def test_the_regulations_words_for_applicants() -> None:
         ("20件", "applications.new.total"),
         ("12份", "applications.new.natural_person"),
     ]
+
+
+def test_channels_of_requests_are_parts_not_the_total() -> None:
+    """A list of channels (网络申请, 邮件申请, 其他方式申请) breaks the year's requests down: no part is the total."""
+    got = statuses("全年受理申请20件，其中网络申请12件，邮件申请5件，其他方式申请3件。", APPLICATIONS)
+    assert [(text, key) for text, key, _ in got] == [
+        ("20件", "applications.new.total"),
+        ("12件", None),
+        ("5件", None),
+        ("3件", None),
+    ]
+
+
+def test_decisions_named_by_their_verb_after_a_change() -> None:
+    """作出 names the 处理决定数量 column: a count after the row's change is not a second change."""
+    tables = {"active.penalty.change": 2, "active.penalty.decisions": 35}
+    report = report_with("本年行政处罚事项20项，比上年增加2项，全年共作出行政处罚35件。", tables)
+    report.format_version = "2019"
+    got = [(lc.claim.text, lc.metric, lc.status) for lc in link_claims(report)]
+    assert got[1:] == [("增加2项", "active.penalty.change", "match"), ("35件", "active.penalty.decisions", "match")]
+
+
+def test_a_count_of_all_the_years_is_no_cell_of_this_one() -> None:
+    got = statuses("历年累计受理政府信息公开申请56件。", APPLICATIONS)
+    assert got == [("56件", None, "unverifiable")]
+    got = statuses("全年及历年均未发生因政府信息公开引起的行政复议和行政诉讼。", APPLICATIONS)
+    assert got[0][1] == "review.total + litigation_direct.total + litigation_after_review.total"
+
+
+def test_no_carried_in_requests_in_a_clause_of_its_own() -> None:
+    got = statuses("全年收到申请20件，无上年度结转，办结21件。", APPLICATIONS | {"applications.carried_in.total": 0})
+    assert ("无上年度结转", "applications.carried_in.total", "match") in got
+
+
+def test_partial_in_the_words_of_granted() -> None:
+    got = statuses("予以公开9件，部分予以公开3件。", APPLICATIONS)
+    assert got == [("9件", "applications.granted.total", "match"), ("3件", "applications.partial.total", "match")]
+
+
+def test_a_row_named_inside_an_includes_bracket_is_not_the_subject() -> None:
+    got = statuses("全年发布政策类文件（含行政规范性文件）30件。", DOCUMENTS_2021)
+    assert got == [("30件", None, "unverifiable")]
+    got = statuses("全年制发行政规范性文件3件。", DOCUMENTS_2021)
+    assert got[0][1] == "active.normative.issued"
+
+
+def test_zero_requests_and_reviews_in_other_words() -> None:
+    assert statuses("全年无政府信息公开申请。", APPLICATIONS)[0][1] == "applications.new.total"
+    got = statuses("全年未引发行政复议、行政诉讼。", APPLICATIONS)
+    assert got[0][1] == "review.total + litigation_direct.total + litigation_after_review.total"
+
+
+def test_the_regulations_words_for_applicants_with_the_carried_in() -> None:
+    """公民、法人或者其他组织…申请22件（含上年结转2件）: the count holds last year's requests too."""
+    got = statuses("全年受理公民、法人或者其他组织提出的政府信息公开申请22件（含上年结转2件）。", APPLICATIONS)
+    assert got[0] == ("22件", "applications.new.total + applications.carried_in.total", "match")
+
+
+def test_document_columns_after_the_row_and_a_colon() -> None:
+    """规范性文件：制发件数3件，废止件数1件，现行有效件数25件 — the format's column names after the row."""
+    got = statuses("本年出台行政规范性文件：制发件数3件，废止件数1件，现行有效件数25件。", DOCUMENTS_2021)
+    assert got == [
+        ("3件", "active.normative.issued", "match"),
+        ("1件", "active.normative.repealed", "match"),
+        ("25件", "active.normative.in_force", "match"),
+    ]
+    # A colon after something else names no row: the counts stay unlinked.
+    got = statuses("本年开展培训：制发件数3件。", DOCUMENTS_2021)
+    assert got == [("3件", None, "unverifiable")]
+
+
+def test_zero_reviews_in_short_words_and_complaints() -> None:
+    got = statuses("全年无因政府信息公开被申请复议或提起诉讼的情况。", APPLICATIONS)
+    assert got[0][1] == "review.total + litigation_direct.total + litigation_after_review.total"
+    got = statuses("全年未发生因依申请公开答复不当引发的投诉举报情况。", APPLICATIONS)
+    assert got == [("全年未发生因依申请公开答复不当引发的投诉举报", None, "unverifiable")]
+
+
+def test_ten_thousands_without_a_measure_word_link_to_nothing() -> None:
+    got = statuses("全年网站访问量达20万，收到申请20件。", APPLICATIONS)
+    assert got == [("20万", None, "unverifiable"), ("20件", "applications.new.total", "match")]

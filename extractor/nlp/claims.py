@@ -1,8 +1,9 @@
 """Every counted quantity stated in the narrative, as a :class:`Claim`.
 
 A claim is a number with a measure word or unit (29件, 500余条, 1.2万条, 182.32万元,
-56%), a year-over-year change (较上年增加85件 → +85, 下降56% → -56), or a zero
-statement (未收到政府信息公开申请 → 0).  Numbers that are not counts are never
+56%, a bare 770万 in the unit 万), a number right after a count word (公文总数为11), a
+year-over-year change (较上年增加85件 → +85, 下降56% → -56), or a zero statement
+(未收到政府信息公开申请 → 0).  Numbers that are not counts are never
 claims: years and dates (2020年, 1月1日), document and article numbers
 (〔2019〕14号, 第二十条), enumerators (一是, 三不够) and names (六稳六保, 五公开) —
 none of them is followed by a measure word, and ordinals start with 第.
@@ -24,11 +25,16 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大"),
 )
+# 大 counts only after digits (开设4大专题, 策划5大主题活动); after a numeral in words it names a set
+# (三大保卫战, 五大栏目), and before these it is another word (2大型, 3大幅).
+DIGITS_ONLY_UNITS = frozenset({"大"})
+NOT_A_MEASURE_AFTER_DA = re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)")
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
     "超过": "above",
+    "超": "above",  # 粉丝量超3800万
     "逾": "above",
     "近": "under",
     "将近": "under",
@@ -53,13 +59,16 @@ CHANGE_WORDS: dict[str, int] = {
 COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d年")
 # Last year's value: "较之去年的66件", "上年为20件", "比2019年的66件" (a bare "结转至2026年6件" is not).
 PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
-# Measure words that start another word: 一次性, 一条龙, 个性化.
-NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四五六七八九十])")
+# Measure words that start another word: 一次性, 一条龙, 个性化; 个部分 names the parts of the report itself
+# (本报告包括…等6个部分), never a count.
+NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|部分|[一二三四五六七八九十])")
+# Words before a number that make it a position, not a count: 第三条, 位列前20名.
+RANK_BEFORE: dict[str, tuple[str, ...] | None] = {"第": None, "前": ("名",)}  # None: whatever the unit
 # "四个季度", "三个月", "5个工作日" are durations, not counts.
 DURATION_AFTER_GE = re.compile(r"^(季度|月|工作日|小时|年度)")
 # A cheap test for sentences worth segmenting: a digit, a numeral before a measure word, a zero statement.
 CAN_HOLD_CLAIM = re.compile(
-    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多大小]?[条件篇次个项人家起期场份批类通轮元名宗册%％]|百分之"
+    r"\d|[０-９]|[零〇一二两三四五六七八九十百千万亿][余多大小]?[条件篇次个项人家起期场份批类通轮元名宗册户%％]|百分之"
 )
 BARE_NUMERALS = frozenset({"一", "万", "亿", "千", "百"})
 CLAUSE_BREAK = re.compile(r"[，,；;：:。！？!?\n（）()]")
@@ -104,11 +113,14 @@ PERCENT_WORDS = re.compile(opening_with(first_chars([*CHANGE_WORDS, "百分之"]
 NO_WORDS = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?)(?!法|需|论|偿|纸化))"
 NO = opening_with("全本0-9无没未", NO_WORDS)  # what NO_WORDS can start with: 全年, 本年, a year, the negation
 COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
-    r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,16}申请",
+    r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,24}申请",
+    r"(无|没有)(政府)?信息公开申请(事项)?(?=[，,。；;]|$)",  # a clause that says only 无政府信息公开申请
     rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
-    r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起)[^，,。；;]{0,24}?(行政复议|行政诉讼|起诉)[^，,。；;]{0,12}",
-    rf"{NO}[^，,。；;]{{0,24}}?(行政复议|行政诉讼)[^，,。；;]{{0,12}}",
-    r"(无|没有)(上年|上一年度?)结转[^，,。；;]{0,8}申请",
+    # 复议 and 诉讼 stand for the format's 行政复议 and 行政诉讼 (无就政府信息公开提出复议、诉讼的情况).
+    r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起|引发|引起)[^，,。；;]{0,24}?((行政)?复议|(行政)?诉讼|起诉)[^，,。；;]{0,12}",
+    rf"{NO}[^，,。；;]{{0,24}}?((行政)?复议|(行政)?诉讼)[^，,。；;]{{0,12}}",
+    # 无上年结转申请, or a clause that says only 无上年度结转 in the section on requests.
+    r"(无|没有)(上年度?|上一年度?)结转(?:[^，,。；;]{0,8}申请|(?=[，,。；;]))",
     r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
     r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
 )
@@ -117,8 +129,10 @@ COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
 UNCOUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
     r"(未|没有|无)[^，,。；;]{0,16}?收取[^，,。；;]{0,16}费",
     r"(未|没有)(发生|产生)[^，,。；;]{0,16}收费",
-    r"(未|没有)(收到|接到)[^，,。；;]{0,10}(投诉|举报)",
-    r"未发生[^，,。；;]{0,16}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
+    r"(未|没有)(收到|接到)[^，,。；;]{0,16}(投诉|举报)",
+    # 全年未发生因依申请公开办理不当引发的投诉举报情况 (not 信访举报投诉类申请, nor a clause on 复议 or 诉讼).
+    r"(?:全年|本年度?|[0-9]{4}年度?)?(未|没有)(发生|出现)(?:(?!复议|诉讼)[^，,。；;]){0,24}(投诉|举报)(?!类)",
+    r"(未|没有|暂无)(发生|出现)?[^，,。；;]{0,24}(追究|问责)[^，,。；;]{0,8}(情况|问题)",
 )
 ZERO_STATEMENTS: tuple[tuple[re.Pattern[str], bool], ...] = (
     *((re.compile(p), False) for p in UNCOUNTED_ZERO_STATEMENTS),
@@ -206,7 +220,9 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
     if tokens is None:
         tokens = segment_claim_sentences(text)
     token_starts = {start for _, start in tokens}
-    claims = _drop_overlaps([*_numeric_claims(text, section, token_starts), *_zero_claims(text, section)])
+    claims = _drop_overlaps(
+        [*_numeric_claims(text, section, token_starts), *_zero_claims(text, section), *_myriad_counts(text, section)]
+    )
     return sorted([*claims, *_unit_left_out(text, section, claims)], key=lambda c: c.start)
 
 
@@ -214,21 +230,49 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
 # 历年累计主动公开信息1886，…): a bare number right after what the format counts, closing its clause (not
 # at the end of the text, where a cut may have taken its measure word).
 BARE_COUNT = re.compile(rf"(?<=信息|发布|公开|处罚|许可|强制)(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
+# …and one right after a word that says it is a count (公文总数为11, 发布信息数量144): a count even when no
+# count before it in its sentence gives its unit (then it has none, and no cell is linked to it).
+COUNT_WORD_BEFORE = re.compile(rf"(总数|数量)(为|是|达)?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
 YEARS = range(1949, 2101)
 
 
 def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Iterator[Claim]:
-    """Bare counts, in the unit of the last count before them in their sentence (none: no claim)."""
-    for m in BARE_COUNT.finditer(text):
-        sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
-        units = [
-            c.unit
-            for c in sorted(claims, key=lambda c: c.start)
-            if c.sentence_start == sentence_start and c.end <= m.start() and c.unit not in (None, "%")
-        ]
-        value = to_number(m.group("num"))
-        if units and value not in YEARS and not _in_url(text, m.start()) and not _in_table_row(text, m.start()):
-            yield _claim(text, m, section, value, units[-1] or "")
+    """Bare counts, in the unit of the last count before them in their sentence (none: no claim, unless a
+    count word stands right before the number)."""
+    taken = {c.start for c in claims}
+    for pattern in (BARE_COUNT, COUNT_WORD_BEFORE):
+        for m in pattern.finditer(text):
+            sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
+            units = [
+                c.unit
+                for c in sorted(claims, key=lambda c: c.start)
+                if c.sentence_start == sentence_start and c.end <= m.start() and c.unit not in (None, "%")
+            ]
+            value = to_number(m.group("num"))
+            if m.start("num") in taken or value in YEARS or _in_url(text, m.start()) or _in_table_row(text, m.start()):
+                continue
+            if units or pattern is COUNT_WORD_BEFORE:
+                taken.add(m.start("num"))
+                yield _claim(text, m, section, value, units[-1] if units else "")
+
+
+# A count in ten-thousands with no measure word after it (网站总访问量770万, 粉丝量超3800万): the figure as
+# written, in the unit 万 (or 亿), as 182.32万元 is in 万元.  Visits and followers: no table cell counts one.
+MYRIAD_COUNT = re.compile(
+    rf"(?P<before>{_before})?(?P<num>{ARABIC})(?P<after>[余多])?(?P<unit>[万亿])(?=[，,。；;、）)\s]|$)"
+)
+
+
+def _myriad_counts(text: str, section: str | None) -> Iterator[Claim]:
+    for m in MYRIAD_COUNT.finditer(text):
+        at = m.start("num")
+        if at > 0 and re.match(r"[\d.]", text[at - 1]):
+            continue
+        if _in_url(text, at) or _in_table_row(text, at) or text.count("《", 0, at) > text.count("》", 0, at):
+            continue
+        if not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip():
+            continue  # alone on its line: a table's cell (采购总金额 2601.95万), not a sentence's count
+        yield _claim(text, m, section, to_number(m.group("num")), m.group("unit"))
 
 
 def _drop_overlaps(claims: list[Claim]) -> list[Claim]:
@@ -296,7 +340,11 @@ def _in_url(text: str, at: int) -> bool:
 def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int]) -> bool:
     before = text[max(0, num_start - 1) : num_start]
     after = text[m.end() : m.end() + 2]
-    if before == "第" or NOT_A_MEASURE.match(after):
+    if is_rank(before, m.group("unit")) or NOT_A_MEASURE.match(after):
+        return False
+    if m.group("unit") in DIGITS_ONLY_UNITS and (
+        not re.fullmatch(ARABIC, m.group("num")) or NOT_A_MEASURE_AFTER_DA.match(after)
+    ):
         return False
     if text.startswith(format_category_names(), num_start) or _in_url(text, num_start):
         return False
@@ -320,6 +368,13 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is.
     return m.group("num") not in BARE_NUMERALS or bool(m.groupdict().get("change"))
+
+
+def is_rank(before: str, unit: str | None) -> bool:
+    if before not in RANK_BEFORE:
+        return False
+    units = RANK_BEFORE[before]
+    return units is None or unit in units
 
 
 QUOTE_OPEN, QUOTE_CLOSE = "“「", "”」"

@@ -59,8 +59,16 @@ LITIGATION = ("litigation_direct.total", "litigation_after_review.total")
 # Words that make a 许可/处罚 count something other than decisions: a category of
 # published information (行政许可类信息), licences (施工许可证), lists of matters.
 NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单")
-# Words that make a clause a breakdown by channel or applicant, not a total.
-BREAKDOWN_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "电子邮件", "其中", "自然人", "法人")
+# Words that make a clause a breakdown by channel or applicant, not a total (网络申请21件，其他方式申请18件;
+# 邮件申请7件，官网申请4件).
+BREAKDOWN_WORDS = (
+    *("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "邮件", "官网", "方式"),
+    *("其中", "自然人", "法人"),
+)
+# The format's 部分公开 row, and its paraphrase with the verb of 予以公开 (部分予以公开1件).
+PARTIAL = ("部分公开", "部分予以公开")
+# Words that make a count one of all the years (历年累计受理申请0件), not of the report's year: no table cell.
+ACROSS_YEARS = ("历年",)
 
 
 # Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
@@ -237,12 +245,12 @@ LINKS: tuple[Link, ...] = (
     Link(
         "予以公开及部分公开",
         total("applications.granted.total", "applications.partial.total"),
-        (("予以公开", "全部公开"), ("部分公开",)),
+        (("予以公开", "全部公开"), ("部分公开",)),  # not 部分予以公开: its 予以公开 is the part's own
         APPLICATION_UNITS,
         carry=False,
     ),
     *reason_links(),
-    Link("部分公开", one("applications.partial.total"), (("部分公开",),), APPLICATION_UNITS),
+    Link("部分公开", one("applications.partial.total"), (PARTIAL,), APPLICATION_UNITS),
     Link(
         "不予公开",
         total(*DENIED),
@@ -397,7 +405,7 @@ def other_in_list(previous: str | None) -> Link | None:
 
 
 # The links whose count is of new requests, and the one they become when the count holds the carried-in.
-COUNTS_NEW = frozenset({"本年新收", "收到申请", "申请"})
+COUNTS_NEW = frozenset({"本年新收", "收到申请", "申请", "公民、法人或者其他组织申请"})
 NEW_WITH_CARRIED_IN = Link(
     "收到申请含上年结转", total("applications.new.total", "applications.carried_in.total"), (), APPLICATION_UNITS
 )
@@ -409,6 +417,9 @@ NEW_WITH_CARRIED_IN = Link(
 # (规范性文件0条, 主动公开行政规范性文件4件); a part that names only a column continues the row of the
 # count before it (制发本部门规范性文件0件，废止失效文件0件).  The first column whose word the part holds wins.
 DOCUMENT_ROWS = re.compile(r"(?P<normative>规范性文件)|(?P<regulations>规章)(?!制度)")  # 规章制度: rules in general
+# A sentence that names the row and then a colon (本年出台行政规范性文件：制发件数2件，废止件数1件): the counts
+# after it name only their columns, in the format's own words.
+DOCUMENT_ROW_HEADING = re.compile(r"(?:规范性文件|规章)\s*[:：]\s*$")
 DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # (words of the column, the columns counted: one alternative per format, the report's own first)
     (("废止", "失效"), ("repealed",)),
@@ -438,6 +449,6 @@ ITEM_ROWS: tuple[tuple[str, str], ...] = (
 ITEM_COLUMNS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("prev_items", LAST_YEAR_WORDS),
     ("change", ("新增", "增加", "减少", "增/减", "增减")),
-    ("decisions", ("处理决定", "决定", "办理结果")),
+    ("decisions", ("处理决定", "决定", "办理结果", "作出")),  # 共作出行政处罚29件
 )
 ITEM_COLUMN_UNITS = ("项", "个", "条", "件")

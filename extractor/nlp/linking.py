@@ -31,10 +31,12 @@ from extractor.nlp.claims import (
     span_around,
 )
 from extractor.nlp.link_lexicon import (
+    ACROSS_YEARS,
     COUNTS_NEW,
     DOCUMENT_COLUMNS,
     DOCUMENT_FILLER,
     DOCUMENT_OF_THE_YEAR,
+    DOCUMENT_ROW_HEADING,
     DOCUMENT_ROWS,
     INCLUDES_CARRIED_IN,
     ITEM_COLUMN_UNITS,
@@ -217,6 +219,8 @@ def _fits(link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span,
         return False
     if not near.has_group(first):
         return False
+    if written is not None and written.search(INCLUDED.sub("", near.text)) is None:
+        return False  # the trigger only inside 含…: 政策类文件（含行政规范性文件）182件
     if link.adjacent and not _ends_with(near.text, first):
         return False
     if link.other_subjects and names_other_subject(before.text + near.text, link.other_subjects):
@@ -300,6 +304,8 @@ def find_link(
         return column
     if claim.change or claim.previous:
         return None
+    if not claim.zero and _across_years(section_text[clause_start : claim.start]):
+        return None  # a count of all the years; none in all of them (历年均未…) is none in this one too
     if claim.zero:
         if not claim.countable:
             return None
@@ -327,13 +333,17 @@ def find_link(
     return _with_carried_in(found, section_text, claim.end)
 
 
+def _across_years(words: str) -> bool:
+    return any(word in words for word in ACROSS_YEARS)
+
+
 def document_link(claim: Claim, text: str, previous: Link | None = None) -> Link | None:
     """Table 二's 规章 or 规范性文件 row and the column the claim's part names (行政规范性文件制发2件、现行有效2件);
     ``previous``: the link of the count before it in the sentence, whose row a part naming only a column keeps."""
     if claim.unit not in ITEM_UNITS:
         return None
     part_start = max(claim.clause_start, text.rfind("、", claim.clause_start, claim.start) + 1)
-    part = text[part_start : claim.start]
+    part = INCLUDED.sub("", text[part_start : claim.start])  # 政策类文件（含行政规范性文件）182件: not the row's count
     if any(w in part for w in NOT_DOCUMENTS) or _rows_named(part):
         return None
     column = next((columns for words, columns in DOCUMENT_COLUMNS if any(w in part for w in words)), None)
@@ -342,9 +352,25 @@ def document_link(claim: Claim, text: str, previous: Link | None = None) -> Link
         row, rest = named[-1].lastgroup or "", part[named[-1].end() :]
         return _document_link(row, column or DOCUMENT_OF_THE_YEAR) if _only_column(rest, column) else None
     row = previous.name.split(".")[0] if previous is not None and previous.name in DOCUMENT_LINK_NAMES else None
+    if row is None and previous is None:  # 出台行政规范性文件：制发件数2件 — the row named before the colon
+        row = _row_heading(text[claim.sentence_start : part_start])
     if row is None or column is None:
         return None
     return _document_link(row, column) if _only_column(part, column) else None
+
+
+def _row_heading(text: str) -> str | None:
+    """The document row a sentence names at the end of its words before a colon (本年出台行政规范性文件：),
+    whose counts follow naming only their columns in the format's words (制发件数, 废止件数, 现行有效件数)."""
+    head = DOCUMENT_ROW_HEADING.search(text)
+    if head is None:
+        return None
+    row = DOCUMENT_ROWS.search(head.group(0))
+    return row.lastgroup if row is not None else None
+
+
+# A bracket naming what a count includes (含…, 包括…): the things it names are a part of the count, not its subject.
+INCLUDED = re.compile(r"[（(](含|包含|包括)[^（()）]*[）)]")
 
 
 def _only_column(text: str, column: tuple[str, ...] | None) -> bool:
