@@ -41,8 +41,9 @@ COMMANDS = (
     "serve",
     "triage",  # a group: typer lists it after the commands
 )
-# parse reads and extracts: no NLP, no model, no queue, no database, no web server.
-NOT_FOR_PARSE = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "kombu"}
+# parse reads and extracts: no NLP, no model, no queue, no database, no web server; no pydantic (typer 0.29
+# builds a pydantic adapter for each parameter as a command runs, a tenth of a second: pyproject keeps < 0.29).
+NOT_FOR_PARSE = {"spacy", "sklearn", "celery", "sqlalchemy", "fastapi", "kombu", "pydantic"}
 # check segments and scores, and that is all it loads: not the queue, the database or the web server; not
 # scikit-learn, Python's jieba or datasketch (the model and the signatures are applied with numpy); not
 # cn2an (its import compiles regular expressions for a fifth of a second: the usual numerals are read without
