@@ -194,12 +194,18 @@ def name_in_title(title: str) -> str | None:
     return next((p for p in parts if is_body_name(p)), None)
 
 
-def agency_from_sentences(lines: Sequence[str]) -> str | None:
-    """The body the first sentences name: 现公布XX2023年…, 本报告由XX编制, 2021年，XX认真…"""
+def agency_from_sentences(
+    lines: Sequence[str], may_match: Callable[[re.Pattern[str], str], bool] | None = None
+) -> str | None:
+    """The body the first sentences name: 现公布XX2023年…, 本报告由XX编制, 2021年，XX认真…
+
+    ``may_match``: the cheap test that skips a pattern on a line without its words (``_may_match``; the
+    tests pass one that tries every pattern, and find the same names)."""
+    may_match = may_match or _may_match
     prose = [line for line in _clean_lines(lines[:SENTENCE_SCAN_LINES]) if _is_prose(line)]
     for line in prose[:PROSE_LINES]:
         for pattern in SENTENCE_PATTERNS:
-            if not _may_match(pattern, line):
+            if not may_match(pattern, line):
                 continue
             if name := _first_body(pattern.finditer(line)):
                 return name

@@ -207,6 +207,15 @@ from spacy.cli import download
 print(json.dumps({"words": words, "cli_before": before, "download": callable(download),
                   "info": sorted(spacy.info(markdown=False, silent=True))[:3]}))
 """
+    seen = python_json(script)
+    assert "政府信息公开" in seen["words"] and "29" in seen["words"]
+    assert seen["cli_before"] is False
+    assert seen["download"] is True
+    assert seen["info"]  # spacy.info, the real one, answers
+
+
+def python_json(script: str) -> dict:
+    """What a fresh ``python -c script`` run in the checkout prints, as JSON."""
     proc = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
@@ -215,11 +224,7 @@ print(json.dumps({"words": words, "cli_before": before, "download": callable(dow
         check=True,
         cwd=Path(__file__).resolve().parents[1],
     )
-    seen = json.loads(proc.stdout)
-    assert "政府信息公开" in seen["words"] and "29" in seen["words"]
-    assert seen["cli_before"] is False
-    assert seen["download"] is True
-    assert seen["info"]  # spacy.info, the real one, answers
+    return json.loads(proc.stdout)
 
 
 IMPORT_CLI_MODULES = """
@@ -237,15 +242,7 @@ print(json.dumps({"cli_modules": names, "modules": sorted(sys.modules)}))
 
 def test_every_module_of_the_command_imports_nothing_heavy() -> None:
     """Whichever module of workers/cli/ a command lives in, importing it (as --help does) pays for typer only."""
-    proc = subprocess.run(
-        [sys.executable, "-c", IMPORT_CLI_MODULES],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-        cwd=Path(__file__).resolve().parents[1],
-    )
-    seen = json.loads(proc.stdout)
+    seen = python_json(IMPORT_CLI_MODULES)
     assert len(seen["cli_modules"]) >= 6, seen["cli_modules"]  # common, documents, corpus, results, triage, services
     assert not {name.partition(".")[0] for name in seen["modules"]} & HEAVY
 

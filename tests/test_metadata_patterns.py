@@ -9,23 +9,13 @@ written for the purpose.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import pytest
 
 from extractor import parse_path
 from extractor.metadata import (
-    PROSE_LINES,
-    SENTENCE_END,
     SENTENCE_PATTERN_WORDS,
-    SENTENCE_PATTERNS,
-    SENTENCE_SCAN_LINES,
-    SUBJECT,
-    SUBJECT_SENTENCES,
-    _clean_lines,
-    _first_body,
-    _is_prose,
     agency_from_sentences,
 )
 from tests.conftest import REALDOCS, ROOT, SEEDS
@@ -53,16 +43,7 @@ def paragraph_sets() -> list[list[str]]:
 
 def every_pattern_tried(lines: Sequence[str]) -> str | None:
     """:func:`agency_from_sentences` without the test of the words."""
-    prose = [line for line in _clean_lines(lines[:SENTENCE_SCAN_LINES]) if _is_prose(line)]
-    for line in prose[:PROSE_LINES]:
-        for pattern in SENTENCE_PATTERNS:
-            if name := _first_body(pattern.finditer(line)):
-                return name
-        for sentence in SENTENCE_END.split(line)[:SUBJECT_SENTENCES]:
-            sentence = re.sub(r"^[（(][一二三四五六七八九十\d]+[）)]", "", sentence.strip())
-            if name := _first_body([m] if (m := SUBJECT.match(sentence)) else []):
-                return name
-    return None
+    return agency_from_sentences(lines, may_match=lambda pattern, line: True)
 
 
 @pytest.fixture(scope="module")
