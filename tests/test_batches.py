@@ -20,6 +20,7 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
+from workers.queue.app import batch_time_limits
 from workers.queue.runner import (
     BATCHES_PER_PROCESS,
     MAX_RESENDS,
@@ -32,7 +33,7 @@ from workers.queue.runner import (
     store_contents,
 )
 from workers.queue.settings import Settings
-from workers.queue.tasks import batch_summary, batch_time_limits, make_app, preload, run_batch
+from workers.queue.tasks import batch_summary, make_app, preload, run_batch
 from workers.store import ClaimRow, Result, content_hash, session_scope
 
 LIMIT = 60.0

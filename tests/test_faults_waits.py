@@ -12,8 +12,9 @@ import pytest
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError
 
+from workers.queue.app import backoff_seconds, database_away
 from workers.queue.servers import Servers
-from workers.queue.tasks import DatabaseAway, DatabasePatience, backoff_seconds, database_away
+from workers.queue.tasks import DatabaseAway, DatabasePatience
 
 REFUSED = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
 NO_TABLE = OperationalError("SELECT 1", {}, sqlite3.OperationalError("no such table: results"))

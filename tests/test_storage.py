@@ -17,8 +17,8 @@ from extractor.stages import Outcome
 from models.version import PIPELINE_VERSION
 from tests.services import POSTGRES, postgres_database, require
 from workers.audit.rows import result_row
+from workers.queue.app import TRANSIENT_ERRORS
 from workers.queue.runner import Progress, ProgressReader, read_progress
-from workers.queue.tasks import TRANSIENT_ERRORS
 from workers.store import (
     Audit,
     AuditDocument,

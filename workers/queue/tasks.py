@@ -44,14 +44,7 @@ from models.stages import audit_bytes
 from models.version import PIPELINE_VERSION
 from workers.audit.rows import claim_rows, finding_rows, result_row
 from workers.blobs import Blob, content_store
-from workers.queue.app import (  # the runner's light module; batch_time_limits kept importable from here
-    TASK_NAME,
-    TRANSIENT_ERRORS,
-    backoff_seconds,
-    batch_time_limits,  # noqa: F401
-    database_away,
-    queue_app,
-)
+from workers.queue.app import TASK_NAME, TRANSIENT_ERRORS, backoff_seconds, database_away, queue_app
 from workers.queue.settings import Settings, get_settings
 from workers.store import cached_hashes, session_scope, store_results
 
