@@ -240,12 +240,13 @@ def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Itera
     """Bare counts, in the unit of the last count before them in their sentence (none: no claim, unless a
     count word stands right before the number)."""
     taken = {c.start for c in claims}
+    ordered = sorted(claims, key=lambda c: c.start)
     for pattern in (BARE_COUNT, COUNT_WORD_BEFORE):
         for m in pattern.finditer(text):
             sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
             units = [
                 c.unit
-                for c in sorted(claims, key=lambda c: c.start)
+                for c in ordered
                 if c.sentence_start == sentence_start and c.end <= m.start() and c.unit not in (None, "%")
             ]
             value = to_number(m.group("num"))
@@ -268,7 +269,7 @@ def _myriad_counts(text: str, section: str | None) -> Iterator[Claim]:
         at = m.start("num")
         if at > 0 and re.match(r"[\d.]", text[at - 1]):
             continue
-        if _in_url(text, at) or _in_table_row(text, at) or text.count("《", 0, at) > text.count("》", 0, at):
+        if _in_url(text, at) or _in_table_row(text, at) or _in_title(text, at):
             continue
         if not text[text.rfind("\n", 0, m.start()) + 1 : m.start()].strip():
             continue  # alone on its line: a table's cell (采购总金额 2601.95万), not a sentence's count
@@ -337,6 +338,11 @@ def _in_url(text: str, at: int) -> bool:
     return any(start <= at < end for start, end in url_spans(text))
 
 
+def _in_title(text: str, at: int) -> bool:
+    """Inside a 《…》 title: more of them opened than closed before ``at``."""
+    return text.count("《", 0, at) > text.count("》", 0, at)
+
+
 def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int]) -> bool:
     before = text[max(0, num_start - 1) : num_start]
     after = text[m.end() : m.end() + 2]
@@ -352,7 +358,7 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     if m.group("unit") == "个" and DURATION_AFTER_GE.match(text[m.end() : m.end() + 3]):
         return False
-    if text.count("《", 0, num_start) > text.count("》", 0, num_start):
+    if _in_title(text, num_start):
         return False  # inside a title: 《…二十条措施的通知》
     if before in '“"《「' and re.fullmatch(CHINESE, m.group("num")):
         return False  # a name in quotes: “三个一”, “两个确保”

@@ -419,7 +419,7 @@ NEW_WITH_CARRIED_IN = Link(
 DOCUMENT_ROWS = re.compile(r"(?P<normative>规范性文件)|(?P<regulations>规章)(?!制度)")  # 规章制度: rules in general
 # A sentence that names the row and then a colon (本年出台行政规范性文件：制发件数2件，废止件数1件): the counts
 # after it name only their columns, in the format's own words.
-DOCUMENT_ROW_HEADING = re.compile(r"(?:规范性文件|规章)\s*[:：]\s*$")
+DOCUMENT_ROW_HEADING = re.compile(rf"(?:{DOCUMENT_ROWS.pattern})\s*[:：]\s*$")
 DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # (words of the column, the columns counted: one alternative per format, the report's own first)
     (("废止", "失效"), ("repealed",)),

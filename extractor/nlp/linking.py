@@ -363,10 +363,7 @@ def _row_heading(text: str) -> str | None:
     """The document row a sentence names at the end of its words before a colon (本年出台行政规范性文件：),
     whose counts follow naming only their columns in the format's words (制发件数, 废止件数, 现行有效件数)."""
     head = DOCUMENT_ROW_HEADING.search(text)
-    if head is None:
-        return None
-    row = DOCUMENT_ROWS.search(head.group(0))
-    return row.lastgroup if row is not None else None
+    return head.lastgroup if head is not None else None
 
 
 # A bracket naming what a count includes (含…, 包括…): the things it names are a part of the count, not its subject.
