@@ -71,15 +71,6 @@ def band_keys(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
-def shared_key(sorted_keys: np.ndarray) -> np.ndarray:
-    """For each position of a sorted band, whether another signature has the same key."""
-    same = sorted_keys[1:] == sorted_keys[:-1]
-    flags = np.zeros(len(sorted_keys), dtype=bool)
-    flags[1:] |= same
-    flags[:-1] |= same
-    return flags
-
-
 @dataclass(frozen=True)
 class SimilarityIndex:
     """Signatures of a set of sections, and their LSH bands sorted by key."""
@@ -89,10 +80,8 @@ class SimilarityIndex:
     threshold: float
     bands: int
     rows: int
-    band_keys: np.ndarray  # (sections, bands) uint64
     order: np.ndarray  # (bands, sections): each band's sections, by key
     sorted_keys: np.ndarray  # (bands, sections): each band's keys, sorted
-    alone: np.ndarray  # (sections,) bool: no other section shares a band's key with it
     spans: np.ndarray  # (bands, sections, 2): where each section's key starts and ends in each sorted band
     row_of: dict[str, int] = field(repr=False)
 
@@ -165,14 +154,12 @@ def index_signatures(
     keyed = band_keys(values, bands, rows)
     order = np.argsort(keyed.T, axis=1, kind="stable")
     sorted_keys = np.take_along_axis(keyed.T, order, axis=1)
-    alone = np.ones(len(keys), dtype=bool)
     spans = np.empty((bands, len(keys), 2), dtype=np.int64)
     for band in range(bands):
-        alone[order[band][shared_key(sorted_keys[band])]] = False
         spans[band, order[band], 0] = np.searchsorted(sorted_keys[band], sorted_keys[band], "left")
         spans[band, order[band], 1] = np.searchsorted(sorted_keys[band], sorted_keys[band], "right")
     row_of = {key: row for row, key in enumerate(keys)}
-    return SimilarityIndex(keys, values, threshold, bands, rows, keyed, order, sorted_keys, alone, spans, row_of)
+    return SimilarityIndex(keys, values, threshold, bands, rows, order, sorted_keys, spans, row_of)
 
 
 def key_spans(index: SimilarityIndex, keys: np.ndarray) -> list[tuple[int, int]]:
@@ -210,9 +197,10 @@ def similar_rows(index: SimilarityIndex, values: np.ndarray, spans: Any) -> list
 def similar_to_indexed(index: SimilarityIndex, key: str) -> list[tuple[str, float]]:
     """The other indexed sections at or above the threshold of the indexed section ``key``, unordered."""
     row = index.row_of[key]
-    if index.alone[row]:
-        return []
-    spans = index.spans[:, row].tolist()  # its own key's place in each band: no search
+    spans = index.spans[:, row]  # its own key's place in each band: no search
+    if (spans[:, 1] - spans[:, 0] == 1).all():
+        return []  # its key is its own in every band: no candidate
+    spans = spans.tolist()
     return [pair for pair in similar_rows(index, index.values[row], spans) if pair[0] != key]
 
 
