@@ -375,7 +375,7 @@ def store_failure(location: BucketLocation, exc: Exception) -> ContentStoreError
     from botocore.exceptions import ConnectionError as BotoConnectionError
 
     if isinstance(exc, BotoConnectionError | HTTPClientError | ConnectionError | TimeoutError):
-        return ContentStoreAway(location.shown, first_line(exc) or type(exc).__name__)
+        return ContentStoreAway(location.shown, reason_of(exc))
     if isinstance(exc, NoCredentialsError):
         return ContentStoreError(f"{location.shown}: no credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)")
     if isinstance(exc, ClientError):
@@ -390,8 +390,8 @@ def store_failure(location: BucketLocation, exc: Exception) -> ContentStoreError
             return ContentStoreAway(location.shown, f"it answered {status} {code}")
         return ContentStoreError(f"{location.shown}: {code or status}: {error.get('Message', '')}".rstrip(": "))
     if isinstance(exc, BotoCoreError):
-        return ContentStoreError(f"{location.shown}: {first_line(exc) or type(exc).__name__}")
-    return ContentStoreError(f"{location.shown}: {type(exc).__name__}: {first_line(exc) or type(exc).__name__}")
+        return ContentStoreError(f"{location.shown}: {reason_of(exc)}")
+    return ContentStoreError(f"{location.shown}: {type(exc).__name__}: {reason_of(exc)}")
 
 
 def is_key_error(exc: Any) -> bool:
@@ -401,6 +401,11 @@ def is_key_error(exc: Any) -> bool:
 def first_line(exc: BaseException) -> str:
     """The exception's message, its first line ("" when it has none): what a one-line reason quotes."""
     return (str(exc).strip().splitlines() or [""])[0]
+
+
+def reason_of(exc: BaseException) -> str:
+    """The first line of the exception's message, or its type's name when it has none."""
+    return first_line(exc) or type(exc).__name__
 
 
 @dataclass(frozen=True)

@@ -211,13 +211,12 @@ class ProgressReader:
 
     def read(self) -> Progress:
         if self.pending:
-            version = PIPELINE_VERSION
             with session_scope(self.db_url) as session:
-                arrived, self.last_id = results_after(session, self.last_id, version)
+                arrived, self.last_id = results_after(session, self.last_id, PIPELINE_VERSION)
                 found = {digest: status for digest, status in arrived.items() if digest in self.pending}
                 if not found or time.monotonic() - self.full_read_at >= FULL_READ_SECONDS:
                     self.full_read_at = time.monotonic()
-                    found = result_statuses(session, self.pending, version)
+                    found = result_statuses(session, self.pending, PIPELINE_VERSION)
             self.pending -= found.keys()
             self.statuses.update(found.values())
         return Progress(self.contents, self.statuses["done"], self.statuses["failed"])
