@@ -42,8 +42,9 @@ class Page:
         return split_of(self.path.name)
 
 
-def pages(split: str = "all") -> Iterator[Page]:
-    for truth_file in sorted(REALDEV.glob("pages_*/truth.jsonl")):
+def pages(split: str = "all", root: Path = REALDEV) -> Iterator[Page]:
+    """The pages of ``root`` (folders ``pages_*`` with a ``truth.jsonl`` each) in the part asked for."""
+    for truth_file in sorted(root.glob("pages_*/truth.jsonl")):
         for line in truth_file.read_text(encoding="utf-8").splitlines():
             truth = json.loads(line)
             page = Page(truth_file.parent / truth["file"], truth)
@@ -203,12 +204,12 @@ def simplified(text: str) -> str:
     return opencc.OpenCC("t2s").convert(text)
 
 
-def score_claims(split: str) -> ClaimScore:
+def score_claims(split: str, root: Path = REALDEV) -> ClaimScore:
     """Narrative claims found and linked, as score.py counts them (refused pages count as missed)."""
     from extractor.audit import audit_report  # the segmenter loads only for this
 
     score = ClaimScore()
-    for page in pages(split):
+    for page in pages(split, root):
         truth_claims = page.truth.get("claims") or []
         try:
             audited = audit_report(parse_bytes(page.path.read_bytes(), page.path.name))
@@ -246,10 +247,19 @@ def score_claims(split: str) -> ClaimScore:
     return score
 
 
-def main() -> None:
-    """``python -m tests.realdev``: the claim figures of both parts, with the readers' disputes beside them."""
-    for split in ("dev", "test"):
-        s = score_claims(split)
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tests.realdev [--root DIR] [--show]``: the claim figures of both parts, with the readers'
+    disputes beside them.  ``--root`` scores another folder of pages in realdev's layout (all of it, as one
+    part); ``--show`` lists the misses and wrong keys too (never for the test part of realdev)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tests.realdev")
+    parser.add_argument("--root", type=Path, help="a folder of pages_*/truth.jsonl (default: ../shared/realdev)")
+    parser.add_argument("--show", action="store_true", help="list misses and wrong keys (dev part or --root only)")
+    args = parser.parse_args(argv)
+    splits = ("all",) if args.root else ("dev", "test")
+    for split in splits:
+        s = score_claims(split, args.root or REALDEV)
         print(
             f"{split}: found {s.found}/{s.total} ({s.found / max(1, s.total):.1%}), "
             f"linked right or rightly none {s.keyed_right + s.unkeyed_right}/{s.found} ({s.linked_right:.1%}), "
@@ -258,6 +268,11 @@ def main() -> None:
         )
         for name, count in s.disputed.most_common():
             print(f"  disputed: {count:3d}  {name}")
+        if args.show and split != "test":
+            for page, text in s.missed:
+                print(f"  missed: {page} | {text}")
+            for page, text, key, metric in s.wrong_key:
+                print(f"  wrong key: {page} | {text} | truth {key} | gkaudit {metric}")
 
 
 if __name__ == "__main__":
