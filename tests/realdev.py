@@ -127,6 +127,8 @@ class ClaimScore:
 # metric, the page's legacy cells present, the truth text).  Reported beside the measure, never edited away.
 LEGACY = "stats."
 REVIEW_AND_LITIGATION = "review.total + litigation_direct.total + litigation_after_review.total"
+NEW_REQUESTS = "applications.new.total"
+PROCESSED = "applications.results_total.total"
 DISPUTES: tuple[tuple[str, Callable[[str | None, str | None, bool, str], bool]], ...] = (
     (
         # One reader (pages_b) keys 主动公开…条 to the legacy 统计指标 table on pages that have none; the others
@@ -138,6 +140,18 @@ DISPUTES: tuple[tuple[str, Callable[[str | None, str | None, bool, str], bool]],
         # "无…行政复议、行政诉讼": some readers key review.total alone, others (and gkaudit) the sum of both.
         "review and litigation named, review.total keyed",
         lambda key, metric, _, text: key == "review.total" and metric == REVIEW_AND_LITIGATION and "诉讼" in text,
+    ),
+    (
+        # "受理…申请N件": readers of pages_a and pages_d key the year's requests (5 on the development part),
+        # the reader of pages_c leaves it unkeyed (4); gkaudit keys it.
+        "受理 named, the year's requests keyed or not",
+        lambda key, metric, _, text: key is None and metric == NEW_REQUESTS and "受理" in text,
+    ),
+    (
+        # "办结/答复N件": the reader of pages_b keys the requests processed (6 on the development part), the
+        # readers of pages_c, pages_d and pages_e mostly leave it unkeyed; gkaudit keys it (table 三's 总计).
+        "办结 or 答复 named, the requests processed keyed or not",
+        lambda key, metric, _, text: key is None and metric == PROCESSED and any(w in text for w in ("办结", "答复")),
     ),
 )
 
@@ -231,6 +245,8 @@ def score_claims(split: str, root: Path = REALDEV) -> ClaimScore:
                 score.unkeyed_right += metric is None
                 if metric is not None:
                     score.wrong_key.append((page.name, truth["text"], None, metric))
+                    if dispute := dispute_of(None, metric, legacy, truth["text"]):
+                        score.disputed[dispute] += 1
             else:
                 score.keyed += 1
                 # A sum of cells is the claim's metric_expr ("review.total + litigation_direct.total"),
