@@ -272,8 +272,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.realdev")
     parser.add_argument("--root", type=Path, help="a folder of pages_*/truth.jsonl (default: ../shared/realdev)")
     parser.add_argument("--show", action="store_true", help="list misses and wrong keys (dev part or --root only)")
+    parser.add_argument("--part", choices=("dev", "test"), help="one part of realdev only")
     args = parser.parse_args(argv)
-    splits = ("all",) if args.root else ("dev", "test")
+    splits = ("all",) if args.root else (args.part,) if args.part else ("dev", "test")
     for split in splits:
         s = score_claims(split, args.root or REALDEV)
         print(

@@ -313,3 +313,61 @@ def test_zero_reviews_in_short_words_and_complaints() -> None:
 def test_ten_thousands_without_a_measure_word_link_to_nothing() -> None:
     got = statuses("全年网站访问量达20万，收到申请20件。", APPLICATIONS)
     assert got == [("20万", None, "unverifiable"), ("20件", "applications.new.total", "match")]
+
+
+BOTH_BLOCKS = "review.total + litigation_direct.total + litigation_after_review.total"
+SUITS = "litigation_direct.total + litigation_after_review.total"
+
+
+def test_zero_reviews_with_the_cause_first_or_the_suit_after_a_comma() -> None:
+    for text in (
+        "本年度我办未因信息公开工作被申请行政复议、提起行政诉讼。",
+        "我委未因政务公开引起行政复议和行政诉讼。",
+        "全年未发生因信息公开申请行政复议，提起行政诉讼的情况。",
+    ):
+        [(_, metric, status)] = statuses(text, APPLICATIONS)
+        assert (metric, status) == (BOTH_BLOCKS, "mismatch"), text
+    # …but a suit with a count of its own is that count, and the zero stays on the review.
+    got = statuses("全年未发生政府信息公开行政复议，被提起行政诉讼1件。", APPLICATIONS)
+    assert [metric for _, metric, _ in got] == ["review.total", SUITS]
+    # Not corrected by the review body is not "no review".
+    assert statuses("本年度行政复议案件均未被复议机关纠错。", APPLICATIONS) == []
+
+
+def test_no_requests_carried_to_the_next_year_named_by_its_number() -> None:
+    got = statuses("按期办结率100%，无结转2023年继续办理件。", APPLICATIONS)
+    assert got[-1][:2] == ("无结转2023年继续办理", "applications.carried_out.total")
+
+
+def test_review_and_suit_joined_by_a_comma_share_the_count() -> None:
+    assert statuses("提起行政复议、诉讼0件。", APPLICATIONS)[0][1] == BOTH_BLOCKS
+    assert statuses("本机关涉及政府信息公开的行政复议、行政诉讼共3件。", APPLICATIONS)[0][1:] == (BOTH_BLOCKS, "match")
+    got = statuses("行政复议2件、行政诉讼1件。", APPLICATIONS)
+    assert [metric for _, metric, _ in got] == ["review.total", SUITS]
+
+
+def test_a_lone_channel_named_in_passing_is_the_requests_count() -> None:
+    assert statuses("本年度通过区政府门户网站收到政府信息公开申请20件。", APPLICATIONS) == [
+        ("20件", "applications.new.total", "match")
+    ]
+    assert statuses("本年度通过信函收到依申请公开信息20条。", APPLICATIONS)[0][1] == "applications.new.total"
+    # Two channels with their counts: parts, not the total; a channel after 其中: a part.
+    assert [m for _, m, _ in statuses("网上申请12件，信函申请8件。", APPLICATIONS)] == [None, None]
+    assert [m for _, m, _ in statuses("共收到申请20件，其中网上申请12件。", APPLICATIONS)] == [
+        "applications.new.total",
+        None,
+    ]
+
+
+def test_licensing_work_is_not_requests_for_information() -> None:
+    for text in ("我局共办结行政许可事项812件。", "收到行政许可申请3050件，受理3048件。", "全年受理审批申请96件。"):
+        assert statuses(text, APPLICATIONS)[0][1] is None, text
+
+
+DOCUMENTS_2019 = {"active.normative.made": 4, "active.normative.published": 4}
+
+
+def test_documents_counted_with_other_documents_are_not_the_rows_count() -> None:
+    for text in ("发布规范性文件及其他公开文件31件。", "公开政策及规范性文件17条。", "印发规章和规范性文件5件。"):
+        assert statuses(text, DOCUMENTS_2019)[0][1] is None, text
+    assert statuses("本年制定4份行政规范性文件。", DOCUMENTS_2019) == [("4份", "active.normative.made", "match")]

@@ -112,16 +112,23 @@ PERCENT_WORDS = re.compile(opening_with(first_chars([*CHANGE_WORDS, "百分之"]
 # "无" as a negation, not inside 无法 (cannot), 无需 (need not), 无论 (whatever), 无偿 (free of charge).
 NO_WORDS = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?)(?!法|需|论|偿|纸化))"
 NO = opening_with("全本0-9无没未", NO_WORDS)  # what NO_WORDS can start with: 全年, 本年, a year, the negation
+# The second of 行政复议 and 行政诉讼 after a comma, when no count of its own follows (…，被提起行政诉讼2件 is a count).
+A_COUNT_FOLLOWS = r"(?![^，,。；;]*?([0-9０-９]|[一二两三四五六七八九十][件起宗]))"
+THE_OTHER_OF_THE_PAIR = rf"(?:[，,](被)?(提起|申请)(行政)?(诉讼|复议){A_COUNT_FOLLOWS}[^，,。；;]{{0,8}})?"
 COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
     r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,24}申请",
     r"(无|没有)(政府)?信息公开申请(事项)?(?=[，,。；;]|$)",  # a clause that says only 无政府信息公开申请
     rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
-    # 复议 and 诉讼 stand for the format's 行政复议 and 行政诉讼 (无就政府信息公开提出复议、诉讼的情况).
-    r"(未|没有)(发生|出现|产生|涉及|收到|接到|提起|引发|引起)[^，,。；;]{0,24}?((行政)?复议|(行政)?诉讼|起诉)[^，,。；;]{0,12}",
-    rf"{NO}[^，,。；;]{{0,24}}?((行政)?复议|(行政)?诉讼)[^，,。；;]{{0,12}}",
+    # 复议 and 诉讼 stand for the format's 行政复议 and 行政诉讼 (无就政府信息公开提出复议、诉讼的情况); the cause may
+    # come first (未因政府信息公开工作被申请行政复议), and the second of the pair after a comma (…申请行政复议，提起
+    # 行政诉讼的情况): the statement is on both.
+    r"(未|没有)(因[^，,。；;]{0,20}?)?(发生|出现|产生|涉及|收到|接到|提起|引发|引起|被申请|被提起)[^，,。；;]{0,24}?"
+    rf"((行政)?复议|(行政)?诉讼|起诉)[^，,。；;]{{0,12}}{THE_OTHER_OF_THE_PAIR}",
+    rf"{NO}[^，,。；;]{{0,24}}?((行政)?复议|(行政)?诉讼)[^，,。；;]{{0,12}}{THE_OTHER_OF_THE_PAIR}",
     # 无上年结转申请, or a clause that says only 无上年度结转 in the section on requests.
     r"(无|没有)(上年度?|上一年度?)结转(?:[^，,。；;]{0,8}申请|(?=[，,。；;]))",
-    r"(无|没有)结转(至|到)?下(一)?年度?[^，,。；;]{0,10}申请",
+    # …结转下年度继续办理, the next year named by its number too (无结转2024年继续办理件).
+    r"(无|没有)结转(至|到)?(下(一)?年度?|20\d\d年度?)[^，,。；;]{0,10}(申请|继续办理)",
     r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
 )
 # Zero statements no table cell counts (kept, unverifiable): fees charged to applicants, complaints,

@@ -28,7 +28,7 @@ DECISION_ROWS = (
 CASE_UNITS = ("件", "起", "个", "次", "宗")
 # Applications are counted in 件 by the format, and in 条, 项 or 份 by many reports (收到申请3条).
 APPLICATION_UNITS = (*CASE_UNITS, "条", "项", "份")
-ITEM_UNITS = ("条", "件", "个", "项")
+ITEM_UNITS = ("条", "件", "个", "项", "份")  # 份: documents (制定4份规范性文件)
 ORG_COLUMNS = ("commercial", "research", "social_org", "legal_service", "other_org")
 ORG_LABELS = (
     ("commercial", "商业企业"),
@@ -58,19 +58,27 @@ OTHER_2021 = tuple(f"applications.other.{k}.total" for k in ("overdue_correction
 LITIGATION = ("litigation_direct.total", "litigation_after_review.total")
 # Words that make a 许可/处罚 count something other than decisions: a category of
 # published information (行政许可类信息), licences (施工许可证), lists of matters.
-NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单")
+NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单", "申请")  # 许可申请: applications, not decisions
+# Documents counted with others (规范性文件及其他文件29件, 政策及规范性文件25条): not the row's count alone.
+WITH_OTHER_DOCUMENTS = tuple(
+    f"{joint}{other}" for joint in ("及", "和", "与") for other in ("其他", "其它", "规范性文件", "行政规范性文件")
+)
 # Words that make a clause a breakdown by channel or applicant, not a total (网络申请21件，其他方式申请18件;
 # 邮件申请7件，官网申请4件).
-BREAKDOWN_WORDS = (
-    *("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "邮件", "官网", "方式"),
-    *("其中", "自然人", "法人"),
-)
+CHANNEL_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "邮件", "官网", "方式")
+BREAKDOWN_WORDS = (*CHANNEL_WORDS, "其中", "自然人", "法人")
+# A count after a channel's name (网上申请21件, 通过信函提交3件): two of them in a sentence make its counts parts by
+# channel; one alone (本年度通过门户网站收到申请2件) is the requests' count, the channel only said in passing.
+CHANNEL_COUNT = re.compile(rf"({'|'.join(CHANNEL_WORDS)})[^，,。；;、0-9０-９]{{0,16}}[0-9０-９]")
 # The format's 部分公开 row, and its paraphrase with the verb of 予以公开 (部分予以公开1件).
 PARTIAL = ("部分公开", "部分予以公开")
 # Words that make a count one of all the years (历年累计受理申请0件), not of the report's year: no table cell.
 ACROSS_YEARS = ("历年",)
 
 
+# Applications for licences and approvals (收到行政许可申请114738件, 办结行政许可事项9110件): the body's licensing
+# work, not requests for information.
+LICENSING_MATTERS = ("许可", "审批")
 # Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
 # counts the last of them named before it in the sentence, not the requests named earlier.
 OTHER_SUBJECTS = ("留言", "信箱", "热线", "建议", "提案", "信访", "诉求", "交办", "来信", "来电", "咨询", "12345")
@@ -284,6 +292,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办结", "答复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
+        exclude=LICENSING_MATTERS,
         other_subjects=OTHER_SUBJECTS,
     ),
     # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
@@ -330,7 +339,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.new.total"),
         (("收到", "受理", "接收", "接到", "办理", "共"), ("申请",)),
         APPLICATION_UNITS,
-        exclude=BREAKDOWN_WORDS,
+        exclude=(*BREAKDOWN_WORDS, *LICENSING_MATTERS),
         total_lifts_exclude=True,
         other_subjects=OTHER_SUBJECTS,
     ),
@@ -339,7 +348,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.new.total"),
         (("申请", "依申请公开"),),  # 依申请公开0件: the requests, by the section's own name
         APPLICATION_UNITS,
-        exclude=BREAKDOWN_WORDS,
+        exclude=(*BREAKDOWN_WORDS, *LICENSING_MATTERS),
         adjacent=True,
         total_lifts_exclude=True,
     ),
@@ -356,13 +365,14 @@ LINKS: tuple[Link, ...] = (
         one("active.normative.issued", "active.normative.made"),
         (("规范性文件",), ("制发", "印发", "印制", "出台", "制定", "发布", "新制作")),
         ITEM_UNITS,
-        exclude=("解读", "废止", "有效", "清理"),
+        exclude=("解读", "废止", "有效", "清理", *WITH_OTHER_DOCUMENTS),
     ),
     Link(
         "现行有效规范性文件",
         one("active.normative.in_force", "active.normative.total"),
         (("规范性文件",), ("有效",)),
         ITEM_UNITS,
+        exclude=WITH_OTHER_DOCUMENTS,
     ),
     Link("废止规范性文件", one("active.normative.repealed"), (("规范性文件",), ("废止",)), ITEM_UNITS),
     Link(
@@ -430,7 +440,7 @@ DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 DOCUMENT_OF_THE_YEAR: tuple[str, ...] = ("issued", "published")
 # Words that make a count of the row's documents something else: their explanations, reviews, clean-ups.
-NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请")
+NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请", *WITH_OTHER_DOCUMENTS)
 # What a part may hold besides a column word when the row was named earlier in the sentence (废止失效文件).
 DOCUMENT_FILLER = re.compile(r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|\s)*")
 

@@ -32,6 +32,9 @@ from extractor.nlp.claims import (
 )
 from extractor.nlp.link_lexicon import (
     ACROSS_YEARS,
+    BREAKDOWN_WORDS,
+    CHANNEL_COUNT,
+    CHANNEL_WORDS,
     COUNTS_NEW,
     DOCUMENT_COLUMNS,
     DOCUMENT_FILLER,
@@ -204,7 +207,9 @@ FILLER = re.compile(r"[共计总数量为是达的了约近逾超过]*$")
 TOTAL_MARK = re.compile(r"(共|共计|合计|总计|累计)[为达是]?$")
 
 
-def _fits(link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span, before: Span) -> bool:
+def _fits(
+    link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span, before: Span, lone_channel: bool = False
+) -> bool:
     """The first group in the claim's own stretch; the others there or (``carry``) earlier in the sentence.
 
     ``written``: the first group's pattern (:func:`_group_pattern`), a cheap necessary test that most of a
@@ -214,8 +219,7 @@ def _fits(link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span,
     if claim.unit not in link.units:
         return False
     first = link.groups[0]
-    lifted = link.total_lifts_exclude and TOTAL_MARK.search(near.text)
-    if not lifted and any(word in near.text for word in link.exclude):
+    if any(word in near.text for word in _excluded(link, near.text, lone_channel)):
         return False
     if not near.has_group(first):
         return False
@@ -226,6 +230,16 @@ def _fits(link: Link, written: re.Pattern[str] | None, claim: Claim, near: Span,
     if link.other_subjects and names_other_subject(before.text + near.text, link.other_subjects):
         return False
     return all(near.has_group(g) or (link.carry and before.has_group(g)) for g in link.groups[1:])
+
+
+def _excluded(link: Link, near: str, lone_channel: bool) -> tuple[str, ...]:
+    """The link's excluded words, less the breakdown's words a total lifts (通过邮寄、网络提交的申请共计81件) or
+    the channel's words a lone channel's count lifts."""
+    if not link.total_lifts_exclude:
+        return link.exclude
+    if TOTAL_MARK.search(near):
+        return tuple(w for w in link.exclude if w not in BREAKDOWN_WORDS)
+    return tuple(w for w in link.exclude if w not in CHANNEL_WORDS) if lone_channel else link.exclude
 
 
 @lru_cache(maxsize=1024)
@@ -311,8 +325,9 @@ def find_link(
             return None
         clause = make_span(section_text, tokens, clause_start, claim.end, year)
         return next((lk for lk in LINKS if lk.name in ZERO_LINKS and all(map(clause.has_group, lk.groups))), None)
-    # "微博公开373条、微信公开450条": each enumerated part is read on its own.
-    part_start = max(clause_start, section_text.rfind("、", clause_start, claim.start) + 1)
+    # "微博公开373条、微信公开450条": each enumerated part is read on its own, but table 四's pair shares the
+    # count after it (行政复议、行政诉讼0件).
+    part_start = enumerated_part_start(section_text, clause_start, claim.start)
     clause_end = claim.clause_start + len(claim.clause)
     next_part = section_text.find("、", claim.end, clause_end)
     part_end = next_part if next_part != -1 else clause_end
@@ -323,14 +338,29 @@ def find_link(
     whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
     before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
     links = candidate_links(claim.unit, context.legacy_table)
+    lone = len(CHANNEL_COUNT.findall(claim.sentence)) < 2
     found = next(
-        (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before)),
+        (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before, lone)),
         None,
     )
     if found is None:  # the trigger after the number: "共收到70件申请", "103件顺延到下年度"
         whole = make_span(section_text, tokens, part_start, part_end, year)
-        found = next((lk for lk, first in links if not lk.adjacent and _fits(lk, first, claim, whole, before)), None)
+        found = next(
+            (lk for lk, first in links if not lk.adjacent and _fits(lk, first, claim, whole, before, lone)), None
+        )
     return _with_carried_in(found, section_text, claim.end)
+
+
+# 行政复议 named right before a 、 and no count: the part after it (诉讼0件) counts both of table 四's blocks.
+REVIEW_BEFORE_LITIGATION = re.compile(r"(行政)?复议、(提起)?(行政)?(诉讼|起诉)")
+
+
+def enumerated_part_start(text: str, clause_start: int, claim_start: int) -> int:
+    """Where the 、-separated part holding the claim starts: after the last 、 before it, or before
+    行政复议 when the part is its 、-joined 行政诉讼 (提起行政复议、诉讼0件)."""
+    part_start = max(clause_start, text.rfind("、", clause_start, claim_start) + 1)
+    joined = REVIEW_BEFORE_LITIGATION.search(text, clause_start, claim_start)
+    return joined.start() if joined and joined.end() > part_start else part_start
 
 
 def _across_years(words: str) -> bool:
