@@ -218,13 +218,29 @@ def relations_and_missing_totals(report: Report) -> tuple[list[Relation], set[st
     return relations, missing_totals(report, relations)
 
 
-def can_evaluate(report: Report, relation: Relation, missing: set[str]) -> bool:
-    left, right = _values(report, relation.left), _values(report, relation.right)
-    if all(v is None for v in left + right):
+def can_evaluate(left: list[Value], right: list[Value], relation: Relation, missing: set[str]) -> bool:
+    if all(v is None for v in left) and all(v is None for v in right):
         return False
     if relation.is_sum and (left[0] is None or all(v is None for v in right)):
         return False
     return not missing.intersection(relation.keys)
+
+
+def broken_relations(data: AuditInput) -> list[tuple[Relation, int | float, int | float]]:
+    """Every relation the report's numbers break, with both sides' sums: worked out once a report, each
+    family's rule picks its own (the cells of a relation are read once, not once a test)."""
+    report = data.report
+    relations, missing = data.once(relations_and_missing_totals)
+    cut_off = cut_keys(report, data.once(find_truncation))  # the truncation GK407 reports, found once
+    broken = []
+    for relation in relations:
+        left, right = _values(report, relation.left), _values(report, relation.right)
+        if not can_evaluate(left, right, relation, missing) or cut_off.intersection(relation.keys):
+            continue
+        left_sum, right_sum = _sum(left), _sum(right)
+        if abs(left_sum - right_sum) > TOLERANCE:
+            broken.append((relation, left_sum, right_sum))
+    return broken
 
 
 # How a side of a relation is written: plus sign, a blank cell, the note on hidden terms, no terms.
@@ -273,20 +289,9 @@ def relation_hit(report: Report, relation: Relation, actual: Value, expected: Va
 
 def wrong_sums(data: AuditInput, family: str) -> Iterator[Hit]:
     """Every relation of one family that the report's numbers break."""
-    report = data.report
-    relations, missing = data.once(relations_and_missing_totals)
-    cut_off = cut_keys(report, data.once(find_truncation))  # the truncation GK407 reports, found once
-    for relation in relations:
-        if (
-            relation.family != family
-            or not can_evaluate(report, relation, missing)
-            or cut_off.intersection(relation.keys)
-        ):
-            continue
-        left = _sum(_values(report, relation.left))
-        right = _sum(_values(report, relation.right))
-        if abs(left - right) > TOLERANCE:
-            yield relation_hit(report, relation, left, right)
+    for relation, left, right in data.once_of_input(broken_relations):
+        if relation.family == family:
+            yield relation_hit(data.report, relation, left, right)
 
 
 # ---- rules -----------------------------------------------------------------------------

@@ -77,6 +77,13 @@ class AuditInput:
             cache[compute] = compute(self.report)
         return cache[compute]
 
+    def once_of_input(self, compute: Callable[[AuditInput], T]) -> T:
+        """``compute(self)``, worked out once: for what is built on other ``once`` results."""
+        cache: dict[Callable[[AuditInput], Any], Any] = self.__dict__.setdefault("_once", {})
+        if compute not in cache:
+            cache[compute] = compute(self)
+        return cache[compute]
+
 
 RuleFunc = Callable[[AuditInput], Iterator[Hit]]
 
