@@ -170,11 +170,24 @@ def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) 
         text = claim.get("text") or ""
         if i in used or claim.get("value") is None or not text:
             continue
-        if same(truth["value"], claim["value"]) and (
+        if same_count(truth["value"], claim["value"], text) and (
             text in wanted or wanted in text or _elided_match(wanted, text, claim.get("sentence") or "")
         ):
             return i
     return None
+
+
+MYRIADS = {"万": 10**4, "亿": 10**8}
+
+
+def same_count(expected: object, got: object, text: str) -> bool:
+    """The same number, or the same figure in 万 or 亿 as written (6.7万条: 6.7 or 67000): readers write such
+    figures both ways (realdev d048, and the fresh readers), gkaudit scales a count (6.7万条 → 67000) and keeps a
+    bare 万 count as written (访问量68万 → 68, unit 万)."""
+    if same(expected, got):
+        return True
+    scales = [scale for word, scale in MYRIADS.items() if word in text]
+    return isinstance(got, int | float) and any(same(expected, got / s) or same(expected, got * s) for s in scales)
 
 
 ELISION = re.compile(r"…+|\.{3,}")

@@ -351,16 +351,27 @@ def test_a_lone_channel_named_in_passing_is_the_requests_count() -> None:
         ("20件", "applications.new.total", "match")
     ]
     assert statuses("本年度通过信函收到依申请公开信息20条。", APPLICATIONS)[0][1] == "applications.new.total"
-    # Two channels with their counts: parts, not the total; a channel after 其中: a part.
-    assert [m for _, m, _ in statuses("网上申请12件，信函申请8件。", APPLICATIONS)] == [None, None]
-    assert [m for _, m, _ in statuses("共收到申请20件，其中网上申请12件。", APPLICATIONS)] == [
-        "applications.new.total",
-        None,
-    ]
+    # Two channels with their counts: parts, not the total; a channel after 其中: a part; one before a 合计: a part;
+    # a channel without a verb of receiving (通过信函申请8件): a part.
+    for text in (
+        "网上申请12件，信函申请8件。",
+        "共收到申请20件，其中网上申请12件。",
+        "全年收到群众网上申请12件，来信8件，合计20件。",
+        "共收到申请20件，其中：线下申请12件，通过区政府网站在线申请8件。",
+        "其中，通过信函申请12件，占60%；在线申请8件，占40%。",
+    ):
+        got = [m for t, m, _ in statuses(text, APPLICATIONS) if t in ("12件", "8件")]
+        assert got == [None, None] if "12件" in text and "8件" in text else [None], text
 
 
-def test_licensing_work_is_not_requests_for_information() -> None:
-    for text in ("我局共办结行政许可事项812件。", "收到行政许可申请3050件，受理3048件。", "全年受理审批申请96件。"):
+def test_licensing_work_and_services_are_not_requests_for_information() -> None:
+    for text in (
+        "我局共办结行政许可事项812件。",
+        "收到行政许可申请3050件，受理3048件。",
+        "全年受理审批申请96件。",
+        "在政务服务网上展示依申请事项96项，公共服务事项310项。",
+        "梳理依申请及公共服务事项清单12项。",
+    ):
         assert statuses(text, APPLICATIONS)[0][1] is None, text
 
 
@@ -371,3 +382,27 @@ def test_documents_counted_with_other_documents_are_not_the_rows_count() -> None
     for text in ("发布规范性文件及其他公开文件31件。", "公开政策及规范性文件17条。", "印发规章和规范性文件5件。"):
         assert statuses(text, DOCUMENTS_2019)[0][1] is None, text
     assert statuses("本年制定4份行政规范性文件。", DOCUMENTS_2019) == [("4份", "active.normative.made", "match")]
+
+
+NORMATIVE_2021 = {"active.normative.issued": 4, "active.normative.repealed": 0, "active.normative.in_force": 20}
+
+
+def test_a_document_row_named_earlier_in_the_sentence_keeps_its_columns() -> None:
+    got = statuses("对以区政府名义印发的行政规范性文件进行清理，继续有效20件，废止0件。", NORMATIVE_2021)
+    assert got == [("20件", "active.normative.in_force", "match"), ("0件", "active.normative.repealed", "match")]
+    # A clean-up that names its column counts that column; one that names none is not the row's count.
+    got = statuses("制发行政规范性文件4件，清理废止文件0件，现行有效文件20件。", NORMATIVE_2021)
+    assert [m for _, m, _ in got] == [
+        "active.normative.issued",
+        "active.normative.repealed",
+        "active.normative.in_force",
+    ]
+    assert statuses("清理行政规范性文件35件。", NORMATIVE_2021)[0][1] is None
+    # …and documents that are not normative are not the row's.
+    assert statuses("印发非规范性文件30件。", NORMATIVE_2021)[0][1] is None
+
+
+def test_a_count_after_a_word_that_says_it_is_one_has_no_measure_word() -> None:
+    got = [lc.claim for lc in link_claims(report_with("开通微信公众号，订阅数已超过800；订阅量1250。", {}))]
+    assert [(c.text, c.value, c.approx) for c in got] == [("超过800", 800, "above"), ("1250", 1250, None)]
+    assert link_claims(report_with("2023年度数据3。", {})) == []

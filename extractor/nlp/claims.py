@@ -237,9 +237,12 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
 # 历年累计主动公开信息1886，…): a bare number right after what the format counts, closing its clause (not
 # at the end of the text, where a cut may have taken its measure word).
 BARE_COUNT = re.compile(rf"(?<=信息|发布|公开|处罚|许可|强制)(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
-# …and one right after a word that says it is a count (公文总数为11, 发布信息数量144): a count even when no
-# count before it in its sentence gives its unit (then it has none, and no cell is linked to it).
-COUNT_WORD_BEFORE = re.compile(rf"(总数|数量)(为|是|达)?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
+# …and one right after a word that says it is a count (公文总数为11, 发布信息数量144, 订阅量1108, 订阅用户数增至
+# 4963, 订阅数已超过500): a count even when no count before it in its sentence gives its unit (then it has none,
+# and no cell is linked to it).
+COUNT_WORD_BEFORE = re.compile(
+    rf"(总数|数量|[数量])(为|是|达到?|增至|已)?(?P<before>{_before})?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])"
+)
 YEARS = range(1949, 2101)
 
 

@@ -63,9 +63,27 @@ NOT_DECISIONS = ("类", "许可证", "证", "事项", "目录", "清单", "申�
 WITH_OTHER_DOCUMENTS = tuple(
     f"{joint}{other}" for joint in ("及", "和", "与") for other in ("其他", "其它", "规范性文件", "行政规范性文件")
 )
+# …and documents that are not of the row at all.
+NOT_THE_ROWS_DOCUMENTS = ("非规范性文件", *WITH_OTHER_DOCUMENTS)
 # Words that make a clause a breakdown by channel or applicant, not a total (网络申请21件，其他方式申请18件;
 # 邮件申请7件，官网申请4件).
-CHANNEL_WORDS = ("通过", "网络", "网上", "邮寄", "信函", "现场", "当面", "传真", "邮件", "官网", "方式")
+CHANNEL_WORDS = (
+    "通过",
+    "网络",
+    "网上",
+    "在线",
+    "线上",
+    "线下",
+    "邮寄",
+    "快递",
+    "信函",
+    "现场",
+    "当面",
+    "传真",
+    "邮件",
+    "官网",
+    "方式",
+)
 BREAKDOWN_WORDS = (*CHANNEL_WORDS, "其中", "自然人", "法人")
 # A count after a channel's name (网上申请21件, 通过信函提交3件): two of them in a sentence make its counts parts by
 # channel; one alone (本年度通过门户网站收到申请2件) is the requests' count, the channel only said in passing.
@@ -79,6 +97,9 @@ ACROSS_YEARS = ("历年",)
 # Applications for licences and approvals (收到行政许可申请114738件, 办结行政许可事项9110件): the body's licensing
 # work, not requests for information.
 LICENSING_MATTERS = ("许可", "审批")
+# …nor are the services a body provides on application (依申请事项1209项, 公共服务事项清单12项).
+SERVICE_MATTERS = ("服务事项", "政务服务", "事项清单")
+NOT_REQUESTS = (*LICENSING_MATTERS, *SERVICE_MATTERS)
 # Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
 # counts the last of them named before it in the sentence, not the requests named earlier.
 OTHER_SUBJECTS = ("留言", "信箱", "热线", "建议", "提案", "信访", "诉求", "交办", "来信", "来电", "咨询", "12345")
@@ -292,7 +313,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办结", "答复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
-        exclude=LICENSING_MATTERS,
+        exclude=NOT_REQUESTS,
         other_subjects=OTHER_SUBJECTS,
     ),
     # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
@@ -339,7 +360,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.new.total"),
         (("收到", "受理", "接收", "接到", "办理", "共"), ("申请",)),
         APPLICATION_UNITS,
-        exclude=(*BREAKDOWN_WORDS, *LICENSING_MATTERS),
+        exclude=(*BREAKDOWN_WORDS, *NOT_REQUESTS),
         total_lifts_exclude=True,
         other_subjects=OTHER_SUBJECTS,
     ),
@@ -348,7 +369,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.new.total"),
         (("申请", "依申请公开"),),  # 依申请公开0件: the requests, by the section's own name
         APPLICATION_UNITS,
-        exclude=(*BREAKDOWN_WORDS, *LICENSING_MATTERS),
+        exclude=(*BREAKDOWN_WORDS, *NOT_REQUESTS),
         adjacent=True,
         total_lifts_exclude=True,
     ),
@@ -365,14 +386,14 @@ LINKS: tuple[Link, ...] = (
         one("active.normative.issued", "active.normative.made"),
         (("规范性文件",), ("制发", "印发", "印制", "出台", "制定", "发布", "新制作")),
         ITEM_UNITS,
-        exclude=("解读", "废止", "有效", "清理", *WITH_OTHER_DOCUMENTS),
+        exclude=("解读", "废止", "有效", "清理", *NOT_THE_ROWS_DOCUMENTS),
     ),
     Link(
         "现行有效规范性文件",
         one("active.normative.in_force", "active.normative.total"),
         (("规范性文件",), ("有效",)),
         ITEM_UNITS,
-        exclude=WITH_OTHER_DOCUMENTS,
+        exclude=NOT_THE_ROWS_DOCUMENTS,
     ),
     Link("废止规范性文件", one("active.normative.repealed"), (("规范性文件",), ("废止",)), ITEM_UNITS),
     Link(
@@ -427,9 +448,6 @@ NEW_WITH_CARRIED_IN = Link(
 # (规范性文件0条, 主动公开行政规范性文件4件); a part that names only a column continues the row of the
 # count before it (制发本部门规范性文件0件，废止失效文件0件).  The first column whose word the part holds wins.
 DOCUMENT_ROWS = re.compile(r"(?P<normative>规范性文件)|(?P<regulations>规章)(?!制度)")  # 规章制度: rules in general
-# A sentence that names the row and then a colon (本年出台行政规范性文件：制发件数2件，废止件数1件): the counts
-# after it name only their columns, in the format's own words.
-DOCUMENT_ROW_HEADING = re.compile(rf"(?:{DOCUMENT_ROWS.pattern})\s*[:：]\s*$")
 DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # (words of the column, the columns counted: one alternative per format, the report's own first)
     (("废止", "失效"), ("repealed",)),
@@ -440,9 +458,13 @@ DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
 )
 DOCUMENT_OF_THE_YEAR: tuple[str, ...] = ("issued", "published")
 # Words that make a count of the row's documents something else: their explanations, reviews, clean-ups.
-NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请", *WITH_OTHER_DOCUMENTS)
+NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请", *NOT_THE_ROWS_DOCUMENTS)
+# …but a clean-up that names its column (清理废止文件0件) counts that column.
+CLEARED_BY_A_COLUMN = ("清理",)
 # What a part may hold besides a column word when the row was named earlier in the sentence (废止失效文件).
-DOCUMENT_FILLER = re.compile(r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|\s)*")
+DOCUMENT_FILLER = re.compile(
+    r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|继续|仍|清理|\s)*"
+)
 
 
 # ---- the 2019 format's columns of table 二 ----------------------------------------------

@@ -35,11 +35,11 @@ from extractor.nlp.link_lexicon import (
     BREAKDOWN_WORDS,
     CHANNEL_COUNT,
     CHANNEL_WORDS,
+    CLEARED_BY_A_COLUMN,
     COUNTS_NEW,
     DOCUMENT_COLUMNS,
     DOCUMENT_FILLER,
     DOCUMENT_OF_THE_YEAR,
-    DOCUMENT_ROW_HEADING,
     DOCUMENT_ROWS,
     INCLUDES_CARRIED_IN,
     ITEM_COLUMN_UNITS,
@@ -338,7 +338,7 @@ def find_link(
     whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
     before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
     links = candidate_links(claim.unit, context.legacy_table)
-    lone = len(CHANNEL_COUNT.findall(claim.sentence)) < 2
+    lone = is_lone_channel_count(claim, section_text, part_start)
     found = next(
         (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before, lone)),
         None,
@@ -363,6 +363,24 @@ def enumerated_part_start(text: str, clause_start: int, claim_start: int) -> int
     return joined.start() if joined and joined.end() > part_start else part_start
 
 
+RECEIVED = re.compile(r"收到|受理|接收|接到")
+PARTS_BEFORE = re.compile(r"其中|分别")
+TOTAL_AFTER = re.compile(r"合计|共计|总计")
+
+
+def is_lone_channel_count(claim: Claim, text: str, part_start: int) -> bool:
+    """A count of requests received through one channel named in passing (本年度通过区政府网站收到申请2件): the
+    requests' count, not a part — no other channel's count in its sentence, no 其中 before it, no 合计 after it."""
+    sentence_end = span_around(text, claim.start, claim.end, SENTENCE_BREAK)[1]
+    before, after = text[claim.sentence_start : claim.start], text[claim.end : sentence_end]
+    return (
+        len(CHANNEL_COUNT.findall(claim.sentence)) < 2
+        and RECEIVED.search(text, part_start, claim.start) is not None
+        and not PARTS_BEFORE.search(before)
+        and not TOTAL_AFTER.search(after)
+    )
+
+
 def _across_years(words: str) -> bool:
     return any(word in words for word in ACROSS_YEARS)
 
@@ -374,26 +392,27 @@ def document_link(claim: Claim, text: str, previous: Link | None = None) -> Link
         return None
     part_start = max(claim.clause_start, text.rfind("、", claim.clause_start, claim.start) + 1)
     part = INCLUDED.sub("", text[part_start : claim.start])  # 政策类文件（含行政规范性文件）182件: not the row's count
-    if any(w in part for w in NOT_DOCUMENTS) or _rows_named(part):
-        return None
     column = next((columns for words, columns in DOCUMENT_COLUMNS if any(w in part for w in words)), None)
+    if any(w in part for w in NOT_DOCUMENTS if not (column and w in CLEARED_BY_A_COLUMN)) or _rows_named(part):
+        return None
     named = [*DOCUMENT_ROWS.finditer(part)]
     if named:
         row, rest = named[-1].lastgroup or "", part[named[-1].end() :]
         return _document_link(row, column or DOCUMENT_OF_THE_YEAR) if _only_column(rest, column) else None
     row = previous.name.split(".")[0] if previous is not None and previous.name in DOCUMENT_LINK_NAMES else None
-    if row is None and previous is None:  # 出台行政规范性文件：制发件数2件 — the row named before the colon
-        row = _row_heading(text[claim.sentence_start : part_start])
+    if row is None and previous is None:  # 出台行政规范性文件：制发件数2件; …对规范性文件进行梳理，继续有效20件
+        row = _row_named_before(text[claim.sentence_start : part_start])
     if row is None or column is None:
         return None
     return _document_link(row, column) if _only_column(part, column) else None
 
 
-def _row_heading(text: str) -> str | None:
-    """The document row a sentence names at the end of its words before a colon (本年出台行政规范性文件：),
-    whose counts follow naming only their columns in the format's words (制发件数, 废止件数, 现行有效件数)."""
-    head = DOCUMENT_ROW_HEADING.search(text)
-    return head.lastgroup if head is not None else None
+def _row_named_before(text: str) -> str | None:
+    """The document row a sentence names last before its first count (本年出台行政规范性文件：, 对以县政府名义发布
+    的规范性文件进行全面梳理，): the counts after it that name only their columns in the format's words
+    (制发件数2件, 继续有效20件, 废止4件) are that row's."""
+    named = [*DOCUMENT_ROWS.finditer(text)]
+    return named[-1].lastgroup if named else None
 
 
 # A bracket naming what a count includes (含…, 包括…): the things it names are a part of the count, not its subject.
