@@ -406,3 +406,17 @@ def test_a_count_after_a_word_that_says_it_is_one_has_no_measure_word() -> None:
     got = [lc.claim for lc in link_claims(report_with("开通微信公众号，订阅数已超过800；订阅量1250。", {}))]
     assert [(c.text, c.value, c.approx) for c in got] == [("超过800", 800, "above"), ("1250", 1250, None)]
     assert link_claims(report_with("2023年度数据3。", {})) == []
+
+
+def test_requests_handled_received_or_both() -> None:
+    # 办理 alone: those handled (table 三's 办理结果总计); with a verb of receiving: those received.
+    assert statuses("全年办理政府信息公开申请21件。", APPLICATIONS)[0][1:] == (
+        "applications.results_total.total",
+        "match",
+    )
+    assert statuses("全年共收到并按时办结20件政府信息公开申请。", APPLICATIONS)[0][1] == "applications.new.total"
+    # Handled, with last year's carried in: the year's new requests and those carried in.
+    got = statuses("办理政府信息公开申请22件（含上年度结转2件）。", APPLICATIONS)
+    assert got[0][1:] == ("applications.new.total + applications.carried_in.total", "match")
+    # Another thing answered, named right after the count.
+    assert statuses("办理10件人大建议。", APPLICATIONS) == [("10件", None, "unverifiable")]

@@ -100,6 +100,9 @@ LICENSING_MATTERS = ("许可", "审批")
 # …nor are the services a body provides on application (依申请事项1209项, 公共服务事项清单12项).
 SERVICE_MATTERS = ("服务事项", "政务服务", "事项清单")
 NOT_REQUESTS = (*LICENSING_MATTERS, *SERVICE_MATTERS)
+# The verbs of receiving requests: a clause with one counts the requests received, though it says they were
+# answered too (共收到并按时办结16件申请); 办理 alone counts those handled (table 三's 办理结果).
+RECEIVING = ("收到", "受理", "接收", "接到")
 # Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
 # counts the last of them named before it in the sentence, not the requests named earlier.
 OTHER_SUBJECTS = ("留言", "信箱", "热线", "建议", "提案", "信访", "诉求", "交办", "来信", "来电", "咨询", "12345")
@@ -313,7 +316,16 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办结", "答复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
-        exclude=NOT_REQUESTS,
+        exclude=(*NOT_REQUESTS, *RECEIVING),
+        other_subjects=OTHER_SUBJECTS,
+    ),
+    # 办理 alone is any work (办理相关案件74件): requests handled only where the sentence names requests.
+    Link(
+        "办理申请",
+        one("applications.results_total.total"),
+        (("办理",), ("申请", "依申请公开")),
+        APPLICATION_UNITS,
+        exclude=(*NOT_REQUESTS, *RECEIVING),
         other_subjects=OTHER_SUBJECTS,
     ),
     # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
@@ -358,7 +370,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "收到申请",
         one("applications.new.total"),
-        (("收到", "受理", "接收", "接到", "办理", "共"), ("申请",)),
+        ((*RECEIVING, "共"), ("申请",)),
         APPLICATION_UNITS,
         exclude=(*BREAKDOWN_WORDS, *NOT_REQUESTS),
         total_lifts_exclude=True,

@@ -52,6 +52,7 @@ from extractor.nlp.link_lexicon import (
     NEW_WITH_CARRIED_IN,
     NOT_DOCUMENTS,
     OTHER_PART,
+    OTHER_SUBJECTS,
     UNAVAILABLE,
     Link,
     one,
@@ -338,6 +339,8 @@ def find_link(
     whole_clause = make_span(section_text, tokens, clause_start, claim.start, year)
     before = make_span(section_text, tokens, claim.sentence_start, part_start, year)
     links = candidate_links(claim.unit, context.legacy_table)
+    if OTHER_SUBJECT_AFTER.match(section_text, claim.end):  # 办理10件人大建议: a count of those, not of requests
+        links = tuple((lk, first) for lk, first in links if not lk.other_subjects)
     lone = is_lone_channel_count(claim, section_text, part_start)
     found = next(
         (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before, lone)),
@@ -379,6 +382,10 @@ def is_lone_channel_count(claim: Claim, text: str, part_start: int) -> bool:
         and not PARTS_BEFORE.search(before)
         and not TOTAL_AFTER.search(after)
     )
+
+
+# One of the other things a body answers right after the count (办理10件人大建议, 收到3件群众来信).
+OTHER_SUBJECT_AFTER = re.compile(rf"[^，,。；;、]{{0,4}}?({'|'.join(OTHER_SUBJECTS)})")
 
 
 def _across_years(words: str) -> bool:
@@ -502,12 +509,14 @@ def _item_link(rows: tuple[str, ...], column: str) -> Link:
 
 
 def _with_carried_in(link: Link | None, text: str, end: int) -> Link | None:
-    """ "申请41件（含上年度结转1件）": the count holds the requests carried in from last year too."""
-    if link is not None and link.name in COUNTS_NEW and INCLUDES_CARRIED_IN.match(text, end):
+    """ "申请41件（含上年度结转1件）", "办理申请41件（含上年度结转1件）": the count holds the requests carried in
+    from last year too (those handled, so counted, are the year's new ones and those carried in)."""
+    if link is not None and link.name in COUNTS_WITH_CARRIED_IN and INCLUDES_CARRIED_IN.match(text, end):
         return NEW_WITH_CARRIED_IN
     return link
 
 
+COUNTS_WITH_CARRIED_IN = COUNTS_NEW | {"办理申请"}
 ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年", "制发规范性文件"}
 
 
