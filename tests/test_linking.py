@@ -420,3 +420,14 @@ def test_requests_handled_received_or_both() -> None:
     assert got[0][1:] == ("applications.new.total + applications.carried_in.total", "match")
     # Another thing answered, named right after the count.
     assert statuses("办理10件人大建议。", APPLICATIONS) == [("10件", None, "unverifiable")]
+
+
+def test_requests_answered_and_those_still_in_hand() -> None:
+    got = statuses("共收到申请20件，已回复21件，1件正在办理中。", APPLICATIONS)
+    assert [m for _, m, _ in got] == [
+        "applications.new.total",
+        "applications.results_total.total",
+        "applications.carried_out.total",
+    ]
+    # Replies to messages are not answers to requests.
+    assert [m for _, m, _ in statuses("收到网民留言30条，已回复30条。", APPLICATIONS)] == [None, None]

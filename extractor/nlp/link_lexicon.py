@@ -103,6 +103,8 @@ NOT_REQUESTS = (*LICENSING_MATTERS, *SERVICE_MATTERS)
 # The verbs of receiving requests: a clause with one counts the requests received, though it says they were
 # answered too (共收到并按时办结16件申请); 办理 alone counts those handled (table 三's 办理结果).
 RECEIVING = ("收到", "受理", "接收", "接到")
+# Requests still being handled at the year's end (7件正在办理中): those carried to the next year.
+STILL_IN_HAND = ("正在办理", "仍在办理")
 # Other things a body receives and answers besides information requests: a bare verb (办结71件, 已答复3件)
 # counts the last of them named before it in the sentence, not the requests named earlier.
 OTHER_SUBJECTS = ("留言", "信箱", "热线", "建议", "提案", "信访", "诉求", "交办", "来信", "来电", "咨询", "12345")
@@ -270,7 +272,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "结转下年",
         one("applications.carried_out.total"),
-        (("结转", "转结", "顺延", "下年度继续"),),
+        (("结转", "转结", "顺延", "下年度继续", *STILL_IN_HAND),),
         APPLICATION_UNITS,
         exclude=LAST_YEAR_WORDS,
     ),
@@ -314,7 +316,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "办结",
         one("applications.results_total.total"),
-        (("办结", "答复", "办理完毕", "已办理", "处理完"),),
+        (("办结", "答复", "回复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
         exclude=(*NOT_REQUESTS, *RECEIVING),
         other_subjects=OTHER_SUBJECTS,
@@ -325,7 +327,7 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办理",), ("申请", "依申请公开")),
         APPLICATION_UNITS,
-        exclude=(*NOT_REQUESTS, *RECEIVING),
+        exclude=(*NOT_REQUESTS, *RECEIVING, *STILL_IN_HAND),
         other_subjects=OTHER_SUBJECTS,
     ),
     # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
