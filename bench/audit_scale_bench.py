@@ -59,7 +59,9 @@ from models.version import PIPELINE_VERSION  # noqa: E402
 from tests.services import POSTGRES, REDIS, postgres_database, redis_database, unreachable  # noqa: E402
 from workers.store import Result, session_scope  # noqa: E402
 
-GKAUDIT = ROOT / ".venv" / "bin" / "gkaudit"
+# The CLI of the checkout this bench sits in (a worktree has no venv of its own; the venv's ``gkaudit`` entry point
+# imports from wherever the venv was installed from): this interpreter, with the checkout first on the path.
+GKAUDIT = [sys.executable, "-m", "workers.cli"]
 SEED = 20240601
 WORKERS = 2
 FLAT_GOAL = 0.10  # each size's rate within 10 % of the smallest size's
@@ -106,7 +108,7 @@ def _role(pid: int, depth: int) -> str:
         cmdline = ""
     if depth == 0:
         return "runner"
-    if "celery" in cmdline and depth == 1:
+    if depth == 1 and ("celery" in cmdline or "workers.queue.local" in cmdline):  # the worker, by either command
         return "worker main"
     return "pool child" if depth == 2 else f"depth {depth}"
 
@@ -188,9 +190,15 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives them back naive
 
 
+def checkout_env() -> dict[str, str]:
+    """This environment with the checkout first on PYTHONPATH (the runner's and its workers' imports)."""
+    rest = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *([rest] if rest else [])])}
+
+
 def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str], db_url: str) -> Audited:
-    env = {**os.environ, "GKAUDIT_STATE_DIR": str(state)}
-    command = [str(GKAUDIT), "audit", str(folder), "--workers", str(WORKERS), "--json", *extra]
+    env = {**checkout_env(), "GKAUDIT_STATE_DIR": str(state)}
+    command = [*GKAUDIT, "audit", str(folder), "--workers", str(WORKERS), "--json", *extra]
     load = os.getloadavg()[0]
     started = datetime.now(UTC)
     start = time.perf_counter()
@@ -264,8 +272,9 @@ def browser_times(db_url: str, out: Path) -> tuple[float, float, float, float] |
     """(seconds to write the page with ``gkaudit rank``, its MB, seconds to load it, seconds to filter)."""
     start = time.perf_counter()
     subprocess.run(
-        [str(GKAUDIT), "rank", "--db", db_url, "--format", "html", "--out", str(out)],
+        [*GKAUDIT, "rank", "--db", db_url, "--format", "html", "--out", str(out)],
         check=True,
+        env=checkout_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

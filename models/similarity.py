@@ -20,7 +20,7 @@ the scipy its LSH imports.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -39,6 +39,7 @@ BAND_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
 __all__ = [
     "DEFAULT_THRESHOLD",
     "SimilarityIndex",
+    "band_rows",
     "build_index",
     "find_similar",
     "index_signatures",
@@ -69,6 +70,22 @@ def band_keys(values: np.ndarray, bands: int, rows: int) -> np.ndarray:
     for column in range(rows):
         keys = keys * BAND_MULTIPLIER + cut[:, :, column]
     return keys
+
+
+def band_rows(summaries: Iterable[Mapping[str, Any]], first: int, bands: int, rows: int) -> list[dict[str, Any]]:
+    """The band rows (``workers.store.CorpusBand``) of result summaries (``result_id`` and ``corpus``, what
+    ``extractor.checks.corpus.corpus_inputs`` keeps): each problems signature's key in each band, as a signed
+    64-bit integer, its band numbered from ``first``.  A summary kept the section's text, not a signature, when
+    its result was stored without one: the signature is made from it, as the corpus checks compare it."""
+    found = []
+    for summary in summaries:
+        inputs = summary["corpus"]
+        stored = inputs.get("signature") or (stored_signature(inputs["problems"]) if inputs.get("problems") else None)
+        if stored:
+            keys = band_keys(values_of(stored)[np.newaxis, :], bands, rows)[0].view(np.int64).tolist()
+            rid = summary["result_id"]
+            found += [{"band": first + band, "key": key, "result_id": rid} for band, key in enumerate(keys)]
+    return found
 
 
 @dataclass(frozen=True)

@@ -195,3 +195,38 @@ def test_the_worker_preloads_the_pipeline_before_its_pool_forks() -> None:
     assert preload in receivers
     outcome = audit_bytes(WARM_UP_REPORT.encode(), "warm-up.txt")
     assert outcome.status == "done", outcome.error
+
+
+def test_the_runner_records_no_failures_without_importing_the_pipeline(tmp_path: Path) -> None:
+    """An audit whose every file was readable stores no failure in the runner, and imports nothing for one
+    (``workers.audit.rows`` imports the pipeline: some 60 MiB and half a second of the runner's)."""
+    url = f"sqlite:///{tmp_path / 'none.db'}"
+    code = (
+        f"import sys, workers.queue.runner as r; r.record_failures({url!r}, []);"
+        "print([m for m in ('spacy', 'workers.audit.rows', 'models.stages') if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_the_worker_runs_as_celery_worker_ran_without_its_command_line() -> None:
+    """``worker_command`` runs ``workers.queue.local`` (app.Worker, as ``celery worker`` builds it) with the
+    options the command line gave it; Celery's command line (click_repl, prompt_toolkit) is not imported."""
+    from workers.queue.local import worker_command, worker_options
+
+    command = worker_command(3, "gkaudit-x", "q1")
+    assert command[1:3] == ["-m", "workers.queue.local"]
+    assert worker_options(command[3:]) == {
+        "pool_cls": "prefork",
+        "loglevel": "WARNING",
+        "without_gossip": True,
+        "without_mingle": True,
+        "without_heartbeat": True,
+        "quiet": True,
+        "concurrency": 3,
+        "queues": ["q1"],
+        "hostname": "gkaudit-x@%h",
+    }
+    code = "import sys, workers.queue.local as l, workers.queue.tasks; print('click_repl' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "False"

@@ -116,3 +116,28 @@ def test_signature_values_are_datasketch_s_minhash(rows: list[dict]) -> None:
         expected = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED)
         expected.update_batch([s.encode("utf-8") for s in shingles(text)])
         assert signature_values(text).tolist() == expected.hashvalues.tolist(), text[:40]
+
+
+def test_band_rows_are_the_index_s_band_keys_made_from_a_signature_or_its_text(rows: list[dict]) -> None:
+    """The stored band keys (workers.store.CorpusBand) are the keys the index sorts its bands by, read as signed
+    64-bit integers; a summary without a signature gets them from its text, one too short none."""
+    import numpy as np
+
+    from models.similarity import band_keys, band_rows, stored_values
+
+    text = next(iter(long_sections(rows, 1).values()))
+    stored = stored_signature(text)
+    summaries = [
+        {"result_id": 7, "corpus": {"signature": stored, "problems": ""}},
+        {"result_id": 8, "corpus": {"signature": None, "problems": text}},
+        {"result_id": 9, "corpus": {"signature": None, "problems": "无"}},
+    ]
+    found = band_rows(summaries, 500, 9, 13)
+    keys = band_keys(stored_values(stored)[np.newaxis, :], 9, 13)[0]
+    expected = [int(np.int64(np.uint64(key).view(np.int64))) for key in keys]
+    for rid in (7, 8):
+        mine = [row for row in found if row["result_id"] == rid]
+        assert [row["band"] for row in mine] == list(range(500, 509))
+        assert [row["key"] for row in mine] == expected
+    assert all(row["result_id"] != 9 for row in found)
+    assert all(-(2**63) <= row["key"] < 2**63 for row in found) and any(row["key"] < 0 for row in found)

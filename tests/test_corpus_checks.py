@@ -192,3 +192,235 @@ def test_copy_clusters_group_as_before_on_edited_copies() -> None:
         assert (by_hash[c.source].year, by_hash[c.source].path) < (by_hash[c.later].year, by_hash[c.later].path)
         one, two = (read_signature(by_hash[k].problems_signature) for k in (c.later, c.source))
         assert c.similarity == round(float(one.jaccard(two)), 3) >= COPY_THRESHOLD
+
+
+# ---- the corpus checks over a store, in chunks ----------------------------------------------------------------
+
+# Characters the generated sections are drawn from (our own; any mix of them reads as a distinct section).
+SECTION_CHARS = "公开目录栏目更新解读图视频答复期限模板抽查质量培训基层标准村级内容年底完成专项推进平衡说理通报巡查季度"
+
+
+def generated_payloads(seed: int, bodies: int = 14) -> list[tuple[str, dict]]:
+    """(content hash, payload) of a generated corpus: each body's reports of three years, their carried-over
+    cells matching last year's or not, some bodies named with a bracketed office, one body with two reports of one
+    year; problems sections copied from a few templates (edited a little or much), distinct ones, short ones, and
+    some stored without a signature (a result from before signatures)."""
+    from extractor.checks.corpus import APPLICANT_COLUMNS
+
+    rng = random.Random(seed)
+    templates = ["".join(rng.choice(SECTION_CHARS) for _ in range(90)) for _ in range(3)]
+    found = []
+    for b in range(bodies):
+        carried = {column: rng.randrange(4) for column in APPLICANT_COLUMNS}
+        for year in (2021, 2022, 2023, 2023) if b == 5 else (2021, 2022, 2023):
+            carried_in = {c: v if rng.random() < 0.8 else v + 1 for c, v in carried.items()}
+            carried = {column: rng.randrange(4) for column in APPLICANT_COLUMNS}
+            tables = {f"applications.carried_in.{c}": v for c, v in carried_in.items()}
+            tables |= {f"applications.carried_out.{c}": v for c, v in carried.items()}
+            kind = rng.randrange(4)
+            if kind == 0:
+                text = "".join(rng.choice(SECTION_CHARS) for _ in range(rng.randrange(70, 120)))
+            elif kind == 1:
+                text = "本年度无此类问题。"
+            else:
+                text = mutated(rng.choice(templates), rng, rng.randrange(0, 4))
+            payload = {
+                "agency": f"凤栖县第{b}局" + ("（办公室）" if b % 3 == 0 and year == 2022 else ""),
+                "year": year if b != 7 else None,
+                "tables": tables,
+                "raw_cells": {key: str(value) for key, value in tables.items()},
+                "sections": [{"id": "problems", "text": text}],
+                "problems_signature": stored_signature(text) if rng.random() < 0.85 else None,
+            }
+            found.append((f"{b:02d}{year}{len(found):04d}".ljust(64, "0"), payload))
+    return found[::-1]  # stored against the order of their hashes
+
+
+def store_generated(db_url: str, payloads: list[tuple[str, dict]]) -> int:
+    """The payloads stored as done results (and one failed), and an audit of them; the audit's id."""
+    from extractor.stages import Outcome
+    from workers.audit.rows import result_row
+    from workers.store import Audit, AuditDocument, session_scope, store_results
+
+    rows = [
+        (result_row(Outcome("done", f"r{i:03d}.txt", result=p), digest), [], [])
+        for i, (digest, p) in enumerate(payloads)
+    ]
+    rows.append((result_row(Outcome("failed", "bad.txt", error="empty"), "f" * 64), [], []))
+    store_results(db_url, rows[: len(rows) // 2])
+    store_results(db_url, rows[len(rows) // 2 :])
+    with session_scope(db_url) as session:
+        audit = Audit(pipeline_version="p", label="generated")
+        session.add(audit)
+        session.flush()
+        digests = [digest for digest, _ in payloads] + ["f" * 64]
+        session.add_all(AuditDocument(audit_id=audit.id, path=f"{d}.txt", content_hash=d, size=1) for d in digests)
+        return audit.id
+
+
+def in_memory_findings(payloads: list[tuple[str, dict]]) -> list[tuple]:
+    """The rules over every document at once, as the runner ran them before it read in chunks: the reference.
+    They were read in the order of their hashes (SQLite's), which decides between two reports of one body and
+    year (GK601 compares the one read last)."""
+    from extractor.checks.corpus import CorpusInput, run_corpus_rules
+    from workers.audit.corpus_checks import copy_clusters
+
+    docs = [
+        Doc(
+            digest,
+            f"r{i:03d}.txt",
+            p["agency"],
+            p["year"],
+            p["tables"],
+            p["raw_cells"],
+            section_text(p, "problems"),
+            p["problems_signature"],
+        )
+        for i, (digest, p) in enumerate(payloads)
+    ]
+    docs.sort(key=lambda doc: doc.content_hash)
+    return sorted(finding_key(f.to_row()) for f in run_corpus_rules(CorpusInput(tuple(docs), copy_clusters)))
+
+
+def finding_key(row: dict) -> tuple:
+    return (
+        row["content_hash"],
+        row["rule"],
+        row["metric"],
+        row["message_zh"],
+        row["message_en"],
+        repr(row["evidence"]),
+    )
+
+
+def stored_findings(db_url: str, audit_id: int) -> list[tuple]:
+    from sqlalchemy import select
+
+    from workers.store import CorpusFinding, session_scope
+
+    with session_scope(db_url) as session:
+        stored = session.scalars(select(CorpusFinding).where(CorpusFinding.audit_id == audit_id))
+        return sorted(
+            finding_key(
+                {c: getattr(f, c) for c in ("content_hash", "rule", "metric", "message_zh", "message_en", "evidence")}
+            )
+            for f in stored
+        )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path):
+    from tests.services import POSTGRES, postgres_database, require
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'corpus.db'}"
+        return
+    require(POSTGRES)
+    with postgres_database() as url:
+        yield url
+
+
+def test_the_checks_read_in_chunks_find_what_they_found_over_every_document_at_once(
+    store_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Body by body (GK601) and over the candidates of the stored band keys (GK602), with chunks smaller than a
+    body's reports: the same findings as the rules over every document in memory, on either database."""
+    from workers.audit import corpus_checks
+    from workers.audit.corpus_checks import run_corpus_checks
+    from workers.store import session_scope
+
+    monkeypatch.setattr(corpus_checks, "LOAD_CHUNK", 2)
+    payloads = generated_payloads(5)
+    expected = in_memory_findings(payloads)
+    assert {key[1] for key in expected} == {"GK601", "GK602"}
+    assert sum(key[1] == "GK602" for key in expected) >= 5
+    audit_id = store_generated(store_url, payloads)
+    with session_scope(store_url) as session:
+        assert run_corpus_checks(session, audit_id) == len(expected)
+    assert stored_findings(store_url, audit_id) == expected
+
+
+def test_results_without_band_keys_get_them_and_the_same_findings(store_url: str) -> None:
+    """A database from before the band keys and the bodies (no band rows, summaries with no body), holding rows of
+    other bands: the checks write what they read from the results first, and read no other bands' rows."""
+    from sqlalchemy import delete, func, insert, select, update
+
+    from extractor.checks.corpus import FIRST_BAND
+    from workers.audit.corpus_checks import run_corpus_checks
+    from workers.store import CorpusBand, ResultSummary, session_scope
+
+    payloads = generated_payloads(9, bodies=8)
+    audit_id = store_generated(store_url, payloads)
+    with session_scope(store_url) as session:
+        bands = session.scalar(select(func.count()).select_from(CorpusBand))
+        session.execute(delete(CorpusBand))
+        session.execute(update(ResultSummary).values(body=None))
+        other = [{"band": 1, "key": 0, "result_id": rid} for rid in session.scalars(select(ResultSummary.result_id))]
+        session.execute(insert(CorpusBand), other)  # every result alike in another scheme's band
+    with session_scope(store_url) as session:
+        run_corpus_checks(session, audit_id)
+        ours = select(func.count()).select_from(CorpusBand).where(CorpusBand.band >= FIRST_BAND)
+        assert session.scalar(ours) == bands > 0
+    assert stored_findings(store_url, audit_id) == in_memory_findings(payloads)
+
+
+def test_only_reports_sharing_a_band_key_are_read_for_near_copies(tmp_path: Path) -> None:
+    """GK602 reads the signatures of the candidates the database groups, not of every report."""
+    from workers.audit import corpus_checks
+    from workers.store import session_scope
+
+    rng = random.Random(2)
+    texts = [TEMPLATES[0] * 2] * 3 + ["".join(rng.choice(SECTION_CHARS) for _ in range(90)) for _ in range(6)]
+    payloads = [
+        (
+            f"{i:064d}",
+            {
+                "agency": f"第{i}局",
+                "year": 2023,
+                "tables": {},
+                "raw_cells": {},
+                "sections": [{"id": "problems", "text": text}],
+                "problems_signature": stored_signature(text),
+            },
+        )
+        for i, text in enumerate(texts)
+    ]
+    url = f"sqlite:///{tmp_path / 'few.db'}"
+    audit_id = store_generated(url, payloads)
+    with session_scope(url) as session:
+        groups = corpus_checks.copy_groups(session, audit_id)
+        assert len(groups) == 1
+        candidates = corpus_checks.docs_by_id(session, groups[0]).values()
+    assert sorted(d.content_hash for d in candidates) == [f"{i:064d}" for i in range(3)]
+    assert all(d.tables == {} and d.problems_signature for d in candidates)
+
+
+def test_the_stored_bands_are_those_of_the_copy_threshold() -> None:
+    from extractor.checks.corpus import COPY_BANDS, COPY_THRESHOLD
+    from models.signature import NUM_PERM
+    from models.similarity import lsh_bands
+
+    assert lsh_bands(COPY_THRESHOLD, NUM_PERM) == COPY_BANDS
+
+
+def test_every_corpus_rule_is_defined_beside_the_function_that_runs_them() -> None:
+    """run_corpus_rules does not load the report rules (the pipeline): a corpus rule elsewhere would be missed."""
+    from extractor.checks.registry import load_rules
+
+    corpus_rules = {r.id: r.func.__module__ for r in load_rules().values() if r.scope == "corpus"}
+    assert corpus_rules == {"GK601": "extractor.checks.corpus", "GK602": "extractor.checks.corpus"}
+
+
+def test_the_corpus_checks_import_no_pipeline() -> None:
+    """The runner imports them after the audit's last result: not spaCy, jieba or the report rules."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, workers.audit.corpus_checks as c; from extractor.checks.corpus import run_corpus_rules;"
+        "run_corpus_rules(c.CorpusInput(()));"
+        "heavy = ('spacy', 'rjieba', 'jieba', 'extractor.checks.narrative', 'sklearn');"
+        "print(sorted(m for m in heavy if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

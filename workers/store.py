@@ -29,6 +29,7 @@ import orjson
 from psycopg import sql
 from sqlalchemy import (
     JSON,
+    BigInteger,
     BindParameter,
     DateTime,
     Float,
@@ -58,7 +59,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 from sqlalchemy.schema import CreateColumn
 
-from extractor.checks.corpus import corpus_inputs
+from extractor.checks.corpus import COPY_BANDS, FIRST_BAND, body_key, corpus_inputs
 from extractor.output import finding_spans
 
 SQLITE_BUSY_MS = 30_000
@@ -199,6 +200,16 @@ class ResultSummary(Base):
     completeness_label: Mapped[Any] = mapped_column(JSON)  # as the payload has it (a number)
     spans: Mapped[list[Any]] = mapped_column(JSON, default=list)
     corpus: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # what the corpus checks read: corpus_inputs
+    body: Mapped[str | None] = mapped_column(Text)  # GK601 reads by it: body_key(agency), "" for none; NULL: unread
+
+
+class CorpusBand(Base):
+    """A band key of a result's problems MinHash (LSH): GK602's candidates share one (grouped in the database)."""
+
+    __tablename__ = "corpus_bands"  # the key's columns in this order: its index serves the grouping
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)  # FIRST_BAND + its number: other bands, other ids
+    key: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # the band's 64 bits as a signed integer
+    result_id: Mapped[int] = mapped_column(ForeignKey("results.id"), primary_key=True)
 
 
 # `gkaudit show PATH` looks a path up in both tables by these (the results' own path: its first one).
@@ -480,6 +491,10 @@ def store_results(url: str, batch: Iterable[Stored]) -> int:
         ]
         if summaries:
             insert_rows(session, ResultSummary.__table__, summaries)
+            from models.similarity import band_rows  # numpy: imported where results are stored, not by the runner
+
+            if bands := band_rows(summaries, FIRST_BAND, *COPY_BANDS):
+                insert_rows(session, CorpusBand.__table__, bands)
         if new_ids and (notice := STORED_NOTICES.get(session.bind.dialect.name)) is not None:
             session.execute(notice, {"channel": RESULTS_CHANNEL, "stored": str(len(new_ids))})
     return len(new_ids)
@@ -497,6 +512,7 @@ def summary_row(result_id: int, row: dict[str, Any]) -> dict[str, Any]:
         "completeness_label": (payload.get("completeness") or {}).get("label"),
         "spans": finding_spans(payload),
         "corpus": corpus_inputs(payload),
+        "body": (body_key(row["agency"]) or "") if "agency" in row else None,  # a backfill's: the corpus checks
     }
 
 

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from extractor.checks.registry import RULES, Finding, Hit, load_rules, rule
+from extractor.checks.registry import RULES, Finding, Hit, rule
 from extractor.formats import DEFAULT_FORMAT, FORMATS
 from extractor.output import section_text
 
@@ -32,6 +32,14 @@ CARRIED_KEYS = tuple(
 )
 # Sections shorter than this are not compared (无, 本年度无此类情况).
 MIN_COPY_CHARS = 60
+# Sections this similar (estimated Jaccard of character shingles) count as copies.
+COPY_THRESHOLD = 0.8
+# The LSH bands near-copies are found by, (bands, rows per band): ``models.similarity.lsh_bands(COPY_THRESHOLD,
+# 128)``, written here so that the store reads them without numpy (a test holds them equal).  A result's band keys
+# are stored (workers.store.CorpusBand) numbered from FIRST_BAND, which names these bands: rows written for other
+# bands are never read as these.
+COPY_BANDS = (9, 13)
+FIRST_BAND = (COPY_BANDS[0] * 1000 + COPY_BANDS[1]) * 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,13 +191,16 @@ def copy_params(doc: CorpusDoc, other: CorpusDoc, copy: Copy) -> dict[str, Any]:
     }
 
 
-def run_corpus_rules(data: CorpusInput) -> list[CorpusFinding]:
-    """Every corpus rule over the audit's documents, in rule order."""
-    load_rules()
+def run_corpus_rules(data: CorpusInput, only: str | None = None) -> list[CorpusFinding]:
+    """Every corpus rule over the audit's documents, in rule order (``only``: that rule alone).
+
+    The corpus rules are this module's (a test holds it so): the registry's other modules are not loaded for
+    them (``load_rules`` imports the report rules and with them the NLP pipeline: some 60 MiB and a second of
+    the runner's, after the audit's last result)."""
     return [
         CorpusFinding(hit.document or "", rule.finding(hit))
-        for rule in RULES.values()
-        if rule.scope == "corpus"
+        for rule_id, rule in RULES.items()
+        if rule.scope == "corpus" and only in (None, rule_id)
         for hit in rule.func(data)  # type: ignore[arg-type]
     ]
 

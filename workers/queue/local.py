@@ -88,22 +88,56 @@ def worker_env(settings: Settings) -> dict[str, str]:
 
 
 def worker_command(concurrency: int, name: str, queue: str = "gkaudit") -> list[str]:
+    """A Celery worker's command: this module run as a program (:func:`main`), not ``celery worker``."""
     return [
         sys.executable,
         "-m",
-        "celery",
-        "-A",
-        "workers.queue.tasks",
-        "worker",
-        "--pool=prefork",
+        "workers.queue.local",
         f"--concurrency={concurrency}",
         f"--queues={queue}",
-        "--loglevel=WARNING",
-        "--without-gossip",
-        "--without-mingle",
-        "--without-heartbeat",
         f"--hostname={name}@%h",
     ]
+
+
+# What every worker runs with, as ``celery worker`` was given it: prefork, warnings only, no gossip, mingle or
+# heartbeat (a worker on its own queue asks no other worker anything).
+WORKER_OPTIONS: dict[str, object] = {
+    "pool_cls": "prefork",
+    "loglevel": "WARNING",
+    "without_gossip": True,
+    "without_mingle": True,
+    "without_heartbeat": True,
+    "quiet": True,
+}
+
+
+def worker_options(argv: list[str]) -> dict[str, object]:
+    """The options of :func:`worker_command`'s arguments (``--name=value`` each), as ``app.Worker`` takes them."""
+    given = dict(arg.removeprefix("--").split("=", 1) for arg in argv)
+    return {
+        **WORKER_OPTIONS,
+        "concurrency": int(given["concurrency"]),
+        "queues": given["queues"].split(","),
+        "hostname": given["hostname"],
+    }
+
+
+def main(argv: list[str]) -> int:
+    """Run a Celery worker of ``workers.queue.tasks``' app with :func:`worker_command`'s arguments.
+
+    Celery's own command line (``celery -A … worker``) imports click, click_repl, prompt_toolkit and the amqp
+    shell before the app: some 0.5 s of every worker's start, before it loads the pipeline.  This starts the
+    same worker (``app.Worker``, what that command builds) without them.
+    """
+    from celery.utils.nodenames import default_nodename, host_format
+
+    from workers.queue.tasks import app
+
+    options = worker_options(argv)
+    options["hostname"] = host_format(default_nodename(options["hostname"]))
+    worker = app.Worker(**options)
+    worker.start()
+    return worker.exitcode or 0
 
 
 def start_local_worker(settings: Settings, concurrency: int, log_path: Path) -> subprocess.Popen[bytes]:
@@ -139,3 +173,7 @@ def stop_worker(proc: subprocess.Popen[bytes], *, idle: bool = False) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

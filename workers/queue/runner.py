@@ -152,7 +152,14 @@ def content_of(path: Path, digest: str, most_bytes: int) -> tuple[bytes | None, 
 
 
 def record_failures(db_url: str, failures: Iterable[tuple[str, str, str]]) -> None:
-    """Store (content hash, path, reason) as failed documents, like any other result."""
+    """Store (content hash, path, reason) as failed documents, like any other result.
+
+    Nothing to store, nothing imported: ``workers.audit.rows`` imports the pipeline (spaCy and the rest, some
+    60 MiB and half a second), which an audit whose every file was readable never needs in the runner.
+    """
+    failures = list(failures)
+    if not failures:
+        return
     from extractor.stages import Outcome
     from workers.audit.rows import result_row
 
@@ -423,22 +430,25 @@ def audit_corpus(
     on_wait: Notify | None,
 ) -> AuditSummary:
     db_url = settings.database_url()
-    content_store(db_url).check()  # a mistyped bucket or endpoint stops the audit here, with the reason
-    app = queue_app(settings)
-    servers = Servers.of(app, db_url, settings, on_wait)
     local = workers if workers is not None else (settings.workers if settings.embedded else 0)
     procs: list[subprocess.Popen[bytes]] = []
-    finished = False
+    finished = sending = False  # a worker that was sent nothing holds nothing worth a warm shutdown
+
+    def start_worker() -> subprocess.Popen[bytes]:
+        return start_local_worker(settings, local, settings.state_dir / "worker.log")
+
     try:
+        # First of all: the worker's start (importing and loading the pipeline, seconds) overlaps everything the
+        # runner does before its first message, the checks and the purge below included.  A leftover message the
+        # worker might take before the purge is only a document audited once more (writes are idempotent).
+        if local:
+            procs.append(start_worker())
+        content_store(db_url).check()  # a mistyped bucket or endpoint stops the audit here, with the reason
+        app = queue_app(settings)
+        servers = Servers.of(app, db_url, settings, on_wait)
         if settings.embedded:
             # leftovers of an interrupted embedded run: their documents are re-sent below
             servers.broker(app.control.purge)
-
-        def start_worker() -> subprocess.Popen[bytes]:
-            return start_local_worker(settings, local, settings.state_dir / "worker.log")
-
-        if local:  # first of all: its start (importing and loading the pipeline) overlaps the hashing below
-            procs.append(start_worker())
         entries = [hash_file(p) for p in discover(paths)]
         cached = servers.database(lambda: audited_contents(db_url, entries))
         todo = unaudited(entries, cached)
@@ -447,6 +457,7 @@ def audit_corpus(
             procs.clear()
         sizes = {e.content_hash: e.size for e in entries}
         batches = plan_batches(todo, settings, local or settings.workers, settings.batch_size, sizes)
+        sending = True
         refused = store_and_send(app, db_url, batches, settings, servers)
         audit_id = servers.database(lambda: register_audit(db_url, entries, label))
         unreadable = [(e.content_hash, e.path, e.error) for e in entries if e.error and e.content_hash not in cached]
@@ -454,7 +465,7 @@ def audit_corpus(
         wait_for_audit(app, db_url, audit_id, settings, on_progress, procs, servers, start_worker if local else None)
         finished = True
     finally:
-        stop_workers(procs, idle=finished)
+        stop_workers(procs, idle=finished or not sending)
     servers.database(lambda: corpus_checks(db_url, audit_id))
     servers.database(lambda: finish_audit(db_url, audit_id))
     servers.database(lambda: prune(db_url))  # every content of this audit has its result now
