@@ -139,10 +139,132 @@ SHAPES: tuple[tuple[str, str, str, str], ...] = (
         "全年共收到政府信息公开申请10件。其中，予以公开6件，部分公开3件，结转下年度继续办理3件。",
         "全年共收到政府信息公开申请10件。其中，予以公开6件，部分公开3件，结转下年度继续办理1件。",
     ),
+    (
+        "channels after a total of published information, a channel named without its verb",
+        "GK301",
+        "本年度主动公开政府信息300条，通过门户网站发布90条、微信公众号320条、其他方式10条。",
+        "本年度主动公开政府信息300条，通过门户网站发布90条、微信公众号200条、其他方式10条。",
+    ),
+    (
+        "channels in the sentence after their total",
+        "GK301",
+        "本年度主动公开政府信息300条。通过门户网站发布90条，通过微信公众号发布320条。",
+        "本年度主动公开政府信息300条。通过门户网站发布90条，通过微信公众号发布210条。",
+    ),
+    (
+        "a near miss beside a count in another measure word set apart (同时)",
+        "GK306",
+        "部门全年发布信息100条，其中工作动态70条、通知公告29条，同时发布政策解读3篇。",
+        "部门全年发布信息100条，其中工作动态70条、通知公告30条，同时发布政策解读3篇。",
+    ),
+    (
+        "a near miss with a count in another measure word inside a part's brackets",
+        "GK306",
+        "部门全年发布信息100条，其中工作动态70条、通知公告29条（含规范性文件3件）。",
+        "部门全年发布信息100条，其中工作动态70条、通知公告30条（含规范性文件3件）。",
+    ),
+    (
+        "a part in another measure word inside a marked list",
+        "GK301",
+        "全年主动公开信息150条，其中工作动态60条、审批结果公示100个、其他信息5条。",
+        "全年主动公开信息150条，其中工作动态60条、审批结果公示80个、其他信息5条。",
+    ),
+    (
+        "a part in another measure word in the next sentence's list",
+        "GK301",
+        "全年累计主动公开信息120条。其中，部门文件公开30条，通过微信公众号发布信息150篇。",
+        "全年累计主动公开信息120条。其中，部门文件公开30条，通过微信公众号发布信息90篇。",
+    ),
+    (
+        "a share written with a decimal, off by more than its last digit",
+        "GK305",
+        "全年公开信息80条。其中，年度报告1条，占比1.1%；工作动态54条，占比67.5%；领导信息25条，占比31.3%。",
+        "全年公开信息80条。其中，年度报告1条，占比1.2%；工作动态54条，占比67.5%；领导信息25条，占比31.3%。",
+    ),
+    (
+        "a list opening the next sentence after what it lists (公开类型包括：)",
+        "GK301",
+        "全年主动公开政府信息155条，均在规定时限内全文公开。公开类型包括：许可类信息110条，处罚信息48条。",
+        "全年主动公开政府信息155条，均在规定时限内全文公开。公开类型包括：许可类信息110条，处罚信息45条。",
+    ),
+    (
+        "其中 in the next sentence past a count of another kind (点击量…次)",
+        "GK301",
+        "全年通过政府网站发布信息300条，点击量达9000次。其中：动态信息200条，通知公告120条。",
+        "全年通过政府网站发布信息300条，点击量达9000次。其中：动态信息200条，通知公告100条。",
+    ),
+    (
+        "parts in clauses built alike across a semicolon (在…；在…)",
+        "GK301",
+        "共主动公开政府信息800条，其中在微信公众号主动公开信息340条；在官方微博公开信息530条。",
+        "共主动公开政府信息800条，其中在微信公众号主动公开信息340条；在官方微博公开信息460条。",
+    ),
+    (
+        "parts with the count first across a semicolon",
+        "GK301",
+        "收到申请7件，其中3件已公开，3件不予公开；2件属于重复申请，不予处理。",
+        "收到申请7件，其中3件已公开，3件不予公开；1件属于重复申请，不予处理。",
+    ),
+    (
+        "a review's outcomes after its total, no marker",
+        "GK301",
+        "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果5件。",
+        "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果4件。",
+    ),
+    (
+        "all four outcomes of a litigation block, short of its total",
+        "GK304",
+        "本年度被提起行政诉讼6件，结果维持2件，结果纠正1件，其他结果1件，尚未审结1件。",
+        "本年度被提起行政诉讼6件，结果维持2件，结果纠正1件，其他结果1件，尚未审结2件。",
+    ),
+    (
+        "具体为",
+        "GK301",
+        "通过不同渠道公开了300条政府信息，具体为门户网站150条、政务服务网100条和其他平台60条。",
+        "通过不同渠道公开了300条政府信息，具体为门户网站150条、政务服务网100条和其他平台50条。",
+    ),
+    (
+        "a bracketed note between the total and 其中",
+        "GK301",
+        "全年公开政务信息9条（含所属事业单位），其中公开指南2条，财政预决算2条，人员招录4条，组织机构2条。",
+        "全年公开政务信息9条（含所属事业单位），其中公开指南2条，财政预决算2条，人员招录3条，组织机构2条。",
+    ),
+    (
+        "channels after a total published through channels named in general (…等渠道)",
+        "GK301",
+        "全年通过门户网站、政务新媒体等渠道主动公开政府信息900条。通过政府网站公开100条，通过政务新媒体公开820条。",
+        "全年通过门户网站、政务新媒体等渠道主动公开政府信息900条。通过政府网站公开100条，通过政务新媒体公开800条。",
+    ),
+    (
+        "a list past a before/after pair (由原来的…精简为…)",
+        "GK301",
+        "全年梳理公开事项清单20条，其中审批事项由原来的11条精简为5条，备案事项12条，服务事项9条。",
+        "全年梳理公开事项清单20条，其中审批事项由原来的11条精简为5条，备案事项12条，服务事项3条。",
+    ),
+    (
+        "the after of a before/after pair as a total",
+        "GK301",
+        "行政审批事项由原来的11条精简为5条，其中保留审批3条、转为备案4条。",
+        "行政审批事项由原来的11条精简为5条，其中保留审批3条、转为备案2条。",
+    ),
+    (
+        "其中 with one part more than the total",
+        "GK301",
+        "平台上线服务事项120项，其中行政许可类事项135项。",
+        "平台上线服务事项120项，其中行政许可类事项95项。",
+    ),
 )
 
 # Sentences whose lists are not all of the total (另有, 等) or not a list of its parts at all.
 NO_FINDING: tuple[tuple[str, str], ...] = (
+    (
+        "channels, then a kind of item: another cut of the total",
+        "全年主动公开政府信息9000条，其中：通过区政府网站公开8900条，政务微信发布100条，发布政策解读信息60条。",
+    ),
+    (
+        "a count of something else ends the list",
+        "累计公开信息6000条，其中动态信息2900条，目录信息3050条，新开设专栏4个，发布解读信息80条。",
+    ),
     ("另有: not exhaustive", "全年发布信息200条，其中网站发布50条、微信发布60条，另有部分通过公示栏发布。"),
     ("等: a partial list far short", "全年发布信息300条，其中通知公告9条、工作动态45条等栏目信息。"),
     (
@@ -170,10 +292,94 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
     ),
     ("the received split two ways in one sentence", "共收到申请10件，其中自然人申请6件，予以公开5件，部分公开4件。"),
     (
-        # Parts in another measure word are not read (as often a new statement); a list they stand in is not
-        # read whole, so its shortfall is no slip.
+        "a share cut off rather than rounded (41.7% written 41%)",
+        "全年发布信息12条，其中通知公告5条，占41%；工作动态7条，占58%。",
+    ),
+    (
+        "a later count in the total's measure takes the next sentence's list",
+        "全年发布信息20条，回复留言30条。其中：网上留言15条，电话留言10条。",
+    ),
+    (
+        "a clause built otherwise after a semicolon ends the list",
+        "全年发布信息100条，其中在网站发布60条，在微信发布30条；张贴公告30条。",
+    ),
+    (
+        "其他结果 is one outcome of four, not the rest",
+        "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果3件。",
+    ),
+    (
+        "a share after a count that is no part is not the part's before it",
+        "全年发布信息40条。其中，网站发布30条，占75%；转发链接5次，占12.5%；微信发布10条，占25%。",
+    ),
+    (
+        "a count in another unit inside the list: not read whole, so never short",
+        "全年公开信息200条，其中：工作动态100条、通知公告50条、征集调查6期、其他类信息40条。",
+    ),
+    (
+        "a 其中 opening the next sentence is no list of the last part before it",
+        "共主动公开政府信息41条，其中：机构信息16条，规划信息16条，其他类信息9条。其中依申请公开信息28条，不予公开信息8条。",
+    ),
+    (
+        "a total of one kind (…文件数共0条) takes no channels",
+        "全年共主动公开政府信息数700条，其中主动公开行政规范性文件数共0条。通过政府网站公开信息数65条，政务微信公开信息数640条。",
+    ),
+    ("办理…件 counts no published item", "全年发布信息30条，其中网站发布20条，办理建议提案15件。"),
+    ("栏目…个 counts columns, not items", "全年发布信息30条，其中网站发布20条，更新栏目12个。"),
+    (
+        "a list short by more than a slip (two channels, 6 of 300)",
+        "全年主动公开信息300条，其中通过网站公开164条，公告栏公开130条。",
+    ),
+    ("one item short of a small total is a list that left one out", "共收到申请8件，其中网上申请5件、信函申请2件。"),
+    (
+        "an item named without a count: the list is not read whole",
+        "全年在门户网站公开信息200条，其中工作总结2条，部门文件6条，重点领域信息190条，发布年度报告。",
+    ),
+    (
+        "共 in a later count's words: a total of its own ends the nested list",
+        "共发布信息500条，其中在新闻媒体发布100余篇，其中在国家级媒体发布30篇，省级媒体发布40篇，"
+        "微信公众号共发布文章300篇，门户网站发布信息260条。",
+    ),
+    (
+        # Parts in another measure word are read to show an excess only: a list they stand in is not read
+        # whole, so its shortfall is no slip.
         "a list holding counts in another measure word is not called short",
         "全年发布信息100条，其中工作动态70条、通知公告26条，行政规范性文件3件、其他1件。",
+    ),
+    (
+        "a total tied to one channel: the next channel is a count of its own",
+        "全年通过门户网站发布信息300条，通过微信公众号发布信息320条、其他方式10条。",
+    ),
+    (
+        "channels without a verb or a remainder: statements side by side",
+        "全年共发布信息300条，门户网站发布280条，微信公众号推送150条。",
+    ),
+    (
+        "同时: the same items again on another channel",
+        "全年共发布信息300条，通过门户网站发布290条，同时通过微信公众号发布120条。",
+    ),
+    ("此外: a count beside the list", "全年共发布信息300条，通过门户网站发布290条，此外通过微信公众号发布120条。"),
+    (
+        "累计: a count over more than the year",
+        "全年共发布信息300条，通过门户网站发布290条，通过微信公众号累计推送文章1200条。",
+    ),
+    ("channels in the next sentence without a verb", "全年共发布信息300条。门户网站发布280条，微信公众号发布150条。"),
+    (
+        "a total with its own list: channels in the next sentence split it again",
+        "全年主动公开信息100条，其中工作动态60条、通知公告40条。通过门户网站发布100条，通过微信公众号发布80条。",
+    ),
+    (
+        "由…精简为: a before and an after, not two parts",
+        "全年梳理公开事项清单20条，其中审批事项由原来的11条精简为5条，备案事项15条。",
+    ),
+    ("从…到: a before and an after, not two parts", "全年发布信息30条，其中网站栏目从12条调整到8条，通知公告22条。"),
+    ("…变为: a before and an after, not two parts", "全年梳理事项40条，其中审批事项25条变为18条，备案事项22条。"),
+    (
+        "a before/after pair in a list: the list is not read whole",
+        "全年梳理事项40条，其中审批事项由原来的20条压缩为9条，备案事项30条、服务事项9条。",
+    ),
+    (
+        "另有 a count in another measure word: it may be the part the list lacks",
+        "全年发布信息100条，其中工作动态70条、通知公告29条，另有规范性文件1件。",
     ),
     (
         "a count in another measure word after a list is not one of its parts",

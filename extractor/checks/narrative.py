@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
@@ -14,6 +15,8 @@ from extractor.nlp.linking import LinkedClaim
 
 # A stated percentage is compared with the one its numbers give, to this many points.
 PERCENT_TOLERANCE = 1.0
+# The decimals a stated percentage is written with (占比1.1%: one).
+DECIMALS = re.compile(r"[.．](\d+)")
 
 
 def claim_params(lc: LinkedClaim) -> dict[str, Any]:
@@ -165,7 +168,7 @@ def stated_share_disagrees(data: AuditInput) -> Iterator[Hit]:
             if share.part.claim.approx or share.percent.claim.approx:
                 continue
             computed = share.part.claim.value / total * 100
-            if abs(computed - share.percent.claim.value) > PERCENT_TOLERANCE:
+            if abs(computed - share.percent.claim.value) > share_tolerance(share.percent.claim.text) + 1e-9:
                 params = {
                     "part_text": share.part.claim.text,
                     "stated": share.percent.claim.value,
@@ -173,6 +176,14 @@ def stated_share_disagrees(data: AuditInput) -> Iterator[Hit]:
                     "computed": round(computed, 1),
                 }
                 yield Hit(share.part.metric_expr, params, breakdown_evidence(b))
+
+
+def share_tolerance(percent_text: str) -> float:
+    """How far a stated share may be from the one its numbers give: a unit of its last digit, rounded or cut
+    off (1.25 written 1.2 or 1.3, 41.7 written 41 or 42), never more than PERCENT_TOLERANCE (1.1% for 1 of
+    80, 1.25%, is a slip)."""
+    m = DECIMALS.search(percent_text)
+    return min(PERCENT_TOLERANCE, 10.0 ** -len(m.group(1))) if m else PERCENT_TOLERANCE
 
 
 @rule(

@@ -237,11 +237,13 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
 # 历年累计主动公开信息1886，…): a bare number right after what the format counts, closing its clause (not
 # at the end of the text, where a cut may have taken its measure word).
 BARE_COUNT = re.compile(rf"(?<=信息|发布|公开|处罚|许可|强制)(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
-# …and one right after a word that says it is a count (公文总数为11, 发布信息数量144, 订阅量1108, 订阅用户数增至
-# 4963, 订阅数已超过500): a count even when no count before it in its sentence gives its unit (then it has none,
-# and no cell is linked to it).
-COUNT_WORD_BEFORE = re.compile(
-    rf"(总数|数量|[数量])(为|是|达到?|增至|已)?(?P<before>{_before})?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])"
+# …and one right after a word that says it is a count (公文总数为11, 发布信息数量144): a count even when no
+# count before it in its sentence gives its unit (then it has none, and no cell is linked to it).
+COUNT_WORD_BEFORE = re.compile(rf"(总数|数量)(为|是|达)?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])")
+# …and one right after a noun of counting (订阅量1108, 订阅用户数增至4963, 订阅数已超过500): a count of its own
+# thing, never in the unit of the counts before it (subscribers are no 条), so never a part of their list.
+COUNT_NOUN_BEFORE = re.compile(
+    rf"[数量](为|是|达到?|增至|已)?(?P<before>{_before})?(?P<num>{ARABIC})(?=[ \t\u3000]*[，,。；;（(\n])"
 )
 YEARS = range(1949, 2101)
 
@@ -251,7 +253,7 @@ def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Itera
     count word stands right before the number)."""
     taken = {c.start for c in claims}
     ordered = sorted(claims, key=lambda c: c.start)
-    for pattern in (BARE_COUNT, COUNT_WORD_BEFORE):
+    for pattern in (BARE_COUNT, COUNT_WORD_BEFORE, COUNT_NOUN_BEFORE):
         for m in pattern.finditer(text):
             sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
             units = [
@@ -262,7 +264,9 @@ def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Itera
             value = to_number(m.group("num"))
             if m.start("num") in taken or value in YEARS or _in_url(text, m.start()) or _in_table_row(text, m.start()):
                 continue
-            if units or pattern is COUNT_WORD_BEFORE:
+            if pattern is COUNT_NOUN_BEFORE:
+                units = []
+            if units or pattern is not BARE_COUNT:
                 taken.add(m.start("num"))
                 yield _claim(text, m, section, value, units[-1] if units else "")
 
