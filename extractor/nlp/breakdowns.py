@@ -291,7 +291,8 @@ def _breakdown_after(
         else:
             parts, shares = (_category_list(text, total, following) if unmarked and not next_channels else []), []
         label = CHANNEL_LABEL if channels else OUTCOME_LABEL if outcomes else CATEGORY_LABEL
-    if len(parts) < 2 and not (marker == "其中" and parts and _exceeds_alone(parts[0], total)):
+    alone = marker == "其中" and len(parts) == 1 and not any(lc.claim.start < parts[0].claim.start for lc in skipped)
+    if len(parts) < 2 and not (alone and _exceeds_alone(parts[0], total)):
         return None
     if len(parts) < 2:  # 网上服务事项108项，其中行政许可191项: one part of it already more than all of it
         statement = text[_statement_start(text, total.claim.start) : end].strip()
@@ -311,8 +312,6 @@ def _breakdown_after(
         or uncounted_item(tail)
         or any(parts[0].claim.start < lc.claim.start < parts[-1].claim.start for lc in skipped)
     )
-    if any(not same_measure(p, total) for p in parts):
-        exhaustive, partial = False, True  # parts in another measure word are read to show an excess only
     statement = text[_statement_start(text, total.claim.start) : end].strip()
     return Breakdown(total, tuple(parts), label, exhaustive, statement, tuple(shares), partial)
 
@@ -378,7 +377,7 @@ def _parts(
             continue
         if not is_count(lc):
             continue
-        if not same_measure(lc, total) and not (marker in LIST_MARKERS and item_in_list(text, lc, total, parts)):
+        if not same_measure(lc, total):
             skipped.append(lc)
             if parts and not counts_items(text, lc) and not BESIDE.search(gap):
                 break  # …5403条，新开设专栏6个，发布解读信息44条: past a count of something else, other statements
@@ -437,19 +436,9 @@ def _opens_list(gap: str) -> bool:
 def same_measure(part: LinkedClaim, total: LinkedClaim) -> bool:
     """The part counts what the total counts: the same measure word.  Prose does list documents in 件 or
     份 among items in 条, but a count in another measure word after a list is as often a new statement
-    (文件597份 after a list that ended in 其他信息): such counts are parts only on :func:`item_in_list`'s terms."""
+    (文件597份 after a list that ended in 其他信息): such a count is never a part (parts read in another measure word
+    gave false errors on real pages, for one catch)."""
     return part.claim.unit == total.claim.unit
-
-
-def item_in_list(text: str, part: LinkedClaim, total: LinkedClaim, parts: Sequence[LinkedClaim]) -> bool:
-    """A count of items of information in another measure word, inside a marked list before it ends in a
-    remainder (其中动态信息29条、审批文件公布180个、其他2条): a part, read so that parts exceeding the total
-    show, when both count published items."""
-    if part.claim.unit not in ITEM_MEASURES or total.claim.unit not in ITEM_MEASURES:
-        return False
-    if parts and REMAINDER.search(text[_part_start(text, parts[-1]) : parts[-1].claim.end]):
-        return False  # a list ends in its remainder: a count after 其他 is a statement of its own
-    return counts_items(text, part) and counts_items(text, total)
 
 
 def counts_items(text: str, lc: LinkedClaim) -> bool:
