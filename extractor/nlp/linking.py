@@ -53,6 +53,7 @@ from extractor.nlp.link_lexicon import (
     NOT_DOCUMENTS,
     OTHER_PART,
     OTHER_SUBJECTS,
+    RECEIVING,
     UNAVAILABLE,
     Link,
     one,
@@ -341,7 +342,8 @@ def find_link(
     links = candidate_links(claim.unit, context.legacy_table)
     if OTHER_SUBJECT_AFTER.match(section_text, claim.end):  # 办理10件人大建议: a count of those, not of requests
         links = tuple((lk, first) for lk, first in links if not lk.other_subjects)
-    lone = is_lone_channel_count(claim, section_text, part_start)
+    part = section_text[clause_start:part_end]  # what the links below read: a lone channel matters only if named
+    lone = any(w in part for w in CHANNEL_WORDS) and is_lone_channel_count(claim, section_text, part_start)
     found = next(
         (lk for lk, first in links if _fits(lk, first, claim, whole_clause if lk.whole_clause else near, before, lone)),
         None,
@@ -366,7 +368,7 @@ def enumerated_part_start(text: str, clause_start: int, claim_start: int) -> int
     return joined.start() if joined and joined.end() > part_start else part_start
 
 
-RECEIVED = re.compile(r"收到|受理|接收|接到")
+RECEIVED = re.compile("|".join(RECEIVING))
 PARTS_BEFORE = re.compile(r"其中|分别")
 TOTAL_AFTER = re.compile(r"合计|共计|总计")
 
