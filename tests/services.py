@@ -188,6 +188,21 @@ def postgres_database(prefix: str = "gkaudit_it") -> Iterator[str]:
         admin.dispose()
 
 
+DATABASE_KINDS = ["sqlite", "postgresql"]
+
+
+@contextmanager
+def sqlite_or_postgres(kind: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """A throwaway store of each kind a test runs on (a fixture's ``params=DATABASE_KINDS``): a SQLite file
+    ``<name>.db`` in ``tmp_path``, or a PostgreSQL database ``gkaudit_<name>_<random>`` (required)."""
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / f'{name}.db'}"
+        return
+    require(POSTGRES)
+    with postgres_database(f"gkaudit_{name}") as url:
+        yield url
+
+
 def redis_unacked(broker_url: str) -> int:
     """Messages a Redis broker still holds as delivered but never acknowledged (kombu's ``unacked`` hash)."""
     client = redis.Redis.from_url(broker_url, socket_connect_timeout=CONNECT_TIMEOUT)

@@ -36,6 +36,7 @@ from typer.testing import CliRunner
 from corpus.generate import RENDERINGS, generate_report
 from models.version import PIPELINE_VERSION
 from tests.services import (
+    DATABASE_KINDS,
     POSTGRES,
     REDIS,
     REQUIRE_SERVICES,
@@ -44,6 +45,7 @@ from tests.services import (
     postgres_database,
     redis_database,
     require,
+    sqlite_or_postgres,
     stop_workers,
     wait_ready,
     wait_until,
@@ -126,15 +128,9 @@ def blob_url(s3_endpoint: str, credentials: None, monkeypatch: pytest.MonkeyPatc
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASE_KINDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'blobs.db'}"
-        get_engine(url)
-        yield url
-        return
-    require(POSTGRES)
-    with postgres_database("gkaudit_blobs") as url:
+    with sqlite_or_postgres(request.param, tmp_path, "blobs") as url:
         get_engine(url)
         yield url
 

@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 from models.version import PIPELINE_VERSION
 from tests.services import (
     AMQP_URL,
+    DATABASE_KINDS,
     POSTGRES,
     RABBITMQ,
     REDIS,
@@ -30,6 +31,7 @@ from tests.services import (
     purge_queue,
     redis_database,
     require,
+    sqlite_or_postgres,
     stop_workers,
     wait_ready,
     write_corpus,
@@ -46,13 +48,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LIMIT = 60.0
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASE_KINDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'contents.db'}"
-        return
-    require(POSTGRES)
-    with postgres_database("gkaudit_contents") as url:
+    with sqlite_or_postgres(request.param, tmp_path, "contents") as url:
         yield url
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import glob
 import random
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from models.similarity import stored_signature
 from models.stages import audit_bytes
 from tests.conftest import REALDOCS
+from tests.services import DATABASE_KINDS, sqlite_or_postgres
 from workers.audit.corpus_checks import Doc, body_key, carried_over_mismatches, copied_sections, section_text
 
 
@@ -308,15 +310,9 @@ def stored_findings(db_url: str, audit_id: int) -> list[tuple]:
         )
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path):
-    from tests.services import POSTGRES, postgres_database, require
-
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'corpus.db'}"
-        return
-    require(POSTGRES)
-    with postgres_database() as url:
+@pytest.fixture(params=DATABASE_KINDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with sqlite_or_postgres(request.param, tmp_path, "corpus") as url:
         yield url
 
 

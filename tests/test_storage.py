@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from extractor.stages import Outcome
 from models.version import PIPELINE_VERSION
-from tests.services import POSTGRES, postgres_database, require
+from tests.services import DATABASE_KINDS, POSTGRES, postgres_database, require, sqlite_or_postgres
 from workers.audit.rows import result_row
 from workers.queue.app import TRANSIENT_ERRORS
 from workers.queue.runner import Progress, ProgressReader, read_progress
@@ -58,13 +58,9 @@ def test_nan_is_written_as_null_which_any_json_reader_accepts() -> None:
     assert json.loads(dump_json({"quality": math.nan})) == {"quality": None}
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=DATABASE_KINDS)
 def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'json.db'}"
-        return
-    require(POSTGRES)
-    with postgres_database() as url:
+    with sqlite_or_postgres(request.param, tmp_path, "json") as url:
         yield url
 
 
