@@ -8,6 +8,7 @@ p4: real layouts read (issue 18), claims linked and breakdowns checked as real r
 p5: claims read as more real reports write them (issue 19), Markdown headings and an unheaded overview;
 p6: claims and links from fresh real pages and breakdowns from the real narratives (issue 19), the
 completeness elements read as the GUIDE defines them and the model retrained (issue 20).
+p7: claims, links and breakdowns from six more rounds of fresh real pages (issue 19).
 """
 
-PIPELINE_VERSION = "gkaudit-0.1.0+p6"
+PIPELINE_VERSION = "gkaudit-0.1.0+p7"
