@@ -148,6 +148,15 @@ DISPUTES: tuple[tuple[str, Callable[[str | None, str | None, bool, str], bool]],
         lambda key, metric, _, text: key is None and metric == NEW_REQUESTS and "受理" in text,
     ),
     (
+        # "办理…申请N件": readers key the requests handled (realdev a014 and four fresh pages), the year's requests
+        # (realdev b027, with those carried in, and three fresh pages) or nothing (c036); gkaudit: those handled.
+        "办理 named, the requests handled or received",
+        lambda key, metric, _, text: (
+            "办理" in text
+            and {key, metric} <= {None, NEW_REQUESTS, PROCESSED, f"{NEW_REQUESTS} + applications.carried_in.total"}
+        ),
+    ),
+    (
         # "办结/答复N件": the reader of pages_b keys the requests processed (6 on the development part), the
         # readers of pages_c, pages_d and pages_e mostly leave it unkeyed; gkaudit keys it (table 三's 总计).
         "办结 or 答复 named, the requests processed keyed or not",

@@ -429,5 +429,44 @@ def test_requests_answered_and_those_still_in_hand() -> None:
         "applications.results_total.total",
         "applications.carried_out.total",
     ]
-    # Replies to messages are not answers to requests.
+    # Replies to messages, or to anything but requests, are not answers to requests.
     assert [m for _, m, _ in statuses("收到网民留言30条，已回复30条。", APPLICATIONS)] == [None, None]
+    assert statuses("线上回复各类热点信息430条。", APPLICATIONS) == [("430条", None, "unverifiable")]
+
+
+def test_how_often_pages_were_read_is_no_cell() -> None:
+    assert statuses("全部公开信息浏览次数总量达1200次。", APPLICATIONS) == [("1200次", None, "unverifiable")]
+
+
+ITEMS_2019 = {
+    "active.licensing.prev_items": 15,
+    "active.licensing.change": -2,
+    "active.licensing.decisions": 700,
+    "active.coercion.prev_items": 7,
+    "active.coercion.change": 2,
+    "active.coercion.decisions": 9,
+}
+
+
+def test_a_rows_count_compared_with_last_year_is_this_years_items() -> None:
+    text = (
+        "2020年我局行政许可事项13项，比2019年减少2项，行政许可处理决定数量700件；"
+        "行政强制7项，本年增加2项，处理决定9件。"
+    )
+    report = Report(
+        file="t.txt",
+        format_version="2019",
+        agency="某局",
+        year=2020,
+        sections=[Section("overview", "一", text)],
+        tables=ITEMS_2019,
+    )
+    got = [(lc.claim.text, lc.metric_expr, lc.status) for lc in link_claims(report)]
+    assert got == [
+        ("13项", "active.licensing.prev_items + active.licensing.change", "match"),
+        ("减少2项", "active.licensing.change", "match"),
+        ("700件", "active.licensing.decisions", "match"),
+        ("7项", "active.coercion.prev_items", "match"),
+        ("2项", "active.coercion.change", "match"),
+        ("9件", "active.coercion.decisions", "match"),
+    ]

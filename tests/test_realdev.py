@@ -93,7 +93,7 @@ def test_changing_a_linked_number_of_a_real_page_is_flagged() -> None:
 def test_only_the_readers_own_disagreements_are_disputed() -> None:
     from tests.realdev import DISPUTES, REVIEW_AND_LITIGATION, dispute_of
 
-    legacy, review, accepted, processed = (name for name, _ in DISPUTES)
+    legacy, review, accepted, handled, processed = (name for name, _ in DISPUTES)
     assert dispute_of("stats.active.total", None, False, "主动公开信息5条") == legacy
     assert dispute_of("stats.active.total", None, True, "主动公开信息5条") is None, "the page has the table: our miss"
     assert dispute_of("review.total", REVIEW_AND_LITIGATION, False, "无行政复议、行政诉讼") == review
@@ -102,4 +102,6 @@ def test_only_the_readers_own_disagreements_are_disputed() -> None:
     assert dispute_of(None, "applications.new.total", False, "共受理申请3件") == accepted
     assert dispute_of(None, "applications.new.total", False, "共收到申请3件") is None, "收到: the readers agree"
     assert dispute_of(None, "applications.results_total.total", False, "已办结3件") == processed
+    assert dispute_of("applications.new.total", "applications.results_total.total", False, "办理申请3件") == handled
+    assert dispute_of("review.total", "applications.results_total.total", False, "办理申请3件") is None
     assert dispute_of("applications.new.total", "applications.results_total.total", False, "办结3件") is None

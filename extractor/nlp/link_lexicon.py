@@ -316,16 +316,17 @@ LINKS: tuple[Link, ...] = (
     Link(
         "办结",
         one("applications.results_total.total"),
-        (("办结", "答复", "回复", "办理完毕", "已办理", "处理完"),),
+        (("办结", "答复", "办理完毕", "已办理", "处理完"),),
         APPLICATION_UNITS,
         exclude=(*NOT_REQUESTS, *RECEIVING),
         other_subjects=OTHER_SUBJECTS,
     ),
-    # 办理 alone is any work (办理相关案件74件): requests handled only where the sentence names requests.
+    # 办理 and 回复 alone are any work (办理相关案件74件, 线上回复热点信息430条): requests handled or answered only
+    # where the sentence names requests.
     Link(
         "办理申请",
         one("applications.results_total.total"),
-        (("办理",), ("申请", "依申请公开")),
+        (("办理", "回复"), ("申请", "依申请公开")),
         APPLICATION_UNITS,
         exclude=(*NOT_REQUESTS, *RECEIVING, *STILL_IN_HAND),
         other_subjects=OTHER_SUBJECTS,

@@ -24,6 +24,7 @@ from extractor.document import Report
 from extractor.formats import FORMAT_IDS, format_for_year, load_format
 from extractor.nlp.claims import (
     CLAUSE_BREAK,
+    COMPARISON,
     SENTENCE_BREAK,
     Claim,
     extract_claims,
@@ -312,6 +313,8 @@ def find_link(
         return None
     year = context.previous_year
     clause_start = reading_start(section_text, claim.clause_start)
+    if READERSHIP.search(section_text, clause_start, claim.start):
+        return None  # 全部公开信息浏览次数2882536次: how often pages were read, which no cell counts
     carried = previous.item_column if previous is not None else None
     stated_this_year = not (claim.change or claim.previous or claim.zero)
     if stated_this_year and (document := document_link(claim, section_text, previous)):
@@ -390,6 +393,11 @@ def is_lone_channel_count(claim: Claim, text: str, part_start: int) -> bool:
 OTHER_SUBJECT_AFTER = re.compile(rf"[^，,。；;、]{{0,4}}?({'|'.join(OTHER_SUBJECTS)})")
 
 
+# Counts of how often published pages were read or followed: no table cell counts them, whatever else the
+# clause names (全部公开信息浏览次数, 网站访问量, 点击量, 粉丝数).
+READERSHIP = re.compile(r"浏览|访问量|访问次数|点击量|点击次数|阅读量|粉丝")
+
+
 def _across_years(words: str) -> bool:
     return any(word in words for word in ACROSS_YEARS)
 
@@ -464,18 +472,30 @@ def item_column_link(
                 break
         if TOTAL_MARK.search(text[part_start : claim.start]):
             carried = None  # 新增10项，总计44项: a running total, no column of the table
-    column = column or carried or _first_of_the_columns(text, claim.end)
+    column = column or carried or _first_of_the_columns(text, claim.end, rows)
     return _item_link(rows, column) if column else None
 
 
-def _first_of_the_columns(text: str, end: int) -> str | None:
+def _first_of_the_columns(text: str, end: int, rows: tuple[str, ...]) -> str | None:
     """A row's bare count followed in its sentence by its change and its decisions (行政强制7项，本年增加2项，
-    处理决定9件) is the first of the format's three columns: 上一年项目数量."""
+    处理决定9件) is the first of the format's three columns: 上一年项目数量 — unless the change compares with
+    last year (行政许可事项13项，比2019年减少3项): then the count is this year's, 上一年项目数量 and 本年增/减
+    together."""
     rest = text[end : span_around(text, end, end, SENTENCE_BREAK)[1]]
-    if _rows_named(rest):
-        return None
+    if set(_rows_named(rest)) - set(rows):
+        return None  # another row's counts follow: the columns named are its own
     named = [column for column, words in ITEM_COLUMNS if any(word in rest for word in words)]
+    if named[:1] != ["change"] or named[1:] not in ([], ["decisions"]):
+        return None
+    change_at = min(rest.find(word) for word in dict(ITEM_COLUMNS)["change"] if word in rest)
+    if COMPARISON.search(rest[:change_at]):
+        return THIS_YEARS_ITEMS
     return "prev_items" if named == ["change", "decisions"] else None
+
+
+# A row's items this year: last year's and the change, two of the 2019 format's columns summed.
+THIS_YEARS_ITEMS = "items_now"
+THIS_YEARS_COLUMNS = ("prev_items", "change")
 
 
 # Rows named together: 行政处罚和强制, 行政处罚、行政强制.
@@ -507,7 +527,9 @@ def _column_named(text: str, previous_year: str | None) -> str | None:
 @lru_cache(maxsize=64)
 def _item_link(rows: tuple[str, ...], column: str) -> Link:
     name = f"{'+'.join(rows)}.{column}"
-    return Link(name, total(*(f"active.{row}.{column}" for row in rows)), (), ITEM_COLUMN_UNITS, item_column=column)
+    columns = THIS_YEARS_COLUMNS if column == THIS_YEARS_ITEMS else (column,)
+    keys = total(*(f"active.{row}.{c}" for row in rows for c in columns))
+    return Link(name, keys, (), ITEM_COLUMN_UNITS, item_column=column)
 
 
 def _with_carried_in(link: Link | None, text: str, end: int) -> Link | None:
