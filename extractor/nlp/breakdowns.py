@@ -8,12 +8,11 @@ when the clauses are built alike (在公众号…；在微博…); a table 四 b
 (主动公开信息300条，通过门户网站发布90条、微信公众号200条; a channel set beside the list, 同时/另外/累计…,
 is not a part) or as bare categories after a stated total (累计发布信息60条，通知公告40条，工作动态25条);
 with a remainder (其他/其它 N); with approximate figures (200余条, 近百条).  A before/after pair
-(由原来的11条精简为5条) is neither a total nor a part.  Parts are counted in the total's measure word, or
-in another inside a marked list before its remainder (其中动态信息29条、审批文件180个), read to show an
-excess only: a list that holds counts it does not read (行政规范性文件3件 after the list, 征集调查16期
-inside it) is not whole, so never called short, unless the other count is set beside it (同时…3篇) or
-inside a part's brackets.  A near miss is a slip of one item or 1 % of the total; a list naming an item
-it does not count is not whole.
+(由原来的11条精简为5条) is neither a total nor a part.  Parts are counted in the total's measure word: a
+list that holds counts it does not read (行政规范性文件3件 after the list, 征集调查16期 inside it) is not
+whole, so never called short, unless the other count is set beside it (同时…3篇) or inside a part's
+brackets; a count of something else (新开设专栏4个) ends it.  A near miss is a slip of one item or 1 % of
+the total; a list naming an item it does not count is not whole.
 Each becomes a :class:`Breakdown` the checks verify: the parts never exceed the total (whatever
 the list), add up to it when the list is exhaustive (分别为, or it ends in a remainder, and no
 等/另有 says it is not), and a percentage stated of a part is the part's share of the total.
@@ -103,8 +102,8 @@ STATED_TOTAL = re.compile(r"(?<!公)共|合计|总计|累计|总数")  # not the
 # A percentage of a part: 占50%, 占比12.5%, 占总量的6.3%.
 SHARE_OF = re.compile(r"^[，,（(\s]*(占|占比|占总数的?|占总量的?|占全部的?)[^，,。；;]{0,6}$")
 # Measure words that count items of information: a list of 条 may hold 件, 篇, 个 or 份
-# (工作动态50条，行政规范性文件3件，政策解读2篇), which make it a list not read whole (such parts show an
-# excess, never a shortfall).  次, 期, 场, 人次 count other things.
+# (工作动态50条，行政规范性文件3件，政策解读2篇), which make it a list not read whole.  次, 期, 场, 人次
+# count other things.
 ITEM_MEASURES = frozenset({"条", "件", "篇", "个", "份"})
 # Verbs that count something other than a published item (办理建议15件, 答复留言8个).
 NOT_PUBLISHING = re.compile(
