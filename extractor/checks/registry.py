@@ -72,16 +72,16 @@ class AuditInput:
 
     def once(self, compute: Callable[[Report], T]) -> T:
         """``compute(report)``, worked out once for every rule that asks (the function is the key)."""
-        cache: dict[Callable[[Report], Any], Any] = self.__dict__.setdefault("_once", {})
-        if compute not in cache:
-            cache[compute] = compute(self.report)
-        return cache[compute]
+        return self._memo(compute, self.report)
 
     def once_of_input(self, compute: Callable[[AuditInput], T]) -> T:
         """``compute(self)``, worked out once: for what is built on other ``once`` results."""
-        cache: dict[Callable[[AuditInput], Any], Any] = self.__dict__.setdefault("_once", {})
+        return self._memo(compute, self)
+
+    def _memo(self, compute: Callable[[Any], T], argument: Any) -> T:
+        cache: dict[Callable[[Any], Any], Any] = self.__dict__.setdefault("_once", {})
         if compute not in cache:
-            cache[compute] = compute(self)
+            cache[compute] = compute(argument)
         return cache[compute]
 
 

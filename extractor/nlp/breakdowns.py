@@ -69,14 +69,16 @@ CHANNEL_NAME = re.compile(
     r"网站|门户|网页|公众号|微信|微博|新媒体|客户端|APP|App|抖音|快手|头条|视频号|公开栏|公示栏|公告栏|宣传栏|"
     r"专栏|平台|报刊|报纸|电视|广播|发布会|政务服务网"
 )
-CHANNEL_VERB = re.compile(r"通过|依托|利用|借助")
+# The verbs that name a channel (通过门户网站…); a sentence of channels may open with 在 too.
+CHANNEL_VERBS = ("通过", "依托", "利用", "借助")
+CHANNEL_VERB = re.compile("|".join(CHANNEL_VERBS))
 # A sentence opening with what its list is of, then a marker and a colon (公开类型包括：…, 主动公开政府信息的主要
 # 类别有：…): the list of the total that ended the sentence before.
 NAMED_LIST = re.compile(r"^[^，,。；;：:（(\d]{1,12}?(主要类别|主要包括|包括|主要有|涵盖|分别为|分别是)有?[：:]")
 # A list marker before a part's words (其中在公众号…): not part of how the part is built.
 LEADING_MARKER = re.compile(r"^(其中|包括|主要有|主要包括|分别为|分别是|涵盖)[：:]?")
 # What opens a sentence of channels after the sentence of their total.
-CHANNEL_OPENERS = ("通过", "依托", "利用", "借助", "在")
+CHANNEL_OPENERS = (*CHANNEL_VERBS, "在")
 # Channels named only in general (通过各类平台, 多种渠道, 通过门户网站、政务新媒体等渠道): they tie a total to
 # no one channel.
 ANY_CHANNEL = re.compile(
@@ -88,11 +90,11 @@ COUNT_WORDS = re.compile(r"共计|合计|总计|累计|(?<!公)共|总数|数量
 TOTAL_WORD = re.compile(r"(?<!公)共|累计|合计|总计")
 # Verbs that publish: a total of published information (主动公开政府信息300条).
 PUBLISHED = re.compile(r"发布|公开|公布|推送|更新")
-# Words before a channel's count that set it beside the list, not in it: the same items again (同时),
-# another statement (另外, 此外, 还), a count over more than the year (累计, 历年) or a total of its own.
-ALONGSIDE = re.compile(r"另外|此外|同时|另|还|累计|历年|(?<!公)共|合计|总计")
 # Words that set a count in another measure word beside a list rather than in it (同时发布解读3篇).
 BESIDE = re.compile(r"另外|此外|同时|另|还")
+# Words before a channel's count that set it beside the list, not in it: the same items again (同时),
+# another statement (另外, 此外, 还), a count over more than the year (累计, 历年) or a total of its own.
+ALONGSIDE = re.compile(rf"{BESIDE.pattern}|累计|历年|(?<!公)共|合计|总计")
 # Words in a count's own clause that make it a total of its own (微信公众号共发布文章473篇).
 OWN_TOTAL = re.compile(r"(?<!公)共(?!享|建|同|治|产|青|性|识|商)|合计|总计|累计")
 # Words right before a number that make it a total of its own (a new statement, not a part).

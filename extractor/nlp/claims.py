@@ -248,27 +248,36 @@ COUNT_NOUN_BEFORE = re.compile(
 YEARS = range(1949, 2101)
 
 
+# The bare counts' patterns, each with how it takes a unit: borrowed from the last count before it in its
+# sentence, and whether it is a claim only with one (a bare number after 信息 is a count only in a list of them).
+LEFT_OUT_UNITS: tuple[tuple[re.Pattern[str], bool, bool], ...] = (
+    (BARE_COUNT, True, True),
+    (COUNT_WORD_BEFORE, True, False),
+    (COUNT_NOUN_BEFORE, False, False),  # subscribers are no 条: never the unit of the counts before it
+)
+
+
 def _unit_left_out(text: str, section: str | None, claims: list[Claim]) -> Iterator[Claim]:
     """Bare counts, in the unit of the last count before them in their sentence (none: no claim, unless a
     count word stands right before the number)."""
     taken = {c.start for c in claims}
     ordered = sorted(claims, key=lambda c: c.start)
-    for pattern in (BARE_COUNT, COUNT_WORD_BEFORE, COUNT_NOUN_BEFORE):
+    for pattern, borrows, needs_unit in LEFT_OUT_UNITS:
         for m in pattern.finditer(text):
-            sentence_start = span_around(text, m.start(), m.end(), SENTENCE_BREAK)[0]
-            units = [
-                c.unit
-                for c in ordered
-                if c.sentence_start == sentence_start and c.end <= m.start() and c.unit not in (None, "%")
-            ]
             value = to_number(m.group("num"))
             if m.start("num") in taken or value in YEARS or _in_url(text, m.start()) or _in_table_row(text, m.start()):
                 continue
-            if pattern is COUNT_NOUN_BEFORE:
-                units = []
-            if units or pattern is not BARE_COUNT:
+            unit = _unit_before(text, m.start(), ordered) if borrows else None
+            if unit is not None or not needs_unit:
                 taken.add(m.start("num"))
-                yield _claim(text, m, section, value, units[-1] if units else "")
+                yield _claim(text, m, section, value, unit if unit is not None else "")
+
+
+def _unit_before(text: str, at: int, ordered: list[Claim]) -> str | None:
+    """The unit of the last count (not a percentage) before ``at`` in its sentence."""
+    sentence_start = span_around(text, at, at, SENTENCE_BREAK)[0]
+    before = [c for c in ordered if c.sentence_start == sentence_start and c.end <= at and c.unit not in (None, "%")]
+    return before[-1].unit if before else None
 
 
 # A count in ten-thousands with no measure word after it (网站总访问量770万, 粉丝量超3800万): the figure as
