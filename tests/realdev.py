@@ -110,6 +110,7 @@ class ClaimScore:
     claims: int = 0  # claims output
     missed: list[tuple[str, str]] = field(default_factory=list)
     wrong_key: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
+    extras: list[tuple[str, str, object]] = field(default_factory=list)  # page, text and value of each extra
     disputed: Counter[str] = field(default_factory=Counter)  # wrong keys where the truth's readers disagree
 
     @property
@@ -282,6 +283,7 @@ def score_claims(split: str, root: Path = REALDEV) -> ClaimScore:
                         score.disputed[dispute] += 1
         score.claims += len(claims)
         score.extra += len(claims) - len(used)
+        score.extras.extend((page.name, c["text"], c["value"]) for i, c in enumerate(claims) if i not in used)
     return score
 
 
@@ -312,6 +314,8 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"  missed: {page} | {text}")
             for page, text, key, metric in s.wrong_key:
                 print(f"  wrong key: {page} | {text} | truth {key} | gkaudit {metric}")
+            for page, text, value in s.extras:
+                print(f"  extra: {page} | {text} | {value}")
 
 
 if __name__ == "__main__":

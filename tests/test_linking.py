@@ -470,3 +470,30 @@ def test_a_rows_count_compared_with_last_year_is_this_years_items() -> None:
         ("2项", "active.coercion.change", "match"),
         ("9件", "active.coercion.decisions", "match"),
     ]
+
+
+def test_an_outcome_all_of_a_count_had_is_a_claim_on_that_outcomes_row() -> None:
+    tables = APPLICATIONS | {"applications.new.natural_person": 20, "review.upheld": 1}
+    assert statuses("今年收到公开申请20件，均为自然人申请，且均为非本机关掌握信息。", tables) == [
+        ("20件", "applications.new.total", "match"),
+        ("均为自然人申请", "applications.new.natural_person", "match"),
+        ("且均为非本机关掌握信息", "applications.unavailable.not_held.total", "mismatch"),
+    ]
+    # right after the count, and a count in brackets is not the one restated; granted and partly granted
+    # together are what "all granted" may mean
+    assert statuses("办理政府信息公开申请12件全部予以公开。", tables)[1] == (
+        "全部予以公开",
+        "applications.granted.total",
+        "reconciled",
+    )
+    assert statuses("被申请行政复议2件（含撤回0件），均维持原行政行为。", tables)[-1] == (
+        "均维持原行政行为",
+        "review.upheld",
+        "mismatch",
+    )
+
+
+def test_all_of_a_count_handled_restates_it_and_is_no_claim_of_its_own() -> None:
+    got = statuses("新收政府信息公开申请20件，均已按期答复；收到群众留言6条全部办结。", APPLICATIONS)
+    assert [text for text, _, _ in got] == ["20件", "6条"]
+

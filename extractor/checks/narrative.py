@@ -203,7 +203,7 @@ def breakdown_nearly_adds_up(data: AuditInput) -> Iterator[Hit]:
 
 def _is_plain_count(lc: LinkedClaim) -> bool:
     c = lc.claim
-    return not (c.change or c.previous or c.zero or c.unit == "%" or c.approx)
+    return not (c.change or c.previous or c.zero or c.restates or c.unit == "%" or c.approx)
 
 
 @rule(

@@ -245,7 +245,7 @@ def changed_pairs(text: str, ordered: Sequence[LinkedClaim]) -> Iterator[tuple[L
 
 def is_count(lc: LinkedClaim) -> bool:
     c = lc.claim
-    return not (c.change or c.previous or c.zero or c.unit == "%")
+    return not (c.change or c.previous or c.zero or c.restates or c.unit == "%")
 
 
 def _breakdown_after(

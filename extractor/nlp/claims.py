@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -167,6 +167,7 @@ class Claim:
     previous: bool = False  # a value of last year, not this one
     zero: bool = False  # a statement that something did not happen
     countable: bool = True  # could a table cell count it (not a zero statement on fees or complaints)?
+    restates: bool = False  # all of the count before it, of what its clause says (申请3件，均予以公开)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -230,7 +231,32 @@ def extract_claims(text: str, section: str | None = None, tokens: list[tuple[str
     claims = _drop_overlaps(
         [*_numeric_claims(text, section, token_starts), *_zero_claims(text, section), *_myriad_counts(text, section)]
     )
-    return sorted([*claims, *_unit_left_out(text, section, claims)], key=lambda c: c.start)
+    claims = [*claims, *_unit_left_out(text, section, claims)]
+    return sorted([*claims, *_all_of_them(text, claims)], key=lambda c: c.start)
+
+
+# A clause that says which of the format's outcomes all of a count had (收到申请3项全部予以公开; 行政复议7件，均
+# 维持结果; 申请2件，均为自然人申请): the same number, of that outcome's row.  One saying only that all were
+# handled (均已按期答复, 已全部办结) restates the count: no claim of its own (realdev's readers record it once in
+# sixteen).
+ALL_OF_THEM = re.compile(
+    r"(?:[（(][^（()）]{0,30}[）)])?[，,]?(?P<all>(?:且|并|已)?(?:均|全部|都)[^，,。；;：:（()）0-9０-９%％]{1,16})"
+    r"(?=[，,。；;]|$)"
+)
+OUTCOME_WORDS = re.compile(r"予以公开|同意公开|不予公开|维持|纠正|驳回|撤销|自然人|法人|非本机关|不掌握|不存在")
+RESTATED_UNITS = frozenset({"件", "项", "条", "个", "起", "宗"})
+
+
+def _all_of_them(text: str, claims: list[Claim]) -> Iterator[Claim]:
+    """Each count's clauses of all of it, one after another (2件，均为自然人申请，且均为非本机关掌握信息)."""
+    for claim in claims:
+        if claim.zero or claim.change or claim.previous or claim.unit not in RESTATED_UNITS or claim.bracket_depth:
+            continue
+        end = claim.end
+        while (m := ALL_OF_THEM.match(text, end)) and OUTCOME_WORDS.search(m.group("all")):
+            start, end = m.span("all")
+            clause = text[start:end]
+            yield replace(claim, text=clause, start=start, end=end, clause=clause, clause_start=start, restates=True)
 
 
 # A count whose measure word the writer left out in a list that states it for the others (主动公开信息214条，

@@ -597,10 +597,13 @@ def link_claims(report: Report) -> list[LinkedClaim]:
         for claim in extract_claims(section.text, section.id, tokens):
             if previous[0] != claim.sentence_start:
                 sentence = []
-            link = find_link(
-                claim, tokens, section.text, context, previous[1] if previous[0] == claim.sentence_start else None
-            )
-            previous = (claim.sentence_start, link)
+            if claim.restates:
+                link = restated_link(claim, _restated(sentence), context)
+            else:
+                link = find_link(
+                    claim, tokens, section.text, context, previous[1] if previous[0] == claim.sentence_start else None
+                )
+                previous = (claim.sentence_start, link)
             if (parts := grouped_parts(claim, section.text, sentence)) is not None:
                 lc = LinkedClaim(claim, GROUPED_TOTAL, parts, table_sum(report, parts))
             elif link is None:
@@ -611,6 +614,33 @@ def link_claims(report: Report) -> list[LinkedClaim]:
             linked.append(lc)
             sentence.append(lc)
     return reconcile(verify_each(linked, report))
+
+
+# What a clause of all of a count (均予以公开, 均维持结果) is read as saying it of: the table block of the count.
+RESTATED_SUBJECTS: tuple[tuple[str, str], ...] = (
+    ("review.", "行政复议"),
+    ("litigation_", "行政诉讼"),
+    ("applications.", "政府信息公开申请"),
+)
+
+
+def _restated(sentence: Sequence[LinkedClaim]) -> LinkedClaim | None:
+    """The count a clause of all of it restates: the last count before it outside brackets."""
+    return next((lc for lc in reversed(sentence) if not lc.claim.restates and not lc.claim.bracket_depth), None)
+
+
+def restated_link(claim: Claim, source: LinkedClaim | None, context: LinkContext) -> Link | None:
+    """The link of "申请3件，全部予以公开"'s second clause, read as the block's noun, the clause and the count
+    (政府信息公开申请全部予以公开3件): the outcome's row; none when the count restated has no block."""
+    if source is None or not source.keys:
+        return None
+    subject = next((word for prefix, word in RESTATED_SUBJECTS if source.keys[0].startswith(prefix)), None)
+    if subject is None:
+        return None
+    reading = f"{subject}{claim.text}{claim.value}{claim.unit}"
+    tokens = segment_claim_sentences(reading)
+    counts = [c for c in extract_claims(reading, claim.section, tokens) if not c.restates]
+    return find_link(counts[-1], tokens, reading, context) if counts else None
 
 
 GROUPED_TOTAL = "前述各项合计"
