@@ -241,6 +241,12 @@ SHAPES: tuple[tuple[str, str, str, str], ...] = (
         "平台上线服务事项120项，其中行政许可类事项135项。",
         "平台上线服务事项120项，其中行政许可类事项95项。",
     ),
+    (
+        "the rest after a comma closes a list joined by 、",
+        "GK301",
+        "全年办结申请30件，其中予以公开12件、部分公开8件、无法提供9件，其他处理6件。",
+        "全年办结申请30件，其中予以公开12件、部分公开8件、无法提供9件，其他处理1件。",
+    ),
 )
 
 # Sentences whose lists are not all of the total (另有, 等) or not a list of its parts at all.
@@ -290,6 +296,14 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
     (
         "a clause built otherwise after a semicolon ends the list",
         "全年发布信息100条，其中在网站发布60条，在微信发布30条；张贴公告30条。",
+    ),
+    (
+        "a colon after a heading of the next count is not the total's list",
+        "其中通知公告6条、决策公开类5条，执行公开类：工作动态40条，计划总结3条。",
+    ),
+    (
+        "a total on the government's site, then other channels' own totals",
+        "本年在区政府网公开信息共计50条，通过政务微信公众号发布信息共计260条、短视频号发布45条。",
     ),
     (
         "其他结果 is one outcome of four, not the rest",

@@ -496,4 +496,3 @@ def test_an_outcome_all_of_a_count_had_is_a_claim_on_that_outcomes_row() -> None
 def test_all_of_a_count_handled_restates_it_and_is_no_claim_of_its_own() -> None:
     got = statuses("新收政府信息公开申请20件，均已按期答复；收到群众留言6条全部办结。", APPLICATIONS)
     assert [text for text, _, _ in got] == ["20件", "6条"]
-

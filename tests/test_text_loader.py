@@ -80,3 +80,25 @@ def test_heading_after_one_blank_line_is_not_a_split_cell() -> None:
 def test_pipe_tables() -> None:
     blocks = list(read_blocks(["| 信息内容 | 本年制发件数 |", "| --- | --- |", "| 规章 | 3 |"]))
     assert blocks == [Table(rows=(("信息内容", "本年制发件数"), ("规章", "3")), aligned=True)]
+
+
+def test_paragraphs_indented_with_a_tab_are_paragraphs_not_cells() -> None:
+    text = (
+        "某某市某某局2024年政府信息公开工作年度报告\n"
+        "\t一、总体情况 \n"
+        "\t（一）主动公开。本年度通过门户网站主动公开政府信息120条，其中工作动态80条。 \n"
+        "\t（二）依申请公开。全年共收到政府信息公开申请3件，均已按时答复。 \n"
+        "\t二、主动公开政府信息情况 \n"
+        "\t本局严格按照要求公开信息。\n"
+    )
+    blocks = load_text(text.encode(), DEFAULT_LIMITS).blocks
+    assert all(isinstance(b, Paragraph) for b in blocks)
+    assert blocks[1].text == "一、总体情况"
+    assert blocks[2].text == "（一）主动公开。本年度通过门户网站主动公开政府信息120条，其中工作动态80条。"
+
+
+def test_a_tab_cell_table_stops_at_an_indented_paragraph() -> None:
+    lines = ["\t信息内容", "\t本年制发件数", "\t规章", "\t0", "\t本机关全年未制发规章，亦未废止规章。"]
+    [table, paragraph] = list(read_blocks(lines))
+    assert isinstance(table, Table) and table.rows == (("信息内容", "本年制发件数", "规章", "0"),)
+    assert isinstance(paragraph, Paragraph) and paragraph.text.startswith("本机关全年未制发规章")

@@ -124,8 +124,23 @@ def load_text(data: bytes, limits: Limits) -> Document:
 
 
 def has_tab_cells(text: str) -> bool:
-    """The seeds' layout (a DOCX exported as text): table cells on lines of their own that start with a tab."""
-    return len(list(islice(TAB_CELL.finditer(text), MIN_TAB_CELLS))) == MIN_TAB_CELLS  # the first few say it
+    """The seeds' layout (a DOCX exported as text): table cells on lines of their own that start with a tab
+    (not paragraphs indented with one: a cell holds no sentence)."""
+    cells = (m for m in TAB_CELL.finditer(text) if not INDENTED_SENTENCE.match(m.group()))
+    return len(list(islice(cells, MIN_TAB_CELLS))) == MIN_TAB_CELLS  # the first few say it
+
+
+# A line indented with a tab that holds a sentence (…。): a paragraph, never a table's cell (the official tables'
+# cells are labels and numbers: the seeds' longest, 43 characters, has no full stop).
+INDENTED_SENTENCE = re.compile(r"^\t[^\t\n]*[。！？]")
+
+
+def is_indented_paragraph(lines: list[str], i: int) -> bool:
+    """The line is a paragraph indented with a tab: a sentence, or a heading whose next line is one."""
+    if INDENTED_SENTENCE.match(lines[i]):
+        return True
+    following = next((line for line in lines[i + 1 : i + 3] if line.strip()), "")
+    return bool(HEADING_PREFIX.match(lines[i].strip())) and bool(INDENTED_SENTENCE.match(following))
 
 
 def has_long_line(text: str) -> bool:
@@ -143,7 +158,7 @@ def read_blocks(lines: list[str]) -> Iterator[Block]:
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.startswith("\t"):
+        if line.startswith("\t") and not is_indented_paragraph(lines, i):
             table, i = _read_tab_table(lines, i)
             yield table
         elif PIPE_ROW.match(line):
@@ -197,6 +212,8 @@ def _read_tab_table(lines: list[str], start: int) -> tuple[Table, int]:
     i = start
     while i < len(lines):
         line = lines[i]
+        if line.startswith("\t") and is_indented_paragraph(lines, i):
+            break
         if line.startswith("\t"):
             row.append(line[1:])
         elif _is_blank(line):

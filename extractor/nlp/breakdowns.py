@@ -66,7 +66,7 @@ NESTED_MARKERS = ("其中", "内有", "含")
 CHANNEL = re.compile(r"^[，,、；;\s]*(通过|在|经|利用|依托|借助|于)")
 # What names a channel in a part's words without a verb (微信公众号320条), or ties a total to one channel.
 CHANNEL_NAME = re.compile(
-    r"网站|门户|网页|公众号|微信|微博|新媒体|客户端|APP|App|抖音|快手|头条|视频号|公开栏|公示栏|公告栏|宣传栏|"
+    r"网站|政府网|门户|网页|公众号|微信|微博|新媒体|客户端|APP|App|抖音|快手|头条|视频号|公开栏|公示栏|公告栏|宣传栏|"
     r"专栏|平台|报刊|报纸|电视|广播|发布会|政务服务网"
 )
 # The verbs that name a channel (通过门户网站…); a sentence of channels may open with 在 too.
@@ -336,7 +336,15 @@ def _marker(opening: str) -> str | None:
     brackets that holds no count (124条（含区政府文号文件），其中…)."""
     head = past_note(opening)[:MARKER_WINDOW]
     found = [(head.find(m), m) for m in (*LIST_MARKERS, *NESTED_MARKERS, *BRACKETS) if m in head]
-    return min(found)[1] if found else None
+    if not found:
+        return None
+    at, marker = min(found)
+    return None if marker in COLON_MARKERS and not COLON_LEAD.fullmatch(head[:at]) else marker
+
+
+# What may stand between a total and the colon that opens its list (…300条，具体如下：); other words before a
+# colon name a heading of the next count (…决策公开类4条，执行公开类：工作动态52条): not this total's list.
+COLON_LEAD = re.compile(r"[，,\s]*(具体|主要|情况|如下|分别|为|是|有)*")
 
 
 def _parts(
@@ -425,7 +433,11 @@ def ends_list(gap: str, joined_by: str | None, colon_list: bool) -> bool:
     after parts joined by 、."""
     if not colon_list and re.search(r"[；;]", gap):
         return True
-    return joined_by == "、" and bool(re.search(r"[，,；;]", gap))
+    return joined_by == "、" and bool(re.search(r"[，,；;]", gap)) and not REMAINDER_AFTER_COMMA.fullmatch(gap)
+
+
+# The rest after a comma closes a list joined by 、 (…“不予公开”5件、“无法提供”13件，“其他处理”1件).
+REMAINDER_AFTER_COMMA = re.compile(r"[，,]\s*[“\"「]?(其他|其它|其余|剩余)[^，,；;。：:]{0,10}")
 
 
 def _opens_list(gap: str) -> bool:

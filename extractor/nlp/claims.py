@@ -25,11 +25,12 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则"),
 )
 # 大 counts only after digits (开设4大专题, 策划5大主题活动); after a numeral in words it names a set
 # (三大保卫战, 五大栏目), and before these it is another word (2大型, 3大幅).
-DIGITS_ONLY_UNITS = frozenset({"大"})
+# 则 likewise: 发布通知公告3则 is a count, 一则…二则… enumerates reasons.
+DIGITS_ONLY_UNITS = frozenset({"大", "则"})
 NOT_A_MEASURE_AFTER_DA = re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)")
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
@@ -397,9 +398,9 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
     after = text[m.end() : m.end() + 2]
     if is_rank(before, m.group("unit")) or NOT_A_MEASURE.match(after):
         return False
-    if m.group("unit") in DIGITS_ONLY_UNITS and (
-        not re.fullmatch(ARABIC, m.group("num")) or NOT_A_MEASURE_AFTER_DA.match(after)
-    ):
+    if m.group("unit") in DIGITS_ONLY_UNITS and not re.fullmatch(ARABIC, m.group("num")):
+        return False
+    if m.group("unit") == "大" and NOT_A_MEASURE_AFTER_DA.match(after):
         return False
     if text.startswith(format_category_names(), num_start) or _in_url(text, num_start):
         return False
