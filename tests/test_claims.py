@@ -168,6 +168,11 @@ def test_households_and_businesses_are_counted_in_hu() -> None:
         "本年度全局无政府信息公开申请。",
         "本年度没有收到来自任何公民、法人或者其他组织提出的政府信息公开申请。",  # the subject runs long
         "全年未引发因政府信息公开产生的行政复议。",
+        # 未有, 不存在 and 收受 say the same; 依申请 without 公开 names the requests too
+        "本年度本局未有依申请公开的政府信息。",
+        "本年度不存在因政府信息公开被申请行政复议、提起行政诉讼的情况。",
+        "全年我局未直接收受群众和企业依申请公开事项。",
+        "全年未发生依申请政府信息。",
     ],
 )
 def test_zero_statements_of_requests_and_reviews(text: str) -> None:
@@ -223,6 +228,12 @@ def test_da_counts_after_digits_only() -> None:
     assert claims_of("全年开设“甲”“乙”等4大专题。") == [("4大", 4, "大", None)]
     assert extract_claims("打好三大保卫战，完善五大栏目。") == []
     assert extract_claims("建成2大型服务平台。") == []
+
+
+def test_ze_and_bu_count_after_digits_and_before_no_other_word() -> None:
+    """发布通知3则 and 规章4部 are counts; 一则…二则… enumerates, 3部门 are departments, 两部分 parts."""
+    assert claims_of("发布通知公告3则，制定规章4部。") == [("3则", 3, "则", None), ("4部", 4, "部", None)]
+    assert extract_claims("一则加强学习，二则完善制度；3部门联合检查，报告分两部分。") == []
 
 
 def test_accountability_zero_statement_with_a_long_subject() -> None:

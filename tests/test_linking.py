@@ -496,3 +496,20 @@ def test_an_outcome_all_of_a_count_had_is_a_claim_on_that_outcomes_row() -> None
 def test_all_of_a_count_handled_restates_it_and_is_no_claim_of_its_own() -> None:
     got = statuses("新收政府信息公开申请20件，均已按期答复；收到群众留言6条全部办结。", APPLICATIONS)
     assert [text for text, _, _ in got] == ["20件", "6条"]
+
+
+def test_litigation_blocks_by_the_format_s_headings_and_their_paraphrases() -> None:
+    got = statuses("被申请行政复议2件，复议后提起行政诉讼1件，未经复议直接提起行政诉讼0件。", APPLICATIONS)
+    assert got == [
+        ("2件", "review.total", "match"),
+        ("1件", "litigation_after_review.total", "mismatch"),
+        ("0件", "litigation_direct.total", "mismatch"),
+    ]
+
+
+def test_decisions_counted_in_cases_and_rules_in_bu() -> None:
+    tables = {"active.penalty.decisions": 25, "active.regulations.issued": 3}
+    assert statuses("全年作出行政处罚25起，以政府名义发布规章4部。", tables) == [
+        ("25起", "active.penalty.decisions", "match"),
+        ("4部", "active.regulations.issued", "mismatch"),
+    ]

@@ -25,13 +25,18 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则", "部"),
 )
 # 大 counts only after digits (开设4大专题, 策划5大主题活动); after a numeral in words it names a set
 # (三大保卫战, 五大栏目), and before these it is another word (2大型, 3大幅).
 # 则 likewise: 发布通知公告3则 is a count, 一则…二则… enumerates reasons.
 DIGITS_ONLY_UNITS = frozenset({"大", "则"})
-NOT_A_MEASURE_AFTER_DA = re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)")
+# Measure words that start other words after a number, by what follows them: 2大型, 3大幅; 3部门 (departments,
+# not 规章4部), 两部分.
+NOT_A_MEASURE_AFTER: dict[str, re.Pattern[str]] = {
+    "大": re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)"),
+    "部": re.compile(r"^(门|分|署|队|委|长|位|级|属|室|局|省|市|县|区|镇)"),
+}
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
     "超过": "above",
@@ -111,15 +116,16 @@ PERCENT_WORDS_PATTERN = rf"(?P<change>(?:{_change})了?)?百分之(?P<num>{CHINE
 PERCENT_WORDS = re.compile(opening_with(first_chars([*CHANGE_WORDS, "百分之"]), PERCENT_WORDS_PATTERN))
 
 # "无" as a negation, not inside 无法 (cannot), 无需 (need not), 无论 (whatever), 无偿 (free of charge).
-NO_WORDS = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?)(?!法|需|论|偿|纸化))"
-NO = opening_with("全本0-9无没未", NO_WORDS)  # what NO_WORDS can start with: 全年, 本年, a year, the negation
+# 未有, 不存在 and 尚无 say the same (未有政府信息公开申请行政复议的情况, 不存在…被申请行政复议的情况).
+NO_WORDS = r"(?:(?:全年|本年度?|[0-9]{4}年度?)?(?:无|没有|未发生过?|未有|不存在|尚无)(?!法|需|论|偿|纸化))"
+NO = opening_with("全本0-9无没未不尚", NO_WORDS)  # what NO_WORDS can start with: 全年, 本年, a year, the negation
 # The second of 行政复议 and 行政诉讼 after a comma, when no count of its own follows (…，被提起行政诉讼2件 is a count).
 A_COUNT_FOLLOWS = r"(?![^，,。；;]*?([0-9０-９]|[一二两三四五六七八九十][件起宗]))"
 THE_OTHER_OF_THE_PAIR = rf"(?:[，,](被)?(提起|申请)(行政)?(诉讼|复议){A_COUNT_FOLLOWS}[^，,。；;]{{0,8}})?"
 COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
-    r"(未|没有|无)(收到|受理|接到|接收)[^，,。；;]{0,24}申请",
+    r"(未|没有|无)(直接)?(收到|受理|接到|接收|收受)[^，,。；;]{0,24}申请",
     r"(无|没有)(政府)?信息公开申请(事项)?(?=[，,。；;]|$)",  # a clause that says only 无政府信息公开申请
-    rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请公开",
+    rf"{NO}(发生过?|出现|产生)?[^，,。；;]{{0,10}}依申请(公开)?",  # 未发生依申请政府信息 too
     # 复议 and 诉讼 stand for the format's 行政复议 and 行政诉讼 (无就政府信息公开提出复议、诉讼的情况); the cause may
     # come first (未因政府信息公开工作被申请行政复议), and the second of the pair after a comma (…申请行政复议，提起
     # 行政诉讼的情况): the statement is on both.
@@ -146,8 +152,9 @@ ZERO_STATEMENTS: tuple[tuple[re.Pattern[str], bool], ...] = (
     *((re.compile(p), False) for p in UNCOUNTED_ZERO_STATEMENTS),
     *((re.compile(p), True) for p in COUNTED_ZERO_STATEMENTS),
 )
-# Every zero statement negates with 未, 没(有) or 无: a sentence without one holds none (one search, not eleven).
-NEGATION = re.compile("[未没无]")
+# Every zero statement negates with 未, 没(有), 无 or 不存在: a sentence without one holds none (one search, not
+# eleven).
+NEGATION = re.compile("[未没无]|不存在")
 
 
 @dataclass(frozen=True)
@@ -400,7 +407,7 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     if m.group("unit") in DIGITS_ONLY_UNITS and not re.fullmatch(ARABIC, m.group("num")):
         return False
-    if m.group("unit") == "大" and NOT_A_MEASURE_AFTER_DA.match(after):
+    if (word := NOT_A_MEASURE_AFTER.get(m.group("unit"))) and word.match(after):
         return False
     if text.startswith(format_category_names(), num_start) or _in_url(text, num_start):
         return False

@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass, replace
 
 COUNT_UNITS = ("件", "个", "次", "起", "项", "条")
-DECISION_UNITS = ("件", "个", "项", "次")  # 条 counts published items (行政许可类信息69条), not decisions
+# 条 counts published items (行政许可类信息69条), not decisions; 起 counts cases (行政处罚25起).
+DECISION_UNITS = ("件", "个", "项", "次", "起")
 # …unless the clause names the decisions themselves (处理决定数量312条, 行政处罚结果82条).
 NAMED_DECISION_UNITS = (*DECISION_UNITS, "条")
 DECISION_WORDS = ("决定", "结果", "办结")
@@ -28,7 +29,7 @@ DECISION_ROWS = (
 CASE_UNITS = ("件", "起", "个", "次", "宗")
 # Applications are counted in 件 by the format, and in 条, 项 or 份 by many reports (收到申请3条).
 APPLICATION_UNITS = (*CASE_UNITS, "条", "项", "份")
-ITEM_UNITS = ("条", "件", "个", "项", "份")  # 份: documents (制定4份规范性文件)
+ITEM_UNITS = ("条", "件", "个", "项", "份", "部")  # 份: documents (制定4份规范性文件); 部: rules (规章4部)
 ORG_COLUMNS = ("commercial", "research", "social_org", "legal_service", "other_org")
 ORG_LABELS = (
     ("commercial", "商业企业"),
@@ -174,12 +175,23 @@ def review_result_links() -> tuple[Link, ...]:
     return review + litigation
 
 
+# How prose says each of 行政诉讼's two blocks besides the format's heading (复议后提起行政诉讼1件).
+LITIGATION_PARAPHRASES: dict[str, tuple[str, ...]] = {
+    "litigation_direct": ("未经复议", "直接起诉", "直接提起行政诉讼", "直接提起诉讼"),
+    "litigation_after_review": ("复议后提起行政诉讼", "复议后提起诉讼", "复议后又提起", "经复议后"),
+}
+
+
 def litigation_block_links() -> tuple[Link, ...]:
-    """行政诉讼's two blocks by the format's own headings (其中未经复议直接起诉2件, 复议后起诉1件)."""
+    """行政诉讼's two blocks by the format's own headings (其中未经复议直接起诉2件, 复议后起诉1件) and their
+    paraphrases."""
     from extractor.formats import load_format
 
     blocks = {b.id: b.heading for b in load_format("2021").table("四").blocks if b.group == "行政诉讼"}
-    return tuple(Link(heading, one(f"{block}.total"), ((heading,),), CASE_UNITS) for block, heading in blocks.items())
+    return tuple(
+        Link(heading, one(f"{block}.total"), ((heading, *LITIGATION_PARAPHRASES.get(block, ())),), CASE_UNITS)
+        for block, heading in blocks.items()
+    )
 
 
 # ---- legacy 统计指标 ----------------------------------------------------------------
