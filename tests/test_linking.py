@@ -513,3 +513,18 @@ def test_decisions_counted_in_cases_and_rules_in_bu() -> None:
         ("25起", "active.penalty.decisions", "match"),
         ("4部", "active.regulations.issued", "mismatch"),
     ]
+
+
+def test_requests_by_the_regulations_channels_are_parts_and_their_sum_the_total() -> None:
+    got = statuses("全年收到政府信息公开申请20件，其中书面申请12件、电话申请3件、口头申请5件。", APPLICATIONS)
+    assert got[0] == ("20件", "applications.new.total", "match")
+    assert [metric for _, metric, _ in got[1:]] == [None, None, None]
+
+
+def test_document_columns_in_other_words_and_requests_by_the_section_s_name() -> None:
+    tables = {"active.normative.repealed": 2, "active.normative.in_force": 9, "applications.new.total": 1}
+    assert statuses("本年废除规范性文件2件，正在实施的规范性文件9件。", tables) == [
+        ("2件", "active.normative.repealed", "match"),
+        ("9件", "active.normative.in_force", "match"),
+    ]
+    assert statuses("2024年，本街道依申请公开事项1件。", tables) == [("1件", "applications.new.total", "match")]

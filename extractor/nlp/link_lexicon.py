@@ -84,6 +84,11 @@ CHANNEL_WORDS = (
     "邮件",
     "官网",
     "方式",
+    # the Regulations' own: 书面形式 (信件, 数据电文) or 口头; and by telephone
+    "书面",
+    "信件",
+    "口头",
+    "电话",
 )
 BREAKDOWN_WORDS = (*CHANNEL_WORDS, "其中", "自然人", "法人")
 # A count after a channel's name (网上申请21件, 通过信函提交3件): two of them in a sentence make its counts parts by
@@ -394,7 +399,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "申请",
         one("applications.new.total"),
-        (("申请", "依申请公开"),),  # 依申请公开0件: the requests, by the section's own name
+        (("申请", "依申请公开", "依申请公开事项"),),  # 依申请公开0件: the requests, by the section's own name
         APPLICATION_UNITS,
         exclude=(*BREAKDOWN_WORDS, *NOT_REQUESTS),
         adjacent=True,
@@ -477,8 +482,8 @@ NEW_WITH_CARRIED_IN = Link(
 DOCUMENT_ROWS = re.compile(r"(?P<normative>规范性文件)|(?P<regulations>规章)(?!制度)")  # 规章制度: rules in general
 DOCUMENT_COLUMNS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
     # (words of the column, the columns counted: one alternative per format, the report's own first)
-    (("废止", "失效"), ("repealed",)),
-    (("现行有效", "有效"), ("in_force", "total")),
+    (("废止", "失效", "废除"), ("repealed",)),
+    (("现行有效", "有效", "正在实施"), ("in_force", "total")),
     (("对外公开总数", "公开总数", "总数"), ("total", "in_force")),
     (("新公开",), ("published", "issued")),
     (("制发", "印发", "印制", "出台", "制定", "新制作", "制作", "发布", "公布", "新增"), ("issued", "made")),
