@@ -528,3 +528,16 @@ def test_document_columns_in_other_words_and_requests_by_the_section_s_name() ->
         ("9件", "active.normative.in_force", "match"),
     ]
     assert statuses("2024年，本街道依申请公开事项1件。", tables) == [("1件", "applications.new.total", "match")]
+
+
+def test_no_case_corrected_is_a_statement_on_the_corrected_cells_not_on_all_cases() -> None:
+    tables = APPLICATIONS | {
+        "review.corrected": 1,
+        "litigation_direct.corrected": 0,
+        "litigation_after_review.corrected": 0,
+    }
+    corrected = "review.corrected + litigation_direct.corrected + litigation_after_review.corrected"
+    assert statuses("本年度无行政复议、行政诉讼纠错案件。", tables) == [
+        ("本年度无行政复议、行政诉讼纠错案件", corrected, "mismatch")
+    ]
+    assert statuses("全年无因政府信息公开引起的行政诉讼、行政复议败诉情况。", tables)[0][1] == corrected

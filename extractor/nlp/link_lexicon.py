@@ -276,6 +276,14 @@ LINKS: tuple[Link, ...] = (
     # ---- table 四 --------------------------------------------------------------
     *review_result_links(),
     *litigation_block_links(),
+    # 无行政复议、行政诉讼纠错案件, 无…败诉: the cases in which the body was corrected (table 四's 结果纠正, all three).
+    Link(
+        "复议和诉讼纠错",
+        total(*(f"{block}.corrected" for block in ("review", "litigation_direct", "litigation_after_review"))),
+        (("复议",), ("诉讼", "起诉"), ("纠错", "纠正", "败诉")),
+        CASE_UNITS,
+        carry=False,
+    ),
     Link("复议和诉讼", total("review.total", *LITIGATION), (("复议",), ("诉讼", "起诉")), CASE_UNITS, carry=False),
     Link("行政复议", one("review.total"), (("复议",),), CASE_UNITS, exclude=("诉讼", "起诉")),
     Link("行政诉讼", total(*LITIGATION), (("诉讼", "起诉"),), CASE_UNITS),

@@ -541,7 +541,17 @@ def _with_carried_in(link: Link | None, text: str, end: int) -> Link | None:
 
 
 COUNTS_WITH_CARRIED_IN = COUNTS_NEW | {"办理申请"}
-ZERO_LINKS = {"复议和诉讼", "行政复议", "行政诉讼", "收到申请", "申请", "上年结转", "结转下年", "制发规范性文件"}
+ZERO_LINKS = {
+    "复议和诉讼纠错",
+    "复议和诉讼",
+    "行政复议",
+    "行政诉讼",
+    "收到申请",
+    "申请",
+    "上年结转",
+    "结转下年",
+    "制发规范性文件",
+}
 
 
 def resolve_keys(link: Link, report: Report) -> tuple[str, ...]:
