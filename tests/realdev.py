@@ -173,8 +173,8 @@ def dispute_of(key: str | None, metric: str | None, legacy: bool, text: str) -> 
 def _match(truth: dict[str, Any], claims: list[dict[str, Any]], used: set[int]) -> int | None:
     """The first unused claim with the truth's value whose text and the truth's contain one another.
 
-    Pages in traditional characters are read converted to simplified, and so are their claims'
-    texts: the truth's text is compared converted too (score.py compares them as written)."""
+    Pages in traditional characters are read converted to simplified (pinyin glosses out), and so are their
+    claims' texts: the truth's text is compared converted too (score.py compares them as written)."""
     wanted = simplified(truth["text"])
     for i, claim in enumerate(claims):
         text = claim.get("text") or ""
@@ -236,9 +236,12 @@ def same_keys(truth_key: str, metric: str | None) -> bool:
 
 
 def simplified(text: str) -> str:
+    """As the loader reads it: pinyin glosses out (申請(qǐng)), traditional characters converted."""
     import opencc
 
-    return opencc.OpenCC("t2s").convert(text)
+    from extractor.loaders.script import PINYIN_GLOSS
+
+    return opencc.OpenCC("t2s").convert(PINYIN_GLOSS.sub("", text))
 
 
 def score_claims(split: str, root: Path = REALDEV) -> ClaimScore:
