@@ -306,6 +306,10 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
         "本年在区政府网公开信息共计50条，通过政务微信公众号发布信息共计260条、短视频号发布45条。",
     ),
     (
+        "a list opening the next sentence after two totals: which one it breaks down is not said",
+        "全年主动公开各类信息275条，互动交流信息52条。其中资金信息53条，许可信息22条，建议答复19条。",
+    ),
+    (
         "其他结果 is one outcome of four, not the rest",
         "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果3件。",
     ),

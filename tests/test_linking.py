@@ -541,3 +541,50 @@ def test_no_case_corrected_is_a_statement_on_the_corrected_cells_not_on_all_case
         ("本年度无行政复议、行政诉讼纠错案件", corrected, "mismatch")
     ]
     assert statuses("全年无因政府信息公开引起的行政诉讼、行政复议败诉情况。", tables)[0][1] == corrected
+
+
+def test_refusals_to_take_requests_up_and_the_rest_of_a_list_count_no_whole() -> None:
+    got = statuses("共受理申请12件，答复7件，不予受理4件，其余1件均在受理期限内予以答复。", APPLICATIONS)
+    assert got[2:] == [("4件", None, "unverifiable"), ("1件", None, "unverifiable")]
+    got = statuses("共收到申请22件，办结21件，剩余1件结转下年度继续办理。", APPLICATIONS)
+    assert got[-1] == ("1件", "applications.carried_out.total", "match")
+
+
+def test_carried_in_said_the_other_way_round_and_granted_in_other_words() -> None:
+    assert statuses("本年收到申请20件，结转上年2件，其中9件准予公开。", APPLICATIONS) == [
+        ("20件", "applications.new.total", "match"),
+        ("2件", "applications.carried_in.total", "match"),
+        ("9件", "applications.granted.total", "match"),
+    ]
+
+
+def test_a_count_joined_by_he_to_the_one_before_it_names_its_own_thing() -> None:
+    assert statuses("全年产生行政复议2件和行政诉讼1件。", APPLICATIONS) == [
+        ("2件", "review.total", "match"),
+        ("1件", "litigation_direct.total + litigation_after_review.total", "match"),
+    ]
+
+
+def test_requests_handled_through_one_channel_are_parts() -> None:
+    got = statuses("全年共办理政府信息公开申请21件，其中线上办理16件，线下办理5件。", APPLICATIONS)
+    assert got == [
+        ("21件", "applications.results_total.total", "match"),
+        ("16件", None, "unverifiable"),
+        ("5件", None, "unverifiable"),
+    ]
+
+
+def test_more_of_the_format_s_rows_in_other_words() -> None:
+    tables = {"active.coercion.decisions": 5, "review.pending": 1, "active.normative.repealed": 2}
+    got = statuses(
+        "办理查封扣押案件5件。被申请行政复议3件，正在复议1件。对现行有效规范性文件进行清理，予以废止2件。"
+        "申请转下一年办理0件。",
+        tables,
+    )
+    assert [(text, metric) for text, metric, _ in got] == [
+        ("5件", "active.coercion.decisions"),
+        ("3件", "review.total"),
+        ("1件", "review.pending"),
+        ("2件", "active.normative.repealed"),
+        ("0件", "applications.carried_out.total"),
+    ]

@@ -259,6 +259,8 @@ def _breakdown_after(
     ends_counting = across and not any(_may_be_part(lc, total) for lc in following)
     opener = _next_opener(text, end, unmarked) if ends_counting else None
     next_channels = opener == CHANNEL_LABEL  # …300条。通过门户网站发布…: channels in the next sentence
+    if opener is not None and _another_total_before(ordered, i):
+        return None  # …信息275条，…互动交流信息52条。其中…: which of them the next sentence breaks down is not said
     if opener is not None:  # the total ends its own counting; the next sentence lists its parts
         start, end = end, _sentence_end(text, end + 1)
         following = [lc for lc in ordered[i + 1 :] if start < lc.claim.start < end]
@@ -315,6 +317,16 @@ def _breakdown_after(
     )
     statement = text[_statement_start(text, total.claim.start) : end].strip()
     return Breakdown(total, tuple(parts), label, exhaustive, statement, tuple(shares), partial)
+
+
+def _another_total_before(ordered: Sequence[LinkedClaim], i: int) -> bool:
+    """The i-th count's sentence holds an earlier count in its measure word: a list opening the next sentence
+    may be of either."""
+    total = ordered[i]
+    return any(
+        lc.claim.sentence_start == total.claim.sentence_start and is_count(lc) and same_measure(lc, total)
+        for lc in ordered[:i]
+    )
 
 
 def uncounted_item(tail: str) -> bool:

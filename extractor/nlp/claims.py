@@ -63,8 +63,9 @@ CHANGE_WORDS: dict[str, int] = {
     "少": -1,
 }
 COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d年")
-# Last year's value: "较之去年的66件", "上年为20件", "比2019年的66件" (a bare "结转至2026年6件" is not).
-PREVIOUS_MARKER = re.compile(r"(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
+# Last year's value: "较之去年的66件", "上年为20件", "比2019年的66件" (a bare "结转至2026年6件" is not, nor
+# "结转上年2件": this year's requests carried in from last year).
+PREVIOUS_MARKER = re.compile(r"(?<!结转|转结)(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
 # Measure words that start another word: 一次性, 一条龙, 个性化; 个部分 names the parts of the report itself
 # (本报告包括…等6个部分), never a count.
 NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|部分|[一二三四五六七八九十])")

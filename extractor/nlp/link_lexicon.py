@@ -106,6 +106,9 @@ LICENSING_MATTERS = ("许可", "审批")
 # …nor are the services a body provides on application (依申请事项1209项, 公共服务事项清单12项).
 SERVICE_MATTERS = ("服务事项", "政务服务", "事项清单")
 NOT_REQUESTS = (*LICENSING_MATTERS, *SERVICE_MATTERS)
+# Refusals to take a request up (不予受理4件, 不予立案): no cell of the tables counts them, though 受理 is a verb of
+# receiving.
+REFUSED_INTAKE = ("不予受理", "不予立案", "不受理")
 # The verbs of receiving requests: a clause with one counts the requests received, though it says they were
 # answered too (共收到并按时办结16件申请); 办理 alone counts those handled (table 三's 办理结果).
 RECEIVING = ("收到", "受理", "接收", "接到")
@@ -162,7 +165,7 @@ REVIEW_RESULTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("upheld", ("维持",)),
     ("corrected", ("纠正", "撤销", "确认违法")),
     ("other", ("其他结果",)),
-    ("pending", ("尚未审结", "未审结", "审理中")),
+    ("pending", ("尚未审结", "未审结", "审理中", "正在复议", "正在审理")),
 )
 
 
@@ -297,7 +300,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "结转下年",
         one("applications.carried_out.total"),
-        (("结转", "转结", "顺延", "下年度继续", *STILL_IN_HAND),),
+        (("结转", "转结", "顺延", "下年度继续", "转下年", "转下一年", "转入下一年", *STILL_IN_HAND),),
         APPLICATION_UNITS,
         exclude=LAST_YEAR_WORDS,
     ),
@@ -315,12 +318,13 @@ LINKS: tuple[Link, ...] = (
         total(*DENIED),
         (("不予公开", "不予以公开", "不公开", "不予"),),
         APPLICATION_UNITS,
-        exclude=("不予处理",),
+        # 不予 refuses something else there: the request itself (不予受理), a licence or a penalty (不予行政处罚)
+        exclude=("不予处理", "不予受理", "不予立案", *LICENSING_MATTERS, "处罚"),
     ),
     Link(
         "予以公开",
         one("applications.granted.total"),
-        (("予以公开", "同意公开", "全部公开"),),
+        (("予以公开", "同意公开", "准予公开", "全部公开"),),
         APPLICATION_UNITS,
         exclude=("不予", "部分"),
     ),
@@ -353,7 +357,9 @@ LINKS: tuple[Link, ...] = (
         one("applications.results_total.total"),
         (("办理", "回复"), ("申请", "依申请公开")),
         APPLICATION_UNITS,
-        exclude=(*NOT_REQUESTS, *RECEIVING, *STILL_IN_HAND),
+        # …and not those handled through one channel (其中线上办理26件): a part
+        exclude=(*NOT_REQUESTS, *RECEIVING, *STILL_IN_HAND, *BREAKDOWN_WORDS),
+        total_lifts_exclude=True,
         other_subjects=OTHER_SUBJECTS,
     ),
     # The Regulations' phrase for every applicant (第二十七条: 公民、法人或者其他组织…申请), read across its 、.
@@ -450,7 +456,14 @@ LINKS: tuple[Link, ...] = (
     ),
     Link("行政许可", one("active.licensing.decisions"), (("行政许可", "许可"),), DECISION_UNITS, exclude=NOT_DECISIONS),
     Link("行政处罚", one("active.penalty.decisions"), (("行政处罚", "处罚"),), DECISION_UNITS, exclude=NOT_DECISIONS),
-    Link("行政强制", one("active.coercion.decisions"), (("行政强制",),), DECISION_UNITS, exclude=NOT_DECISIONS),
+    # 行政强制 by its measures in the Administrative Coercion Law (查封, 扣押: 办理查封扣押案件5件)
+    Link(
+        "行政强制",
+        one("active.coercion.decisions"),
+        (("行政强制", "查封", "扣押"),),
+        DECISION_UNITS,
+        exclude=NOT_DECISIONS,
+    ),
     Link("行政事业性收费", one("active.fees.amount"), (("收费",),), ("万元", "元")),
     *LEGACY_LINKS,
 )
@@ -466,6 +479,8 @@ APPLICANT_LINKS = frozenset({"自然人申请", "法人或其他组织申请", *
 OTHER_APPLICANT = Link("其他申请人", one("applications.new.other_org"), (), APPLICATION_UNITS)
 OTHER_RESULT = next(link for link in LINKS if link.name == "其他处理")
 OTHER_PART = re.compile(r"(其他|其它)(申请人?|处理|情形|情况)?[的共计为是]*")
+# The rest of a list (其余5件均予以答复, 剩余3件): a part of the count before it, never that count's own cell.
+REST_OF_LIST = re.compile(r"[“\"「]?(其余|剩余|余下)")
 
 
 def other_in_list(previous: str | None) -> Link | None:
@@ -503,7 +518,7 @@ NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请", *NO
 CLEARED_BY_A_COLUMN = ("清理",)
 # What a part may hold besides a column word when the row was named earlier in the sentence (废止失效文件).
 DOCUMENT_FILLER = re.compile(
-    r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|继续|仍|清理|\s)*"
+    r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|继续|仍|清理|予以|宣布|\s)*"
 )
 
 

@@ -25,6 +25,7 @@ from extractor.formats import FORMAT_IDS, format_for_year, load_format
 from extractor.nlp.claims import (
     CLAUSE_BREAK,
     COMPARISON,
+    NUMBER_MENTION,
     SENTENCE_BREAK,
     Claim,
     extract_claims,
@@ -55,6 +56,8 @@ from extractor.nlp.link_lexicon import (
     OTHER_PART,
     OTHER_SUBJECTS,
     RECEIVING,
+    REFUSED_INTAKE,
+    REST_OF_LIST,
     UNAVAILABLE,
     Link,
     one,
@@ -336,6 +339,8 @@ def find_link(
     clause_end = claim.clause_start + len(claim.clause)
     next_part = section_text.find("、", claim.end, clause_end)
     part_end = next_part if next_part != -1 else clause_end
+    if any(word in section_text[part_start : claim.start] for word in REFUSED_INTAKE):
+        return None  # 不予受理4件: a refusal to take requests up, which no cell counts
     other = other_in_list(previous.name) if previous is not None else None
     if other is not None and claim.unit in other.units and OTHER_PART.fullmatch(section_text, part_start, claim.start):
         return other
@@ -345,6 +350,8 @@ def find_link(
     links = candidate_links(claim.unit, context.legacy_table)
     if OTHER_SUBJECT_AFTER.match(section_text, claim.end):  # 办理10件人大建议: a count of those, not of requests
         links = tuple((lk, first) for lk, first in links if not lk.other_subjects)
+    if REST_OF_LIST.match(section_text, part_start):  # 其余5件均在受理期限内予以答复: a part, not all received
+        links = tuple((lk, first) for lk, first in links if lk.name not in COUNTS_OF_ALL_REQUESTS)
     part = section_text[clause_start:part_end]  # what the links below read: a lone channel matters only if named
     lone = any(w in part for w in CHANNEL_WORDS) and is_lone_channel_count(claim, section_text, part_start)
     found = next(
@@ -365,10 +372,18 @@ REVIEW_BEFORE_LITIGATION = re.compile(r"(行政)?复议、(提起)?(行政)?(诉
 
 def enumerated_part_start(text: str, clause_start: int, claim_start: int) -> int:
     """Where the 、-separated part holding the claim starts: after the last 、 before it, or before
-    行政复议 when the part is its 、-joined 行政诉讼 (提起行政复议、诉讼0件)."""
+    行政复议 when the part is its 、-joined 行政诉讼 (提起行政复议、诉讼0件); after a count joined to it by
+    和 or 及 (产生行政复议13件和行政诉讼1件: the second count is of 行政诉讼 alone)."""
     part_start = max(clause_start, text.rfind("、", clause_start, claim_start) + 1)
     joined = REVIEW_BEFORE_LITIGATION.search(text, clause_start, claim_start)
-    return joined.start() if joined and joined.end() > part_start else part_start
+    if joined and joined.end() > part_start:
+        return joined.start()
+    counts = [m.end() for m in NUMBER_MENTION.finditer(text, part_start, claim_start)]
+    return counts[-1] if counts and JOINED_COUNT.match(text, counts[-1]) else part_start
+
+
+# What joins a count to the next one in a clause: 行政复议13件和行政诉讼1件.
+JOINED_COUNT = re.compile(r"(和|及|以及|与)")
 
 
 RECEIVED = re.compile("|".join(RECEIVING))
@@ -541,6 +556,8 @@ def _with_carried_in(link: Link | None, text: str, end: int) -> Link | None:
 
 
 COUNTS_WITH_CARRIED_IN = COUNTS_NEW | {"办理申请"}
+# The links that count all of the year's requests, received or handled: never the rest of a list's.
+COUNTS_OF_ALL_REQUESTS = COUNTS_NEW | {"办理申请", "办结"}
 ZERO_LINKS = {
     "复议和诉讼纠错",
     "复议和诉讼",
