@@ -239,3 +239,8 @@ def test_ze_and_bu_count_after_digits_and_before_no_other_word() -> None:
 def test_accountability_zero_statement_with_a_long_subject() -> None:
     [claim] = extract_claims("本年度未发生因不履行政府信息公开法定义务而发生的责任追究情况。")
     assert claim.zero and not claim.countable
+
+
+def test_one_in_words_that_closes_its_clause_is_a_count() -> None:
+    assert claims_of("本年度收到政府信息公开申请一件。") == [("一件", 1, "件", None)]
+    assert extract_claims("建设一个平台，实行一次性告知。") == []

@@ -430,8 +430,16 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
         return False
     if is_enumeration(m):
         return False
-    # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is.
-    return m.group("num") not in BARE_NUMERALS or bool(m.groupdict().get("change"))
+    # A bare 一/万/百 with a measure word (一个平台, 一次性) is rarely a count; 增加一件 is, and so is one that
+    # closes its clause (收到政府信息公开申请一件。).
+    return (
+        m.group("num") not in BARE_NUMERALS
+        or bool(m.groupdict().get("change"))
+        or (m.group("num") == "一" and bool(CLAUSE_END.match(text, m.end())))
+    )
+
+
+CLAUSE_END = re.compile(r"\s*([，,。；;！？!?]|$)")
 
 
 def is_rank(before: str, unit: str | None) -> bool:
