@@ -9,6 +9,8 @@ p5: claims read as more real reports write them (issue 19), Markdown headings an
 p6: claims and links from fresh real pages and breakdowns from the real narratives (issue 19), the
 completeness elements read as the GUIDE defines them and the model retrained (issue 20).
 p7: claims, links and breakdowns from six more rounds of fresh real pages (issue 19).
+p8: outcomes of all of a count (均予以公开), paragraphs indented with a tab, and claims, links and
+breakdowns from four more rounds of fresh real pages (issue 19).
 """
 
-PIPELINE_VERSION = "gkaudit-0.1.0+p7"
+PIPELINE_VERSION = "gkaudit-0.1.0+p8"
