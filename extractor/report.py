@@ -8,7 +8,7 @@ from extractor.document import Document, ExtraTable, Paragraph, Report, Section,
 from extractor.errors import ExtractError
 from extractor.fields.mapping import STANDARD_KINDS, map_tables
 from extractor.metadata import MAX_TITLE_LINES, TITLE, find_agency, find_agency_in_text, find_year, is_title_line
-from extractor.sections import SENTENCE_END, split_sections
+from extractor.sections import SECTION_TITLES, SENTENCE_END, split_sections
 from extractor.truncation import truncation_dict
 
 NO_STANDARD_TABLES = "未找到格式规定的统计表 / no standard tables found"
@@ -73,9 +73,21 @@ NUMBERED_PART = re.compile(rf"(?:^|[。\s])(?:{CN}、|\d{{1,2}}、|[（(]{CN}[)�
 
 
 def names_itself_a_report(paragraphs: list[str]) -> bool:
-    """The opening calls the document a 政府信息公开工作(年度)报告 and the text has numbered parts."""
+    """The opening calls the document a 政府信息公开工作(年度)报告, and the text has numbered parts or the
+    opening names the format's parts (全文包括总体情况、主动公开政府信息情况、…: a news page that reprints a
+    report without its headings)."""
     text = "\n".join(paragraphs)
-    return bool(TITLE.search(text[:SELF_NAMING_CHARS])) and len(NUMBERED_PART.findall(text)) >= 2
+    if not TITLE.search(text[:SELF_NAMING_CHARS]):
+        return False
+    return len(NUMBERED_PART.findall(text)) >= 2 or names_the_format_s_parts(text[:SELF_NAMING_CHARS])
+
+
+# How many of the format's sections an opening must name to say it is such a report.
+PARTS_NAMED = 3
+
+
+def names_the_format_s_parts(opening: str) -> bool:
+    return sum(bool(re.search(pattern, opening)) for _, pattern in SECTION_TITLES) >= PARTS_NAMED
 
 
 EXTRA_ROWS_TITLE = "格式表格中另加的行 / rows added to a standard table"

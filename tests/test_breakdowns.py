@@ -310,6 +310,14 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
         "全年主动公开各类信息275条，互动交流信息52条。其中资金信息53条，许可信息22条，建议答复19条。",
     ),
     (
+        "how often pages were read ends a list",
+        "全年接待咨询70人次，其中电话咨询40人次，现场咨询30人次，专栏访问量1500人次。",
+    ),
+    (
+        "a kind of information published, then channels' own counts",
+        "统计分析类12条，重点领域信息公开20条；政务微博公开信息300条、政务微信公开信息400条。",
+    ),
+    (
         "其他结果 is one outcome of four, not the rest",
         "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果3件。",
     ),

@@ -244,3 +244,8 @@ def test_accountability_zero_statement_with_a_long_subject() -> None:
 def test_one_in_words_that_closes_its_clause_is_a_count() -> None:
     assert claims_of("本年度收到政府信息公开申请一件。") == [("一件", 1, "件", None)]
     assert extract_claims("建设一个平台，实行一次性告知。") == []
+
+
+def test_a_count_of_requests_partly_granted_is_a_count_and_a_report_s_parts_are_not() -> None:
+    assert claims_of("其中8件予以公开；6件部分公开。") == [("8件", 8, "件", None), ("6件", 6, "件", None)]
+    assert extract_claims("本报告包括总体情况等6个部分。") == []

@@ -588,3 +588,10 @@ def test_more_of_the_format_s_rows_in_other_words() -> None:
         ("2件", "active.normative.repealed"),
         ("0件", "applications.carried_out.total"),
     ]
+
+
+def test_review_outcomes_in_other_words_and_document_columns_joined_by_ji() -> None:
+    tables = {"review.total": 3, "review.corrected": 2, "active.normative.repealed": 0, "active.normative.in_force": 4}
+    assert statuses("行政复议案件3件，结果纠错2件。", tables)[1] == ("2件", "review.corrected", "match")
+    got = statuses("本年度行政规范性文件废止数量0条及现行有效数量4条。", tables)
+    assert [metric for _, metric, _ in got] == ["active.normative.repealed", "active.normative.in_force"]

@@ -139,3 +139,19 @@ def test_an_overview_with_its_heading_leaves_the_preamble_alone() -> None:
         "一、总体情况\n\n本年度主动公开信息15条。\n\n二、主动公开政府信息情况\n\n无。\n"
     )
     assert [s.id for s in report.sections] == ["overview", "active"]
+
+
+def test_a_reprint_without_headings_that_names_the_format_s_parts_is_read() -> None:
+    """A news page reprinting a report without its headings: its opening calls it the year's report and lists
+    the format's parts, so its narrative is read (an unheaded section); a text that only mentions a report is
+    not."""
+    from extractor import ExtractError
+
+    report = parse_text(
+        "某市政府网站消息，本年度报告根据《中华人民共和国政府信息公开条例》要求，由市政府办公室综合编制的"
+        "政府信息公开工作年度报告汇总而成。全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况"
+        "等部分。\n全年共主动公开政府信息1200条，新收政府信息公开申请30件。\n"
+    )
+    assert report.sections[0].id is None and "1200条" in report.sections[0].text
+    with pytest.raises(ExtractError):
+        parse_text("某市政府网站消息，政府信息公开工作年度报告已发布。\n全年共主动公开政府信息1200条。\n")

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from extractor.document import Report
-from extractor.nlp.linking import LinkedClaim
+from extractor.nlp.linking import READERSHIP, LinkedClaim
 
 # What opens a list of parts right after a total (between the total and its first part).
 LIST_MARKERS = (
@@ -398,6 +398,8 @@ def _parts(
             continue
         if not is_count(lc):
             continue
+        if READERSHIP.search(text, _part_start(text, lc), c.start):
+            break  # …现场咨询290人次，专栏访问量1406人次: how often pages were read, another statement
         if not same_measure(lc, total):
             skipped.append(lc)
             if parts and not counts_items(text, lc) and not BESIDE.search(gap):
@@ -554,6 +556,10 @@ def _channels_then_other(text: str, parts: Sequence[LinkedClaim]) -> int:
     return len(parts)
 
 
+# A kind of information named before the verb (重点领域信息公开24条, 财政类信息公开…): the count is of that kind.
+KIND_BEFORE_VERB = re.compile(r"(类|领域|方面|专题|栏目)信息$")
+
+
 def channel_total(clause: str) -> bool:
     """The clause before a count states a total of information not tied to one channel: 共发布信息,
     本年度主动公开政府信息数 (通过各类平台 names none); not 主动公开行政规范性文件数共0条, a total of one kind."""
@@ -564,6 +570,8 @@ def channel_total(clause: str) -> bool:
     counted = COUNT_WORDS.sub("", clause[verbs[-1].end() :] if verbs else clause).strip()
     if counted not in GENERIC_OBJECTS:
         return False
+    if verbs and KIND_BEFORE_VERB.search(clause, 0, verbs[-1].start()):
+        return False  # 重点领域信息公开24条: one kind of information, its object before the verb
     return bool(STATED_TOTAL.search(clause)) or (bool(verbs) and bool(PUBLISHED.fullmatch(verbs[-1].group())))
 
 

@@ -36,6 +36,7 @@ DIGITS_ONLY_UNITS = frozenset({"大", "则"})
 NOT_A_MEASURE_AFTER: dict[str, re.Pattern[str]] = {
     "大": re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)"),
     "部": re.compile(r"^(门|分|署|队|委|长|位|级|属|室|局|省|市|县|区|镇)"),
+    "个": re.compile(r"^部分"),  # 等6个部分: the report's own parts; 6件部分公开 is a count
 }
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
@@ -66,9 +67,8 @@ COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d
 # Last year's value: "较之去年的66件", "上年为20件", "比2019年的66件" (a bare "结转至2026年6件" is not, nor
 # "结转上年2件": this year's requests carried in from last year).
 PREVIOUS_MARKER = re.compile(r"(?<!结转|转结)(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
-# Measure words that start another word: 一次性, 一条龙, 个性化; 个部分 names the parts of the report itself
-# (本报告包括…等6个部分), never a count.
-NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|部分|[一二三四五六七八九十])")
+# Measure words that start another word: 一次性, 一条龙, 个性化 (and, by measure word, NOT_A_MEASURE_AFTER).
+NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四五六七八九十])")
 # Words before a number that make it a position, not a count: 第三条, 位列前20名.
 RANK_BEFORE: dict[str, tuple[str, ...] | None] = {"第": None, "前": ("名",)}  # None: whatever the unit
 # "四个季度", "三个月", "5个工作日" are durations, not counts.

@@ -163,7 +163,7 @@ def total(*keys: str) -> tuple[tuple[str, ...], ...]:
 
 REVIEW_RESULTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("upheld", ("维持",)),
-    ("corrected", ("纠正", "撤销", "确认违法")),
+    ("corrected", ("纠正", "纠错", "撤销", "确认违法")),
     ("other", ("其他结果",)),
     ("pending", ("尚未审结", "未审结", "审理中", "正在复议", "正在审理")),
 )
@@ -518,7 +518,7 @@ NOT_DOCUMENTS = ("解读", "清理", "备案", "审查", "审核", "申请", *NO
 CLEARED_BY_A_COLUMN = ("清理",)
 # What a part may hold besides a column word when the row was named earlier in the sentence (废止失效文件).
 DOCUMENT_FILLER = re.compile(
-    r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|继续|仍|清理|予以|宣布|\s)*"
+    r"(本年度?|全年|[0-9]{4}年度?|其中|共|共计|合计|文件|件数|数量|量|总|为|的|是|达|了|继续|仍|清理|予以|宣布|及|和|以及|\s)*"
 )
 
 

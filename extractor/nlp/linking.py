@@ -422,7 +422,7 @@ def document_link(claim: Claim, text: str, previous: Link | None = None) -> Link
     ``previous``: the link of the count before it in the sentence, whose row a part naming only a column keeps."""
     if claim.unit not in ITEM_UNITS:
         return None
-    part_start = max(claim.clause_start, text.rfind("、", claim.clause_start, claim.start) + 1)
+    part_start = enumerated_part_start(text, claim.clause_start, claim.start)
     part = INCLUDED.sub("", text[part_start : claim.start])  # 政策类文件（含行政规范性文件）182件: not the row's count
     column = next((columns for words, columns in DOCUMENT_COLUMNS if any(w in part for w in words)), None)
     if any(w in part for w in NOT_DOCUMENTS if not (column and w in CLEARED_BY_A_COLUMN)) or _rows_named(part):
