@@ -595,3 +595,13 @@ def test_review_outcomes_in_other_words_and_document_columns_joined_by_ji() -> N
     assert statuses("行政复议案件3件，结果纠错2件。", tables)[1] == ("2件", "review.corrected", "match")
     got = statuses("本年度行政规范性文件废止数量0条及现行有效数量4条。", tables)
     assert [metric for _, metric, _ in got] == ["active.normative.repealed", "active.normative.in_force"]
+
+
+def test_none_carried_named_by_the_year_is_carried_in_from_last_year_or_out_to_the_next() -> None:
+    def linked(year: int, text: str) -> list[str | None]:
+        report = Report("t.txt", "2021", "某局", year, [Section("overview", "一、总体情况", text)], {})
+        return [lc.metric_expr for lc in link_claims(report)]
+
+    assert linked(2024, "未转结2023年政府信息公开申请。") == ["applications.carried_in.total"]
+    assert linked(2024, "2023年未转结政府信息公开申请。") == ["applications.carried_in.total"]
+    assert linked(2023, "无结转2024年继续办理的申请。") == ["applications.carried_out.total"]

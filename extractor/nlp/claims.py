@@ -135,8 +135,10 @@ COUNTED_ZERO_STATEMENTS: tuple[str, ...] = (
     rf"{NO}[^，,。；;]{{0,24}}?((行政)?复议|(行政)?诉讼)[^，,。；;]{{0,12}}{THE_OTHER_OF_THE_PAIR}",
     # 无上年结转申请, or a clause that says only 无上年度结转 in the section on requests.
     r"(无|没有)(上年度?|上一年度?)结转(?:[^，,。；;]{0,8}申请|(?=[，,。；;]))",
-    # …结转下年度继续办理, the next year named by its number too (无结转2024年继续办理件).
-    r"(无|没有)结转(至|到)?(下(一)?年度?|20\d\d年度?)[^，,。；;]{0,10}(申请|继续办理)",
+    # …结转下年度继续办理, the next year named by its number too (无结转2024年继续办理件; 未转结2023年…申请 in a
+    # report on 2024 names last year: those carried in).
+    r"(无|没有|未)(结转|转结)(至|到)?(下(一)?年度?|20\d\d年度?)[^，,。；;]{0,10}(申请|继续办理)",
+    r"(上年度?|20\d\d年度?)(无|没有|未)(结转|转结)[^，,。；;]{0,10}申请",  # 2023年未转结…申请: the year's own
     r"(未|没有)(制定|制发|印发|出台|印制)[^，,。；;]{0,12}规范性文件",
 )
 # Zero statements no table cell counts (kept, unverifiable): fees charged to applicants, complaints,
