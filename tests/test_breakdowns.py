@@ -318,6 +318,22 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
         "统计分析类12条，重点领域信息公开20条；政务微博公开信息300条、政务微信公开信息400条。",
     ),
     (
+        "a part's own outcomes are its list, not the total's",
+        "因信息公开引发行政争议9件，其中，行政复议5件，结果维持4件，尚未审结1件；行政诉讼4件，结果维持4件。",
+    ),
+    (
+        "其他 naming a kind (其他概况类) is no remainder: the list is not all of it",
+        "主动公开政府信息900条，其中政务动态信息500条，信息公开目录信息100条，其他概况类信息30条。",
+    ),
+    (
+        "a part that names the year again is a statement of its own",
+        "网站信息发布总数480条，其中政务动态信息230条，概况类信息250条，全年发布各类解读信息42条。",
+    ),
+    (
+        "a list going on in another measure word is not read whole (no near miss)",
+        "全年主动公开各类信息7333条，其中工作动态类信息185条，人事信息5条，地情动态信息7103条，要闻40期。",
+    ),
+    (
         "其他结果 is one outcome of four, not the rest",
         "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果3件。",
     ),

@@ -249,3 +249,8 @@ def test_one_in_words_that_closes_its_clause_is_a_count() -> None:
 def test_a_count_of_requests_partly_granted_is_a_count_and_a_report_s_parts_are_not() -> None:
     assert claims_of("其中8件予以公开；6件部分公开。") == [("8件", 8, "件", None), ("6件", 6, "件", None)]
     assert extract_claims("本报告包括总体情况等6个部分。") == []
+
+
+def test_session_numbers_and_copies_are_no_counts_and_li_counts_cases() -> None:
+    assert extract_claims("贯彻落实党委十届七次、八次、九次全会精神，公开文件一式三份报送档案馆。") == []
+    assert claims_of("共受理依申请公开事项29例。") == [("29例", 29, "例", None)]

@@ -605,3 +605,24 @@ def test_none_carried_named_by_the_year_is_carried_in_from_last_year_or_out_to_t
     assert linked(2024, "未转结2023年政府信息公开申请。") == ["applications.carried_in.total"]
     assert linked(2024, "2023年未转结政府信息公开申请。") == ["applications.carried_in.total"]
     assert linked(2023, "无结转2024年继续办理的申请。") == ["applications.carried_out.total"]
+
+
+def test_other_handling_by_its_reasons_and_review_outcomes_in_legal_words() -> None:
+    tables = APPLICATIONS | {
+        "applications.other.overdue_correction.total": 3,
+        "applications.other.overdue_fee.total": 0,
+        "applications.other.other.total": 1,
+        "review.upheld": 2,
+        "review.pending": 0,
+    }
+    got = statuses(
+        "逾期未补正视为放弃申请3件，全部或部分公开的12件。行政复议3件，其中2件驳回申请人复议请求，1件尚未办结。",
+        tables,
+    )
+    assert [(text, metric) for text, metric, _ in got] == [
+        ("3件", "applications.other.overdue_correction.total"),
+        ("12件", "applications.granted.total + applications.partial.total"),
+        ("3件", "review.total"),
+        ("2件", "review.upheld"),
+        ("1件", "review.pending"),
+    ]

@@ -57,7 +57,7 @@ COLON_MARKERS = ("：", ":")
 EXHAUSTIVE_MARKERS = ("分别为", "分别是")
 # A part that is the rest of the total: 其他类信息1800条, 其余5件 (not one linked to a table's row of its own:
 # 其他结果 is one outcome of four).
-REMAINDER = re.compile(r"(其他|其它|其余|剩余)")
+REMAINDER = re.compile(r"(其他|其它|其余|剩余)(?![^，,、；;。！？\d类]{1,6}类)")  # not 其他概况类信息: a kind
 # Words that say the parts are not all of it: 另有3件, …等.
 NOT_EXHAUSTIVE = re.compile(r"另有|另外|此外|等")
 # A list inside a part: 其中网上申请15件，内有…; 其中 again after the first part.
@@ -313,6 +313,7 @@ def _breakdown_after(
         or holds_other_measures(text, total, parts, following)
         or any(total.claim.end <= lc.claim.start < parts[-1].claim.start for lc in changed)
         or uncounted_item(tail)
+        or continues_in_another_measure(text, parts[-1], skipped)
         or any(parts[0].claim.start < lc.claim.start < parts[-1].claim.start for lc in skipped)
     )
     statement = text[_statement_start(text, total.claim.start) : end].strip()
@@ -327,6 +328,18 @@ def _another_total_before(ordered: Sequence[LinkedClaim], i: int) -> bool:
         lc.claim.sentence_start == total.claim.sentence_start and is_count(lc) and same_measure(lc, total)
         for lc in ordered[:i]
     )
+
+
+def continues_in_another_measure(text: str, last: LinkedClaim, skipped: Sequence[LinkedClaim]) -> bool:
+    """A count in another measure word right after the list's last part, named by a category alone
+    (…全省地情动态信息7036条，四川要闻52期): the list goes on in it, so it is not read whole."""
+    return any(
+        lc.claim.start > last.claim.end and CATEGORY_GAP.fullmatch(text, last.claim.end, lc.claim.start)
+        for lc in skipped
+    )
+
+
+CATEGORY_GAP = re.compile(r"[，,、][^，,、；;。！？!?\d]{0,12}")
 
 
 def uncounted_item(tail: str) -> bool:
@@ -410,7 +423,7 @@ def _parts(
         after = text[c.end : following[k + 1].claim.start] if k + 1 < len(following) else ""
         if parts and marker and marker not in BRACKETS and _marker(after) == marker:
             break  # …13件，其中…: a new total with a list like the one being read
-        if not can_be_part(lc, total):
+        if not can_be_part(lc, total) or any(is_outcome_of(lc, p) for p in parts):
             skipped.append(lc)
             continue
         if len(parts) == 1:
@@ -423,7 +436,15 @@ def states_own_total(text: str, lc: LinkedClaim) -> bool:
     """A count that is a total of its own: 共/累计 right before it (全年共15条), or in its own words after the
     last list break (微信公众号共发布文章473篇)."""
     words = text[_part_start(text, lc) : lc.claim.start]
-    return bool(TOTAL_WORDS.search(text[max(0, lc.claim.start - 4) : lc.claim.start]) or OWN_TOTAL.search(words))
+    return bool(
+        TOTAL_WORDS.search(text[max(0, lc.claim.start - 4) : lc.claim.start])
+        or OWN_TOTAL.search(words)
+        or OWN_PERIOD.match(words)
+    )
+
+
+# A count whose words open with the year again (…1799条，全年发布各类解读信息42条): a statement of its own.
+OWN_PERIOD = re.compile(r"(全年|本年度?|今年|[0-9]{4}年度?)")
 
 
 def _parallel(text: str, first: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
@@ -708,6 +729,17 @@ def covers_outcomes(parts: Sequence[LinkedClaim]) -> bool:
     """The parts name every outcome of a table 四 block: all of its total."""
     named = {k.rsplit(".", 1)[-1] for p in parts for k in p.keys}
     return all(p.keys for p in parts) and named == set(OUTCOMES) and len(parts) == len(OUTCOMES)
+
+
+def is_outcome_of(lc: LinkedClaim, part: LinkedClaim) -> bool:
+    """The count is an outcome of a part's own block (行政复议7件，结果维持6件, 尚未审结1件): the part's list,
+    not the total's."""
+    blocks = {k.rsplit(".", 1)[0] for k in part.keys if k.endswith(".total")}
+    return (
+        bool(lc.keys)
+        and bool(blocks)
+        and all(k.rsplit(".", 1)[0] in blocks and not k.endswith(".total") for k in lc.keys)
+    )
 
 
 def can_be_part(part: LinkedClaim, total: LinkedClaim) -> bool:

@@ -25,7 +25,7 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则", "部"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则", "部", "例"),
 )
 # 大 counts only after digits (开设4大专题, 策划5大主题活动); after a numeral in words it names a set
 # (三大保卫战, 五大栏目), and before these it is another word (2大型, 3大幅).
@@ -69,8 +69,10 @@ COMPARISON = re.compile(r"较|同比|环比|比上年|比去年|相比|比20\d\d
 PREVIOUS_MARKER = re.compile(r"(?<!结转|转结)(去年|上年|上一年|上年度|(较|比|与)20\d\d年)(同期)?(的|为|共|是)?$")
 # Measure words that start another word: 一次性, 一条龙, 个性化 (and, by measure word, NOT_A_MEASURE_AFTER).
 NOT_A_MEASURE = re.compile(r"^(性|龙|化|例外|线|人员|体|[一二三四五六七八九十])")
-# Words before a number that make it a position, not a count: 第三条, 位列前20名.
-RANK_BEFORE: dict[str, tuple[str, ...] | None] = {"第": None, "前": ("名",)}  # None: whatever the unit
+# Words before a number that make it a position, not a count: 第三条, 位列前20名; or a manner: 一式三份.
+RANK_BEFORE: dict[str, tuple[str, ...] | None] = {"第": None, "前": ("名",), "式": ("份",)}  # None: any unit
+# A plenary session's number (十届七次全会, 十二届七次、八次全会): a name, not a count.
+SESSIONS = re.compile(r"届[一二三四五六七八九十\d]+次(?:、[一二三四五六七八九十\d]+次)*")
 # "四个季度", "三个月", "5个工作日" are durations, not counts.
 DURATION_AFTER_GE = re.compile(r"^(季度|月|工作日|小时|年度)")
 # A cheap test for sentences worth segmenting: a digit, a numeral before a measure word, a zero statement.
@@ -398,6 +400,15 @@ def _in_url(text: str, at: int) -> bool:
     return any(start <= at < end for start, end in url_spans(text))
 
 
+@lru_cache(maxsize=64)
+def session_spans(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in SESSIONS.finditer(text)) if "届" in text else ()
+
+
+def _in_session_name(text: str, at: int) -> bool:
+    return any(start <= at < end for start, end in session_spans(text))
+
+
 def _in_title(text: str, at: int) -> bool:
     """Inside a 《…》 title: more of them opened than closed before ``at``."""
     return text.count("《", 0, at) > text.count("》", 0, at)
@@ -417,6 +428,8 @@ def _is_count(text: str, m: re.Match[str], num_start: int, token_starts: set[int
     if _in_table_row(text, num_start):
         return False
     if m.group("unit") == "个" and DURATION_AFTER_GE.match(text[m.end() : m.end() + 3]):
+        return False
+    if _in_session_name(text, num_start):
         return False
     if _in_title(text, num_start):
         return False  # inside a title: 《…二十条措施的通知》

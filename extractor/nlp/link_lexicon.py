@@ -26,7 +26,7 @@ DECISION_ROWS = (
     ("处罚", "active.penalty.decisions"),
     ("强制", "active.coercion.decisions"),
 )
-CASE_UNITS = ("件", "起", "个", "次", "宗")
+CASE_UNITS = ("件", "起", "个", "次", "宗", "例")
 # Applications are counted in 件 by the format, and in 条, 项 or 份 by many reports (收到申请3条).
 APPLICATION_UNITS = (*CASE_UNITS, "条", "项", "份")
 ITEM_UNITS = ("条", "件", "个", "项", "份", "部")  # 份: documents (制定4份规范性文件); 部: rules (规章4部)
@@ -162,10 +162,10 @@ def total(*keys: str) -> tuple[tuple[str, ...], ...]:
 
 
 REVIEW_RESULTS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("upheld", ("维持",)),
+    ("upheld", ("维持", "驳回")),  # 驳回复议申请, 驳回诉讼请求: the act stands
     ("corrected", ("纠正", "纠错", "撤销", "确认违法")),
     ("other", ("其他结果",)),
-    ("pending", ("尚未审结", "未审结", "审理中", "正在复议", "正在审理")),
+    ("pending", ("尚未审结", "未审结", "尚未办结", "审理中", "正在复议", "正在审理")),
 )
 
 
@@ -307,7 +307,7 @@ LINKS: tuple[Link, ...] = (
     Link(
         "予以公开及部分公开",
         total("applications.granted.total", "applications.partial.total"),
-        (("予以公开", "全部公开"), ("部分公开",)),  # not 部分予以公开: its 予以公开 is the part's own
+        (("予以公开", "全部公开", "全部或"), ("部分公开",)),  # not 部分予以公开: its 予以公开 is the part's own
         APPLICATION_UNITS,
         carry=False,
     ),
@@ -336,6 +336,20 @@ LINKS: tuple[Link, ...] = (
     ),
     Link("无法提供", total(*UNAVAILABLE), (("无法提供",),), APPLICATION_UNITS),
     Link("不予处理", total(*NOT_PROCESSED), (("不予处理",),), APPLICATION_UNITS),
+    # 其他处理's first two rows by their reasons (逾期未补正视为放弃, 逾期未按收费通知缴纳费用); the 2019 format
+    # has only one 其他处理 row, which the report's own keys choose.
+    Link(
+        "逾期不补正",
+        (("applications.other.overdue_correction.total",), ("applications.other.total",)),
+        (("未补正", "不补正"),),
+        APPLICATION_UNITS,
+    ),
+    Link(
+        "逾期不缴费",
+        (("applications.other.overdue_fee.total",), ("applications.other.total",)),
+        (("未缴纳", "未缴费", "不缴纳", "未按收费通知"),),
+        APPLICATION_UNITS,
+    ),
     Link(
         "其他处理",
         (("applications.other.total",), OTHER_2021),
