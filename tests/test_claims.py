@@ -254,3 +254,8 @@ def test_a_count_of_requests_partly_granted_is_a_count_and_a_report_s_parts_are_
 def test_session_numbers_and_copies_are_no_counts_and_li_counts_cases() -> None:
     assert extract_claims("贯彻落实党委十届七次、八次、九次全会精神，公开文件一式三份报送档案馆。") == []
     assert claims_of("共受理依申请公开事项29例。") == [("29例", 29, "例", None)]
+
+
+def test_wei_counts_people_but_not_digits_or_places() -> None:
+    assert claims_of("邀请25位部门负责人参加。") == [("25位", 25, "位", None)]
+    assert extract_claims("索引号为18位数，排在3位置。") == []

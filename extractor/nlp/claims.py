@@ -25,7 +25,7 @@ from extractor.nlp.pipeline import segment_spans
 
 UNITS = (
     *("万元", "亿元", "元", "人次", "条", "件", "篇", "次", "个", "项", "人", "家", "起", "期", "场", "份", "批", "%"),
-    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则", "部", "例"),
+    *("大类", "类", "大项", "小项", "通", "轮", "场次", "批次", "名", "宗", "册", "户", "大", "则", "部", "例", "位"),
 )
 # 大 counts only after digits (开设4大专题, 策划5大主题活动); after a numeral in words it names a set
 # (三大保卫战, 五大栏目), and before these it is another word (2大型, 3大幅).
@@ -37,6 +37,7 @@ NOT_A_MEASURE_AFTER: dict[str, re.Pattern[str]] = {
     "大": re.compile(r"^(型|幅|力|量|约|概|于|多|楼|厅|院|道|街|学|会|部分)"),
     "部": re.compile(r"^(门|分|署|队|委|长|位|级|属|室|局|省|市|县|区|镇)"),
     "个": re.compile(r"^部分"),  # 等6个部分: the report's own parts; 6件部分公开 is a count
+    "位": re.compile(r"^(数|置|于|列|居|次)"),  # 4位市政府领导 counts people; 2位数, 3位置 do not
 }
 # "over": 余/多, up to the next round number (300余条: 300-399); "above": 超过/逾/以上, more than it.
 APPROX_BEFORE: dict[str, str] = {
