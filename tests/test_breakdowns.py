@@ -334,6 +334,10 @@ NO_FINDING: tuple[tuple[str, str], ...] = (
         "全年主动公开各类信息7333条，其中工作动态类信息185条，人事信息5条，地情动态信息7103条，要闻40期。",
     ),
     (
+        "after a semicolon, the total's peer channel ends its colon list",
+        "通过网站主动公开信息16条，包括：工作动态12条，通知公告4条；通过政务微信公开17条信息。",
+    ),
+    (
         "其他结果 is one outcome of four, not the rest",
         "本年度被申请行政复议9件，结果维持2件，结果纠正3件，其他结果3件。",
     ),

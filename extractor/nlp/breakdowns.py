@@ -400,6 +400,8 @@ def _parts(
             if k > 0 and following[k - 1] is parts[-1]:  # the share of the count right before it, if a part
                 shares.append(Share(parts[-1], lc))
             continue
+        if parts and colon_list and _parallel_to_total(text, total, lc, gap):
+            break  # 通过网站公开166条，包括：…；通过微信公开17条: the total's own peer after the semicolon
         if parts and ends_list(gap, joined_by, colon_list) and not _parallel(text, parts[0], lc, gap):
             if not nested:
                 break
@@ -455,6 +457,16 @@ def _parallel(text: str, first: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
         return False  # the clause must open right after the semicolon, and the semicolon be in the gap
     lead = [_lead(text[_part_start(text, c) : c.claim.start]) for c in (first, lc)]
     return lead[0] == lead[1] and lead[0] in ("", *CHANNEL_OPENERS)
+
+
+def _parallel_to_total(text: str, total: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
+    """After a semicolon, a clause opening with the channel verb the total's own clause opens with is the
+    total's peer (another channel's count), not one more part of its list."""
+    start = _part_start(text, lc)
+    if start == 0 or text[start - 1] not in "；;" or lc.claim.start - len(gap) >= start:
+        return False
+    lead = _lead(text[_part_start(text, lc) : lc.claim.start])
+    return lead in CHANNEL_VERBS and _lead(text[total.claim.clause_start : total.claim.start]) == lead
 
 
 def _lead(words: str) -> str:
