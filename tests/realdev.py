@@ -290,6 +290,58 @@ def score_claims(split: str, root: Path = REALDEV) -> ClaimScore:
     return score
 
 
+# Each broken breakdown status and the rule that must flag it; those rules, all the breakdown rules.
+BREAKDOWN_RULES = ("GK301", "GK304", "GK305", "GK306")
+BROKEN = {"exceeds": "GK301", "short_exhaustive": "GK304", "wrong_share": "GK305", "near_miss": "GK306"}
+FIXTURES = Path(__file__).parent / "fixtures"
+# Hand-read total-and-parts relations of each part's narratives (the test part's read to report only).
+BREAKDOWN_FACTS = {"dev": FIXTURES / "realdev_breakdowns.jsonl", "test": FIXTURES / "realdev_test_breakdowns.jsonl"}
+
+
+def breakdown_facts(split: str) -> list[dict[str, Any]]:
+    path = BREAKDOWN_FACTS[split]
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    return [json.loads(line) for line in lines if line.strip()]
+
+
+def breakdown_findings(path: Path) -> list[tuple[str, float, float]]:
+    """Each breakdown finding of a page: its rule and the range of the total it names."""
+    from extractor.audit import audit_report
+
+    findings = audit_report(parse_bytes(path.read_bytes(), path.name)).findings
+    return [(f.rule, *f.evidence["total_range"]) for f in findings if f.rule in BREAKDOWN_RULES]
+
+
+def names_fact(fact: dict[str, Any], finding: tuple[str, float, float]) -> bool:
+    rule, low, high = finding
+    return rule == BROKEN.get(fact["status"]) and low <= fact["total"] <= high
+
+
+@dataclass
+class BreakdownScore:
+    broken: int = 0
+    flagged: int = 0
+    missed: list[tuple[str, float]] = field(default_factory=list)  # page, total
+    false: list[tuple[str, str, float]] = field(default_factory=list)  # page, rule, total's low end
+
+
+def score_breakdowns(split: str, root: Path = REALDEV) -> BreakdownScore:
+    """Broken relations flagged by their rule, and breakdown findings no broken relation explains."""
+    facts = breakdown_facts(split)
+    score = BreakdownScore()
+    for page in pages(split, root):
+        broken = [f for f in facts if f["file"] == page.name and f["status"] in BROKEN]
+        found = breakdown_findings(page.path)
+        for fact in broken:
+            score.broken += 1
+            if any(names_fact(fact, finding) for finding in found):
+                score.flagged += 1
+            else:
+                score.missed.append((page.name, fact["total"]))
+        score.false += [(page.name, f[0], f[1]) for f in found if not any(names_fact(b, f) for b in broken)]
+    return score
+
+
 def main(argv: list[str] | None = None) -> None:
     """``python -m tests.realdev [--root DIR] [--show]``: the claim figures of both parts, with the readers'
     disputes beside them.  ``--root`` scores another folder of pages in realdev's layout (all of it, as one
@@ -312,6 +364,14 @@ def main(argv: list[str] | None = None) -> None:
         )
         for name, count in s.disputed.most_common():
             print(f"  disputed: {count:3d}  {name}")
+        if not args.root and breakdown_facts(split):
+            b = score_breakdowns(split)
+            print(f"{split}: broken breakdowns flagged {b.flagged}/{b.broken}, findings on none of them {len(b.false)}")
+            if args.show and split != "test":
+                for page, total in b.missed:
+                    print(f"  breakdown missed: {page} | {total}")
+                for page, rule, total in b.false:
+                    print(f"  breakdown false: {page} | {rule} | {total}")
         if args.show and split != "test":
             for page, text in s.missed:
                 print(f"  missed: {page} | {text}")

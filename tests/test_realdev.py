@@ -43,7 +43,7 @@ def test_format_version_is_right_on_pages_with_a_table(split_score) -> None:
 # linked to the truth's key or rightly to none; extra claims (no truth claim) among those output.
 # Four of the five readers of realdev key no claim to the legacy stats.* table on pages that do not
 # have it (nor does gkaudit); pages_b's reader does, and those count against the linking share here.
-CLAIM_FLOORS = {"dev": (0.985, 0.885, 0.015), "test": (0.965, 0.90, 0.018)}
+CLAIM_FLOORS = {"dev": (0.99, 0.885, 0.013), "test": (0.98, 0.905, 0.018)}
 
 
 def test_a_truth_text_with_words_left_out_matches_the_claim_it_spans() -> None:

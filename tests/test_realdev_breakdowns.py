@@ -6,26 +6,24 @@ the total, and how it stands (``adds_up``, ``partial``: a list that does not cla
 ``exceeds``, ``short_exhaustive``, ``wrong_share``, ``near_miss``: broken, with the rule that must say
 so; ``not_stated``: numbers a hasty reader could pair but the text does not relate).  Each broken
 relation must give its rule's finding on its total, and a development page gives no other breakdown
-finding: none on a consistent list, none on numbers that are not a breakdown.  The test part is not
-here: it is run once to report, never to tune.
+finding: none on a consistent list, none on numbers that are not a breakdown.  The test part's facts
+(``fixtures/realdev_test_breakdowns.jsonl``, read by another reader) are not asserted here:
+``python -m tests.realdev`` scores them to report, never to tune.
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.realdev import REALDEV, pages, split_of
+from tests.realdev import BROKEN, REALDEV, breakdown_facts, names_fact, pages, split_of
+from tests.realdev import breakdown_findings as findings_of
 
 pytestmark = pytest.mark.skipif(not REALDEV.is_dir(), reason="../shared/realdev is absent")
 
-FACTS_FILE = Path(__file__).parent / "fixtures" / "realdev_breakdowns.jsonl"
-BREAKDOWN_RULES = ("GK301", "GK304", "GK305", "GK306")
-BROKEN = {"exceeds": "GK301", "short_exhaustive": "GK304", "wrong_share": "GK305", "near_miss": "GK306"}
 STATUSES = {*BROKEN, "adds_up", "partial", "not_stated"}
 # A list that runs over several sentences after its total (其中 two sentences on, parts in the next ones):
 # beyond what a reading sentence by sentence reaches.  Held as an expected failure, so that reading it
@@ -37,7 +35,7 @@ OTHER_MEASURES = "other measure words"
 
 
 def facts() -> list[dict[str, Any]]:
-    return [json.loads(line) for line in FACTS_FILE.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return breakdown_facts("dev")
 
 
 def broken_facts(reach: str | None = None) -> list[dict[str, Any]]:
@@ -50,18 +48,11 @@ def fact_id(fact: dict[str, Any]) -> str:
 
 @cache
 def breakdown_findings(name: str) -> tuple[tuple[str, float, float], ...]:
-    """Each breakdown finding of a page: its rule and the range of the total it names."""
-    from extractor import parse_bytes
-    from extractor.audit import audit_report
-
-    path = REALDEV / name
-    findings = audit_report(parse_bytes(path.read_bytes(), path.name)).findings
-    return tuple((f.rule, *f.evidence["total_range"]) for f in findings if f.rule in BREAKDOWN_RULES)
+    return tuple(findings_of(REALDEV / name))
 
 
 def names(fact: dict[str, Any], finding: tuple[str, float, float]) -> bool:
-    rule, low, high = finding
-    return rule == fact["rule"] and low <= fact["total"] <= high
+    return names_fact(fact, finding)
 
 
 def test_the_facts_are_of_development_pages_and_say_what_their_numbers_say() -> None:
