@@ -452,9 +452,8 @@ OWN_PERIOD = re.compile(r"(全年|本年度?|今年|[0-9]{4}年度?)")
 def _parallel(text: str, first: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
     """After a semicolon, a clause built as the list's first part goes on with it: the same channel verb
     (其中在公众号公开340条；在微博公开530条) or the count first (其中3条已公开；1条属于重复申请)."""
-    start = _part_start(text, lc)
-    if start == 0 or text[start - 1] not in "；;" or lc.claim.start - len(gap) >= start:
-        return False  # the clause must open right after the semicolon, and the semicolon be in the gap
+    if not _opens_after_semicolon(text, lc, gap):
+        return False
     lead = [_lead(text[_part_start(text, c) : c.claim.start]) for c in (first, lc)]
     return lead[0] == lead[1] and lead[0] in ("", *CHANNEL_OPENERS)
 
@@ -462,11 +461,16 @@ def _parallel(text: str, first: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
 def _parallel_to_total(text: str, total: LinkedClaim, lc: LinkedClaim, gap: str) -> bool:
     """After a semicolon, a clause opening with the channel verb the total's own clause opens with is the
     total's peer (another channel's count), not one more part of its list."""
-    start = _part_start(text, lc)
-    if start == 0 or text[start - 1] not in "；;" or lc.claim.start - len(gap) >= start:
+    if not _opens_after_semicolon(text, lc, gap):
         return False
     lead = _lead(text[_part_start(text, lc) : lc.claim.start])
     return lead in CHANNEL_VERBS and _lead(text[total.claim.clause_start : total.claim.start]) == lead
+
+
+def _opens_after_semicolon(text: str, lc: LinkedClaim, gap: str) -> bool:
+    """The count's clause opens right after a semicolon, and the semicolon lies in the gap before it."""
+    start = _part_start(text, lc)
+    return start > 0 and text[start - 1] in "；;" and lc.claim.start - len(gap) < start
 
 
 def _lead(words: str) -> str:
