@@ -133,14 +133,18 @@ def has_tab_cells(text: str) -> bool:
 # A line indented with a tab that holds a sentence (…。): a paragraph, never a table's cell (the official tables'
 # cells are labels and numbers: the seeds' longest, 43 characters, has no full stop).
 INDENTED_SENTENCE = re.compile(r"^\t[^\t\n]*[。！？]")
+INDENTED_SENTENCES = re.compile(INDENTED_SENTENCE.pattern, re.MULTILINE)
 
 
 def is_indented_paragraph(lines: list[str], i: int) -> bool:
     """The line is a paragraph indented with a tab: a sentence, or a heading whose next line is one."""
-    if INDENTED_SENTENCE.match(lines[i]):
+    line = lines[i]
+    if INDENTED_SENTENCE.match(line):
         return True
+    if not HEADING_PREFIX.match(line):
+        return False
     following = next((line for line in lines[i + 1 : i + 3] if line.strip()), "")
-    return bool(HEADING_PREFIX.match(lines[i].strip())) and bool(INDENTED_SENTENCE.match(following))
+    return bool(INDENTED_SENTENCE.match(following))
 
 
 def has_long_line(text: str) -> bool:
@@ -155,11 +159,12 @@ def read_lines(text: str) -> list[Block]:
 
 def read_blocks(lines: list[str]) -> Iterator[Block]:
     """Group lines into paragraphs, tab-cell tables and pipe tables."""
+    indents_prose = INDENTED_SENTENCES.search("\n".join(lines)) is not None  # once: most texts never do
     i = 0
     while i < len(lines):
         line = lines[i]
-        if line.startswith("\t") and not is_indented_paragraph(lines, i):
-            table, i = _read_tab_table(lines, i)
+        if line.startswith("\t") and not (indents_prose and is_indented_paragraph(lines, i)):
+            table, i = _read_tab_table(lines, i, indents_prose)
             yield table
         elif PIPE_ROW.match(line):
             table, i = _read_pipe_table(lines, i)
@@ -206,13 +211,13 @@ def _is_blank(line: str) -> bool:
     return not line.startswith("\t") and line.strip() == ""
 
 
-def _read_tab_table(lines: list[str], start: int) -> tuple[Table, int]:
+def _read_tab_table(lines: list[str], start: int, indents_prose: bool = False) -> tuple[Table, int]:
     rows: list[list[str]] = []
     row: list[str] = []
     i = start
     while i < len(lines):
         line = lines[i]
-        if line.startswith("\t") and is_indented_paragraph(lines, i):
+        if indents_prose and line.startswith("\t") and is_indented_paragraph(lines, i):
             break
         if line.startswith("\t"):
             row.append(line[1:])
