@@ -26,18 +26,26 @@ its per-document cost.
 Then ``gkaudit rank`` of the largest store in HTML is opened in headless Chromium (playwright): the
 time to load the page, and to apply a filter (goal: each within 2 s).
 
-The services row (when Redis and PostgreSQL answer, as ``tests/services.py`` finds them): the same
-audit of ``--service-size`` documents with ``--broker redis://…/N --db postgresql://…`` on a Redis
-database and a PostgreSQL database of its own, and the pure check rate of the same documents
-(``audit_bytes`` in a loop in this process, after a warm-up) measured in the same run.  Goal: the
-audit's rate >= 0.85 x (2 x the pure rate).
+The services rows (when Redis and PostgreSQL answer, as ``tests/services.py`` finds them), each on a
+Redis database and a PostgreSQL database of its own, ``--service-size`` documents: the same audit with
+``--broker redis://…/N --db postgresql://…`` (it starts its own two local workers, as the embedded audit
+does: their start is in its wall time), and the audit as deployed: ``gkaudit worker --broker …
+--concurrency 2`` started and answering a ping before the clock starts, then ``gkaudit audit --broker …
+--db …`` (no local workers) timed as a whole process, and the worker stopped after.  Beside them the pure
+check rate of the same documents (``audit_bytes`` in a loop in this process, after a warm-up) measured in
+the same run.  Goal: the audit's rate >= 0.85 x (2 x the pure rate).  ``--service-repeats N`` alternates
+the two kinds N times and prints each kind's median too (the host is noisy).
+
+``bench/audit_start_bench.py`` alternates two checkouts on one size (an audit's fixed start, old and new).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -190,19 +198,33 @@ def as_utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite gives them back naive
 
 
-def checkout_env() -> dict[str, str]:
-    """This environment with the checkout first on PYTHONPATH (the runner's and its workers' imports)."""
+def checkout_env(root: Path = ROOT) -> dict[str, str]:
+    """This environment with the checkout first on PYTHONPATH (the runner's and its workers' imports); ``root``:
+    another checkout's (``bench/audit_start_bench.py`` runs two, alternated)."""
     rest = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), *([rest] if rest else [])])}
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(root), *([rest] if rest else [])])}
 
 
-def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str], db_url: str) -> Audited:
-    env = {**checkout_env(), "GKAUDIT_STATE_DIR": str(state)}
-    command = [*GKAUDIT, "audit", str(folder), "--workers", str(WORKERS), "--json", *extra]
+def run_audit(
+    folder: Path,
+    state: Path,
+    label: str,
+    size: int,
+    extra: list[str],
+    db_url: str,
+    root: Path = ROOT,
+    workers: int | None = WORKERS,
+) -> Audited:
+    """``gkaudit audit FOLDER --json`` timed as a whole process, with ``--workers`` local workers (None: the
+    option left out, so an audit on a broker starts none and the workers already up serve it)."""
+    env = {**checkout_env(root), "GKAUDIT_STATE_DIR": str(state)}
+    local = [] if workers is None else ["--workers", str(workers)]
+    command = [*GKAUDIT, "audit", str(folder), *local, "--json", *extra]
     load = os.getloadavg()[0]
     started = datetime.now(UTC)
     start = time.perf_counter()
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # cwd: ``python -m`` puts the working folder first on the path, before PYTHONPATH
+    proc = subprocess.Popen(command, env=env, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     watch = TreeWatch(proc.pid)
     poller = threading.Thread(target=watch.run, daemon=True)
     poller.start()
@@ -229,10 +251,10 @@ def run_audit(folder: Path, state: Path, label: str, size: int, extra: list[str]
     )
 
 
-def embedded_audit(corpus: list[Path], size: int, tmp: Path) -> Audited:
+def embedded_audit(corpus: list[Path], size: int, tmp: Path, root: Path = ROOT) -> Audited:
     folder = link_first(corpus, size, tmp / f"docs-{size}")
     state = tmp / f"state-{size}"
-    return run_audit(folder, state, "embedded", size, [], f"sqlite:///{state / 'gkaudit.db'}")
+    return run_audit(folder, state, "embedded", size, [], f"sqlite:///{state / 'gkaudit.db'}", root)
 
 
 # ---- the pure check rate and the services row ----------------------------------------------------
@@ -251,18 +273,77 @@ def pure_rate(paths: list[Path]) -> float:
     return len(files) / (time.perf_counter() - start)
 
 
-def services_audit(corpus: list[Path], size: int, tmp: Path) -> tuple[Audited, float] | str:
+@dataclass(frozen=True)
+class Deployed:
+    """An audit served by a worker already up (as deployed): the audit, the worker's peak RSS per process
+    (main, pool children) and the seconds it took to answer a ping (before the clock started)."""
+
+    audited: Audited
+    worker_mib: list[int]
+    ready: float
+
+
+@dataclass(frozen=True)
+class ServicesRows:
+    """The services figures of one run: audits that start their own workers and audits served by a worker
+    already up, alternated (``--service-repeats``), and the pure rate of the same documents."""
+
+    own_workers: list[Audited]
+    deployed: list[Deployed]
+    pure: float
+
+
+def services_audit(corpus: list[Path], size: int, tmp: Path, repeats: int = 1, root: Path = ROOT) -> ServicesRows | str:
     for service in (REDIS, POSTGRES):
         if (why := unreachable(service)) is not None:
             return f"{service.name} not reachable ({why})"
     folder = tmp / f"docs-{size}"
     if not folder.exists():
         link_first(corpus, size, folder)
-    with redis_database() as broker, postgres_database("gkaudit_scale") as db_url:
-        audited = run_audit(
-            folder, tmp / "state-services", "Redis + PostgreSQL", size, ["--broker", broker, "--db", db_url], db_url
-        )
-    return audited, pure_rate(corpus[:size])
+    own, deployed = [], []
+    for repeat in range(repeats):
+        with redis_database() as broker, postgres_database("gkaudit_scale") as db_url:
+            state, extra = tmp / f"state-services-{repeat}", ["--broker", broker, "--db", db_url]
+            own.append(run_audit(folder, state, "Redis + PostgreSQL", size, extra, db_url, root))
+        with redis_database() as broker, postgres_database("gkaudit_scale") as db_url:
+            deployed.append(deployed_audit(folder, tmp / f"state-deployed-{repeat}", size, broker, db_url, root))
+    return ServicesRows(own, deployed, pure_rate(corpus[:size]))
+
+
+def deployed_audit(folder: Path, state: Path, size: int, broker: str, db_url: str, root: Path = ROOT) -> Deployed:
+    """``gkaudit audit --broker … --db …`` (no local workers) served by ``gkaudit worker --concurrency 2``
+    started and answering pings before the clock starts, as a deployment runs it; the worker stopped after."""
+    from workers.queue.app import queue_app
+    from workers.queue.local import stop_worker
+    from workers.queue.settings import Settings
+
+    state.mkdir(parents=True, exist_ok=True)
+    env = {**checkout_env(root), "GKAUDIT_STATE_DIR": str(state)}
+    command = [*GKAUDIT, "worker", "--broker", broker, "--concurrency", str(WORKERS)]
+    with (state / "worker.log").open("ab") as log:
+        worker = subprocess.Popen(command, env=env, cwd=root, stdout=log, stderr=log, start_new_session=True)
+    watch = TreeWatch(worker.pid)
+    poller = threading.Thread(target=watch.run, daemon=True)
+    poller.start()
+    app = queue_app(Settings(broker_url=broker))
+    try:
+        start = time.perf_counter()
+        while not app.control.ping(timeout=0.5):
+            if worker.poll() is not None:
+                raise RuntimeError(f"gkaudit worker exited {worker.returncode}; see {state / 'worker.log'}")
+            if time.perf_counter() - start > 120:
+                raise TimeoutError("gkaudit worker did not answer a ping within 120 s")
+        ready = time.perf_counter() - start
+        extra = ["--broker", broker, "--db", db_url]
+        audited = run_audit(folder, state, "deployed worker", size, extra, db_url, root, workers=None)
+    finally:
+        watch.stop()
+        poller.join()
+        stop_worker(worker)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(worker.pid, signal.SIGKILL)
+        app.close()
+    return Deployed(audited, sorted((kib // 1024 for _, kib in watch.peaks.values()), reverse=True), ready)
 
 
 # ---- the HTML ranking in Chromium ------------------------------------------------------------------
@@ -387,29 +468,60 @@ def fixed_and_rate(runs: list[Audited]) -> tuple[float, float]:
     return intercept, 1 / slope if slope > 0 else float("inf")
 
 
-def print_services(audited: Audited, pure: float) -> None:
-    goal = SERVICE_GOAL * WORKERS * pure
-    print_table(
-        f"gkaudit audit --workers {WORKERS} on Redis + PostgreSQL; goal >= {SERVICE_GOAL} x ({WORKERS} x the"
-        " pure audit_bytes rate: one process, same documents, same run)",
-        ["documents", "wall s", "doc/s", "1st→last doc/s", "pure doc/s", "goal doc/s", "whole", "1st→last"]
-        + ["done/failed", "runner MiB", "worker main MiB", "pool children MiB"],
+def print_services(found: ServicesRows) -> None:
+    goal = SERVICE_GOAL * WORKERS * found.pure
+    runs: list[tuple[str, Audited, list[int], list[int]]] = []
+    for own, deployed in zip(found.own_workers, found.deployed, strict=True):
+        runs.append((f"--workers {WORKERS} (started by the audit)", own, own.main_mib, own.child_mib))
+        worker = deployed.worker_mib
+        label = f"a worker already up (--concurrency {WORKERS}, ready in {deployed.ready:.1f} s)"
+        runs.append((label, deployed.audited, worker[:1], worker[1:]))
+    rows = [
         [
-            [
-                str(audited.size),
-                f"{audited.wall:.1f}",
-                f"{audited.rate:.1f}",
-                f"{audited.audit_rate:.1f}",
-                f"{pure:.1f}",
-                f"{goal:.1f}",
-                verdict(audited.rate >= goal),
-                verdict(audited.audit_rate >= goal),
-                f"{audited.done}/{audited.failed}",
-                mib(audited.runner_mib),
-                mib(audited.main_mib),
-                mib(audited.child_mib),
-            ]
-        ],
+            label,
+            str(a.size),
+            f"{a.wall:.1f}",
+            f"{a.rate:.1f}",
+            f"{a.before_first:.1f}",
+            f"{a.audit_rate:.1f}",
+            f"{found.pure:.1f}",
+            f"{goal:.1f}",
+            verdict(a.rate >= goal),
+            verdict(a.audit_rate >= goal),
+            f"{a.done}/{a.failed}",
+            mib(a.runner_mib),
+            mib(main),
+            mib(children),
+            f"{a.load:.1f}",
+        ]
+        for label, a, main, children in runs
+    ]
+    if len(found.own_workers) > 1:
+        for label, audits in (
+            ("started by the audit", found.own_workers),
+            ("already up", [d.audited for d in found.deployed]),
+        ):
+            wall = statistics.median(a.wall for a in audits)
+            rate = audits[0].size / wall
+            between = statistics.median(a.audit_rate for a in audits)
+            first = statistics.median(a.before_first for a in audits)
+            rows.append(
+                [f"median, {label}", str(audits[0].size), f"{wall:.1f}", f"{rate:.1f}", f"{first:.1f}"]
+                + [
+                    f"{between:.1f}",
+                    f"{found.pure:.1f}",
+                    f"{goal:.1f}",
+                    verdict(rate >= goal),
+                    verdict(between >= goal),
+                ]
+                + ["", "", "", "", ""]
+            )
+    print_table(
+        f"gkaudit audit on Redis + PostgreSQL, whole process; goal >= {SERVICE_GOAL} x ({WORKERS} x the pure"
+        " audit_bytes rate: one process, same documents, same run)",
+        ["workers", "documents", "wall s", "doc/s", "to 1st result s", "1st→last doc/s", "pure doc/s", "goal doc/s"]
+        + ["whole", "1st→last", "done/failed", "runner MiB", "worker main MiB", "pool children MiB", "load"],
+        rows,
     )
 
 
@@ -418,11 +530,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated corpus sizes")
     parser.add_argument("--service-size", type=int, default=None, help="Redis + PostgreSQL size (default: smallest)")
     parser.add_argument("--no-services", action="store_true", help="leave out the Redis + PostgreSQL row")
+    parser.add_argument(
+        "--service-repeats", type=int, default=1, help="Redis + PostgreSQL audits of each kind, alternated"
+    )
     parser.add_argument("--no-browser", action="store_true", help="leave out the HTML ranking in Chromium")
+    parser.add_argument(
+        "--checkout", type=Path, default=ROOT, help="the checkout whose gkaudit is run (default: this bench's)"
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
     service_size = args.service_size or sizes[0]
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
+    print(f"gkaudit of {args.checkout.resolve()}")
     with tempfile.TemporaryDirectory(prefix="gkaudit-scale-") as name:
         tmp = Path(name)
         started = time.perf_counter()
@@ -431,7 +550,7 @@ def main() -> int:
         print(f"generated {len(corpus)} text reports in {time.perf_counter() - started:.0f} s")
         runs = []
         for size in sizes:
-            runs.append(embedded_audit(corpus, size, tmp))
+            runs.append(embedded_audit(corpus, size, tmp, args.checkout.resolve()))
             print(f"  {size}: {runs[-1].wall:.1f} s", flush=True)
         print_sizes(runs)
         if not args.no_browser:
@@ -458,11 +577,11 @@ def main() -> int:
                     ],
                 )
         if not args.no_services:
-            found = services_audit(corpus, service_size, tmp)
+            found = services_audit(corpus, service_size, tmp, args.service_repeats, args.checkout.resolve())
             if isinstance(found, str):
                 print(f"Redis + PostgreSQL row left out: {found}")
             else:
-                print_services(*found)
+                print_services(found)
     return 0
 
 

@@ -251,3 +251,12 @@ def test_help_lists_every_command_in_its_order(tmp_path: Path) -> None:
     run = gkaudit(tmp_path, "--help")
     listed = [line.split()[1] for line in run.stdout.splitlines() if line.startswith("│ ") and len(line.split()) > 2]
     assert [name for name in listed if name in COMMANDS] == list(COMMANDS)
+
+
+def test_what_starts_an_audits_worker_imports_nothing_heavy() -> None:
+    """``gkaudit audit`` holds its state folder and starts its local worker with ``workers.queue.local`` and
+    the settings alone (tests/test_audit_start.py), before it imports the runner: neither may import SQLAlchemy,
+    Celery, kombu or the content store at its top."""
+    seen = python_json("import json, sys, workers.queue.local; print(json.dumps({'modules': sorted(sys.modules)}))")
+    assert not {name.partition(".")[0] for name in seen["modules"]} & HEAVY
+    assert not {"workers.blobs", "workers.store", "workers.queue.runner"} & set(seen["modules"])

@@ -24,32 +24,46 @@ from __future__ import annotations
 import subprocess
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from celery import Celery
-from sqlalchemy import select
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
 
 from extractor.settings import DEFAULT_LIMITS
 from models.version import PIPELINE_VERSION
-from workers.blobs import FileToStore, content_store, file_bytes
-from workers.queue.app import TASK_NAME, batch_time_limits, queue_app
-from workers.queue.files import FileEntry, discover, hash_file
+from workers.blobs import FileToStore, content_store, file_bytes, hash_list
+from workers.queue.app import (  # noqa: F401  (tests and bench import them here)
+    BATCHES_PER_PROCESS,
+    SMALLEST_BATCH,
+    TASK_NAME,
+    batch_sizes,
+    batch_time_limits,
+    queue_app,
+)
+from workers.queue.files import FileEntry, hash_file, iter_files
 from workers.queue.listen import results_listener
-from workers.queue.local import start_local_worker, state_folder_lock, stop_worker
+from workers.queue.local import (
+    LocalStart,
+    local_concurrency,
+    start_local_worker,
+    state_folder_lock,
+    stop_worker,
+    worker_log,
+)
 from workers.queue.servers import Notify, Servers
 from workers.queue.settings import Settings
 from workers.store import (
+    IN_LIST_MOST,
     Audit,
     AuditDocument,
     Result,
     audit_progress,
-    cached_hashes,
     insert_rows,
     now,
-    result_statuses,
     results_after,
     session_scope,
     store_results,
@@ -59,13 +73,6 @@ from workers.store import (
 # costs the database a query and this process CPU that two busy workers on two cores would otherwise use.
 POLL_SECONDS = (0.05, 1.0)
 POLLS_PER_REMAINING = 4  # a read at least every fourth of the time the documents left should take
-# A batch is at most half of what is left per process, so that a slow batch at the end leaves the other
-# processes little to wait for, but no smaller than SMALLEST_BATCH: each message costs a worker about as much
-# as auditing one text report (its delivery and acknowledgement, a lookup, a commit).  bench/batch_schedule.py
-# simulates both costs (1,000 text reports, 2 processes): waiting plus messages cost 3.7 % of the audit at a
-# quarter and 4 (38 messages of at most 64), 2.5 % at a half and 8 (24), 1.9 % with at most 128 (18).
-BATCHES_PER_PROCESS = 2
-SMALLEST_BATCH = 8
 MAX_RESENDS = 2  # a document still without a result after this many re-sends is recorded as failed
 
 
@@ -104,7 +111,20 @@ class AuditSummary:
 def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
     """The contents among ``entries`` that already have a result (done or failed)."""
     with session_scope(db_url) as session:
-        return cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
+        return set(result_statuses(session, (e.content_hash for e in entries), PIPELINE_VERSION))
+
+
+def result_statuses(session: Session, hashes: Iterable[str], version: str) -> dict[str, str]:
+    """The status ("done" or "failed") of each of these contents that has a result of ``version``:
+    :func:`workers.store.result_statuses`, with its IN lists as :func:`workers.blobs.hash_list` writes them (as
+    parameters on SQLite: the runner asks about every pending content again and again)."""
+    wanted = list(set(hashes))
+    found: dict[str, str] = {}
+    for i in range(0, len(wanted), IN_LIST_MOST):
+        among = Result.content_hash.in_(hash_list(session, wanted[i : i + IN_LIST_MOST]))
+        query = select(Result.content_hash, Result.status).where(Result.pipeline_version == version, among)
+        found.update(session.execute(query).all())
+    return found
 
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
@@ -120,14 +140,22 @@ def first_paths(found: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
     return list(first.items())
 
 
-def register_audit(db_url: str, entries: list[FileEntry], label: str) -> int:
-    """Record the audit and its documents; return its id."""
+# Documents recorded per statement: a bulk insert of every document at once built a row (a dict) for each, and
+# the driver its parameters, for all 20,000 of a large audit together.
+REGISTER_ROWS = 2000
+
+
+def register_audit(db_url: str, entries: Sequence[FileEntry], label: str) -> int:
+    """Record the audit and its documents (one transaction); return its id."""
     with session_scope(db_url) as session:
         audit = Audit(pipeline_version=PIPELINE_VERSION, label=label)
         session.add(audit)
         session.flush()
-        rows = [{"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size} for e in entries]
-        if rows:
+        for start in range(0, len(entries), REGISTER_ROWS):
+            rows = [
+                {"audit_id": audit.id, "path": e.path, "content_hash": e.content_hash, "size": e.size}
+                for e in entries[start : start + REGISTER_ROWS]
+            ]
             insert_rows(session, AuditDocument.__table__, rows)  # a bulk insert: no object per document
         return audit.id
 
@@ -214,7 +242,16 @@ class ProgressReader:
     def of_audit(cls, db_url: str, audit_id: int) -> ProgressReader:
         with session_scope(db_url) as session:
             hashes = set(session.scalars(select(AuditDocument.content_hash).where(AuditDocument.audit_id == audit_id)))
-        return cls(db_url, len(hashes), hashes)
+        return cls.of_contents(db_url, hashes)
+
+    @classmethod
+    def of_contents(cls, db_url: str, hashes: set[str]) -> ProgressReader:
+        """A reader of these contents (taken over: the reader empties the set as results arrive).  The reads by
+        id start at the newest result stored before: the first read asks about every content anyway, and the
+        database's older results (other audits') are not read back at all."""
+        with session_scope(db_url) as session:
+            newest = session.scalar(select(func.max(Result.id))) or 0
+        return cls(db_url, len(hashes), hashes, last_id=newest)
 
     def read(self) -> Progress:
         if self.pending:
@@ -236,64 +273,28 @@ def finish_audit(db_url: str, audit_id: int) -> None:
             audit.finished_at = now()
 
 
-def summarize(db_url: str, audit_id: int, cached: set[str]) -> AuditSummary:
-    """Counts per document (a file seen twice counts twice, as the user named it twice)."""
+def summarize(db_url: str, audit_id: int, cached: int) -> AuditSummary:
+    """Counts per document (a file seen twice counts twice, as the user named it twice), counted by the
+    database; ``cached``: the documents whose content had its result before the audit."""
     with session_scope(db_url) as session:
-        rows = session.execute(
-            select(AuditDocument.content_hash, Result.status)
+        documents, done, failed = session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(case((Result.status == "done", 1), else_=0)), 0),
+                func.coalesce(func.sum(case((Result.status == "failed", 1), else_=0)), 0),
+            )
+            .select_from(AuditDocument)
             .join(
                 Result,
                 (Result.content_hash == AuditDocument.content_hash) & (Result.pipeline_version == PIPELINE_VERSION),
                 isouter=True,
             )
             .where(AuditDocument.audit_id == audit_id)
-        ).all()
-    return AuditSummary(
-        audit=audit_id,
-        documents=len(rows),
-        done=sum(status == "done" for _, status in rows),
-        failed=sum(status == "failed" for _, status in rows),
-        cached=sum(digest in cached for digest, _ in rows),
-    )
+        ).one()
+    return AuditSummary(audit=audit_id, documents=documents, done=int(done), failed=int(failed), cached=cached)
 
 
 # ---- queue and workers ---------------------------------------------------------------------
-
-
-def batch_sizes(
-    file_sizes: Sequence[int],
-    processes: int,
-    most: int,
-    most_bytes: int | None = None,
-    *,
-    per_process: int = BATCHES_PER_PROCESS,
-    smallest: int = SMALLEST_BATCH,
-) -> Iterator[int]:
-    """Documents per message, in order, shrinking as the queue drains (guided self-scheduling).
-
-    Each batch is at most ``most`` and a ``per_process``-th of what is left per
-    process, but at least ``smallest`` (or what is left), so the last messages
-    are small and no process waits long for another's last batch; and it holds
-    at most ``most_bytes`` of files, unless it is a single file.
-    """
-    start = 0
-    while (left := len(file_sizes) - start) > 0:
-        size = min(left, max(min(smallest, most), min(most, left // (per_process * processes))))
-        size = files_within(file_sizes[start : start + size], most_bytes)
-        yield size
-        start += size
-
-
-def files_within(file_sizes: Sequence[int], most_bytes: int | None) -> int:
-    """How many of these files, from the first, hold at most ``most_bytes`` together (always the first)."""
-    if most_bytes is None:
-        return len(file_sizes)
-    total = 0
-    for count, size in enumerate(file_sizes):
-        total += size
-        if total > most_bytes and count > 0:
-            return count
-    return len(file_sizes)
 
 
 def send(
@@ -408,40 +409,46 @@ def run_audit(
     label: str = "",
     on_progress: ProgressCallback | None = None,
     on_wait: Notify | None = None,
+    start: LocalStart | None = None,
 ) -> AuditSummary:
     """Audit every document under ``paths``; returns the summary once each has a result.
 
     The documents are queued before the audit and its documents are recorded:
     a worker needs only a content's hash (its bytes are stored first), and starts on them at once.
     ``on_wait`` is told what the audit waits for while a server is away (default: stderr).
-    An embedded audit holds its state folder (:func:`state_folder_lock`).
+    An embedded audit holds its state folder (:func:`state_folder_lock`).  ``start``: the folder is held and
+    the local worker started already (``gkaudit audit``, by :func:`workers.queue.local.local_start`, before
+    it imported this module); its worker is taken over, and ``workers`` is the start's.
     """
+    if start is not None:
+        return audit_corpus(paths, settings, start, label=label, on_progress=on_progress, on_wait=on_wait)
     with state_folder_lock(settings.state_dir) if settings.embedded else nullcontext():
-        return audit_corpus(paths, settings, workers=workers, label=label, on_progress=on_progress, on_wait=on_wait)
+        own = LocalStart(local_concurrency(settings, workers))
+        return audit_corpus(paths, settings, own, label=label, on_progress=on_progress, on_wait=on_wait)
 
 
 def audit_corpus(
     paths: Iterable[str | Path],
     settings: Settings,
+    start: LocalStart,
     *,
-    workers: int | None,
     label: str,
     on_progress: ProgressCallback | None,
     on_wait: Notify | None,
 ) -> AuditSummary:
     db_url = settings.database_url()
-    local = workers if workers is not None else (settings.workers if settings.embedded else 0)
-    procs: list[subprocess.Popen[bytes]] = []
+    local = start.concurrency
+    procs = start.procs  # the workers started and restarted: the start's list, so its end sees them all
     finished = sending = False  # a worker that was sent nothing holds nothing worth a warm shutdown
 
     def start_worker() -> subprocess.Popen[bytes]:
-        return start_local_worker(settings, local, settings.state_dir / "worker.log")
+        return start_local_worker(settings, local, worker_log(settings))
 
     try:
         # First of all: the worker's start (importing and loading the pipeline, seconds) overlaps everything the
         # runner does before its first message, the checks and the purge below included.  A leftover message the
         # worker might take before the purge is only a document audited once more (writes are idempotent).
-        if local:
+        if local and not procs:
             procs.append(start_worker())
         content_store(db_url).check()  # a mistyped bucket or endpoint stops the audit here, with the reason
         app = queue_app(settings)
@@ -449,27 +456,67 @@ def audit_corpus(
         if settings.embedded:
             # leftovers of an interrupted embedded run: their documents are re-sent below
             servers.broker(app.control.purge)
-        entries = [hash_file(p) for p in discover(paths)]
-        cached = servers.database(lambda: audited_contents(db_url, entries))
-        todo = unaudited(entries, cached)
-        if not todo:  # every content is cached: the worker started for nothing
-            stop_workers(procs, idle=True)
-            procs.clear()
-        sizes = {e.content_hash: e.size for e in entries}
-        batches = plan_batches(todo, settings, local or settings.workers, settings.batch_size, sizes)
-        sending = True
-        refused = store_and_send(app, db_url, batches, settings, servers)
-        audit_id = servers.database(lambda: register_audit(db_url, entries, label))
-        unreadable = [(e.content_hash, e.path, e.error) for e in entries if e.error and e.content_hash not in cached]
-        servers.database(lambda: record_failures(db_url, unreadable + refused))
-        wait_for_audit(app, db_url, audit_id, settings, on_progress, procs, servers, start_worker if local else None)
+
+        def now_sending() -> None:  # from here, a worker may hold a message: stopped warm
+            nonlocal sending
+            sending = True
+
+        processes = local or settings.workers
+        queued = queue_corpus(app, db_url, paths, settings, servers, label, processes, procs, now_sending)
+        restart = start_worker if local else None
+        wait_for_audit(app, db_url, queued.audit_id, settings, on_progress, procs, servers, restart, queued.contents)
         finished = True
     finally:
         stop_workers(procs, idle=finished or not sending)
+    audit_id = queued.audit_id
     servers.database(lambda: corpus_checks(db_url, audit_id))
     servers.database(lambda: finish_audit(db_url, audit_id))
     servers.database(lambda: prune(db_url))  # every content of this audit has its result now
-    return servers.database(lambda: summarize(db_url, audit_id, cached))
+    return servers.database(lambda: summarize(db_url, audit_id, queued.cached))
+
+
+@dataclass(frozen=True)
+class Queued:
+    """What the runner keeps of an audit once it is queued and recorded: no path, no batch, no row."""
+
+    audit_id: int
+    contents: set[str]  # the audit's distinct contents: what the wait is for (the progress reader's)
+    cached: int  # documents whose content had its result before the audit (the summary's count)
+
+
+def queue_corpus(
+    app: Celery,
+    db_url: str,
+    paths: Iterable[str | Path],
+    settings: Settings,
+    servers: Servers,
+    label: str,
+    processes: int,
+    procs: list[subprocess.Popen[bytes]],
+    sending: Callable[[], None],
+) -> Queued:
+    """Find and hash the files, store and send what has no result, record the audit and its documents and the
+    failures known so far.  Every contents' hash is kept for the wait; what else is held per document (the
+    files' paths and sizes, the batches, the audit's rows) goes when this returns: at 20,000 documents, held
+    through the wait, these were some 2 KB a document of the runner's peak.  ``sending`` is called before the
+    first message; a cached re-run stops the local workers (``procs``), started for nothing."""
+    entries = [hash_file(p) for p in iter_files(paths)]
+    cached = servers.database(lambda: audited_contents(db_url, entries))
+    todo = unaudited(entries, cached)
+    if not todo:  # every content is cached: the worker started for nothing
+        stop_workers(procs, idle=True)
+        procs.clear()
+    sizes = {e.content_hash: e.size for e in entries}
+    batches = plan_batches(todo, settings, processes, settings.batch_size, sizes)
+    del todo, sizes
+    sending()
+    refused = store_and_send(app, db_url, batches, settings, servers)
+    del batches
+    audit_id = servers.database(lambda: register_audit(db_url, entries, label))
+    unreadable = [(e.content_hash, e.path, e.error) for e in entries if e.error and e.content_hash not in cached]
+    servers.database(lambda: record_failures(db_url, unreadable + refused))
+    contents = {e.content_hash for e in entries}
+    return Queued(audit_id, contents, sum(e.content_hash in cached for e in entries))
 
 
 def stop_workers(procs: list[subprocess.Popen[bytes]], *, idle: bool) -> None:
@@ -538,11 +585,16 @@ def wait_for_audit(
     procs: list[subprocess.Popen[bytes]],
     servers: Servers,
     restart_worker: Callable[[], subprocess.Popen[bytes]] | None = None,
+    contents: set[str] | None = None,
 ) -> None:
     """Read the progress until every content has a result: at the poll's interval, and on PostgreSQL as soon
     as the workers tell of as many new results as are missing (:mod:`workers.queue.listen`); re-send what is
-    missing when it stalls.  A wait for a server away is not a stall: the clock starts again after it."""
-    reader = servers.database(lambda: ProgressReader.of_audit(db_url, audit_id))
+    missing when it stalls.  A wait for a server away is not a stall: the clock starts again after it.
+    ``contents``: the audit's distinct contents, when the runner has them (else read from the database)."""
+    if contents is not None:
+        reader = servers.database(lambda: ProgressReader.of_contents(db_url, contents))
+    else:
+        reader = servers.database(lambda: ProgressReader.of_audit(db_url, audit_id))
     resent: Counter[str] = Counter()
     grace = recovery_seconds(settings)
     with results_listener(db_url) as listener:  # before the first read: a notice after it counts

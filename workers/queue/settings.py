@@ -41,7 +41,7 @@ class Settings(BaseSettings):
         3072 * MIB, ge=0, description="address space of each worker pool process; 0: no limit"
     )
     # A message costs a worker some 8 ms (its delivery, a lookup, a commit, its acknowledgement), about one text
-    # report's audit: under 1 % of a message of 128.  The last messages are smaller (workers.queue.runner.batch_sizes;
+    # report's audit: under 1 % of a message of 128.  The last messages are smaller (workers.queue.app.batch_sizes;
     # bench/batch_schedule.py weighs both).  Big files (PDFs, far slower a document) go a few a message by their
     # bytes, so that a message stays short and progress still shows.
     batch_size: int = Field(128, ge=1, le=1000, description="documents per queue message, at most")
