@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from sqlalchemy import BindParameter, Select, bindparam, delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
 from extractor.errors import ExtractError
@@ -49,8 +49,8 @@ from workers.store import (
     AuditDocument,
     Content,
     Result,
+    hash_list,
     insert_statement,
-    literal_list,
     now,
     session_scope,
 )
@@ -148,20 +148,6 @@ def too_large(size: int, most_bytes: int) -> str:
 # A content no audit document names is kept this long before a prune may remove it: the runner stores
 # contents before it records its audit's documents.
 UNREFERENCED_GRACE_SECONDS = 3600.0
-
-
-def hash_list(session: Session, hashes: list[str]) -> BindParameter[list[str]]:
-    """An IN list of content hashes, as this session's database takes it best: written into the statement on
-    PostgreSQL (:func:`workers.store.literal_list`: cheaper to send), bound parameters on SQLite.
-
-    SQLite's driver keeps each connection's last 128 statements compiled, by their text: as literals, every list
-    is a text of its own (some 175 KB compiled with 500 hashes), and a runner's reads at 20,000 documents (which
-    contents have results, which are stored) filled that cache, 20 MB of its peak that grew with the corpus; as
-    parameters, every list of one length is one statement.  The same speed either way on SQLite.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return bindparam("values", hashes, expanding=True)
-    return literal_list(hashes)
 
 
 def stored_contents(session: Session, hashes: Iterable[str]) -> set[str]:

@@ -31,11 +31,10 @@ from pathlib import Path
 
 from celery import Celery
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from extractor.settings import DEFAULT_LIMITS
 from models.version import PIPELINE_VERSION
-from workers.blobs import FileToStore, content_store, file_bytes, hash_list
+from workers.blobs import FileToStore, content_store, file_bytes
 from workers.queue.app import (  # noqa: F401  (tests and bench import them here)
     BATCHES_PER_PROCESS,
     SMALLEST_BATCH,
@@ -57,13 +56,13 @@ from workers.queue.local import (
 from workers.queue.servers import Notify, Servers
 from workers.queue.settings import Settings
 from workers.store import (
-    IN_LIST_MOST,
     Audit,
     AuditDocument,
     Result,
     audit_progress,
     insert_rows,
     now,
+    result_statuses,
     results_after,
     session_scope,
     store_results,
@@ -112,19 +111,6 @@ def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
     """The contents among ``entries`` that already have a result (done or failed)."""
     with session_scope(db_url) as session:
         return set(result_statuses(session, (e.content_hash for e in entries), PIPELINE_VERSION))
-
-
-def result_statuses(session: Session, hashes: Iterable[str], version: str) -> dict[str, str]:
-    """The status ("done" or "failed") of each of these contents that has a result of ``version``:
-    :func:`workers.store.result_statuses`, with its IN lists as :func:`workers.blobs.hash_list` writes them (as
-    parameters on SQLite: the runner asks about every pending content again and again)."""
-    wanted = list(set(hashes))
-    found: dict[str, str] = {}
-    for i in range(0, len(wanted), IN_LIST_MOST):
-        among = Result.content_hash.in_(hash_list(session, wanted[i : i + IN_LIST_MOST]))
-        query = select(Result.content_hash, Result.status).where(Result.pipeline_version == version, among)
-        found.update(session.execute(query).all())
-    return found
 
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
