@@ -10,11 +10,9 @@ checked *before* unpickling; any mismatch or unreadable file becomes a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,19 +24,18 @@ from models.elements import FEATURE_NAMES, extract_elements
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-MODEL_FILE = "completeness.joblib"
-META_FILE = "meta.json"
-MODEL_VERSION = "completeness-2"
-LINEAR_KEY = "linear"  # meta.json's block of the fitted numbers scoring needs (DirectLinear)
-RETRAIN = "run `gkaudit train` to build it"
-
-
-class ModelNotTrainedError(Exception):
-    """The completeness model is missing or cannot be used here; ``reason`` says why and what to do."""
-
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
-        super().__init__(reason)
+from models.meta import (  # noqa: F401  (re-exported: what loading is checked with lives there, light)
+    LINEAR_KEY,
+    META_FILE,
+    MODEL_FILE,
+    MODEL_VERSION,
+    RETRAIN,
+    ModelNotTrainedError,
+    check_meta,
+    compatible_version,
+    installed_sklearn,
+    read_meta,
+)
 
 
 class LoadedModel:
@@ -164,40 +161,6 @@ class DirectLinear:
         totals = probabilities.sum(axis=1, keepdims=True)
         uniform = np.full_like(probabilities, 1.0 / probabilities.shape[1])
         return np.where(totals > 0, probabilities / np.where(totals > 0, totals, 1.0), uniform)
-
-
-def installed_sklearn() -> str:
-    """The installed scikit-learn's version, read from its metadata (importing it costs a second)."""
-    return version("scikit-learn")
-
-
-def compatible_version(trained: str, installed: str | None = None) -> bool:
-    """Same scikit-learn major.minor: pickles are not promised to survive a minor release."""
-    return trained.split(".")[:2] == (installed or installed_sklearn()).split(".")[:2]
-
-
-def read_meta(directory: Path) -> dict[str, Any]:
-    path = directory / META_FILE
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ModelNotTrainedError(f"completeness model not found ({path} is missing); {RETRAIN}") from None
-    except (OSError, ValueError) as exc:
-        raise ModelNotTrainedError(f"completeness model metadata {path} is unreadable ({exc}); {RETRAIN}") from None
-
-
-def check_meta(meta: dict[str, Any], directory: Path) -> None:
-    trained = str(meta.get("versions", {}).get("scikit-learn", "unknown"))
-    if not compatible_version(trained):
-        raise ModelNotTrainedError(
-            f"completeness model in {directory} was trained with scikit-learn {trained} but {installed_sklearn()} "
-            f"is installed; {RETRAIN} again"
-        )
-    if meta.get("model_version") != MODEL_VERSION:
-        raise ModelNotTrainedError(
-            f"completeness model in {directory} is version {meta.get('model_version')!r}, this gkaudit expects "
-            f"{MODEL_VERSION!r}; {RETRAIN} again"
-        )
 
 
 def _unpickle(path: Path) -> Pipeline:

@@ -26,6 +26,7 @@ from models.artifact import (
     load_model,
 )
 from models.completeness import Completeness, fine_score, score_report, score_section, score_sections
+from models.meta import check_artifact
 from models.rubric import ELEMENT_NAMES
 from models.train import DEFAULT_DATA
 
@@ -246,18 +247,28 @@ def copy_artifact(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_missing_artifact(tmp_path: Path) -> None:
+# Loading, and the check an audit makes without loading (models.meta.check_artifact): the same refusals.
+LOADERS = [pytest.param(load_model, id="load_model"), pytest.param(check_artifact, id="check_artifact")]
+
+
+@pytest.mark.parametrize("load", LOADERS)
+def test_missing_artifact(tmp_path: Path, load: Callable[[Path], object]) -> None:
     with pytest.raises(ModelNotTrainedError, match="gkaudit train"):
-        load_model(tmp_path)
+        load(tmp_path)
 
 
-def test_other_sklearn_version(tmp_path: Path) -> None:
+@pytest.mark.parametrize("load", LOADERS)
+def test_other_sklearn_version(tmp_path: Path, load: Callable[[Path], object]) -> None:
     directory = copy_artifact(tmp_path)
     meta = json.loads((directory / META_FILE).read_text(encoding="utf-8"))
     meta["versions"]["scikit-learn"] = "0.24.2"
     (directory / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ModelNotTrainedError, match=r"scikit-learn 0\.24\.2.*gkaudit train"):
-        load_model(directory)
+        load(directory)
+
+
+def test_the_check_without_loading_passes_the_shipped_model() -> None:
+    check_artifact()
 
 
 def without_numbers(directory: Path) -> Path:

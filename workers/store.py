@@ -30,7 +30,6 @@ from psycopg import sql
 from sqlalchemy import (
     JSON,
     BigInteger,
-    BindParameter,
     DateTime,
     Float,
     ForeignKey,
@@ -43,7 +42,6 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
-    bindparam,
     create_engine,
     delete,
     event,
@@ -61,6 +59,7 @@ from sqlalchemy.schema import CreateColumn
 
 from extractor.checks.corpus import COPY_BANDS, FIRST_BAND, body_key, corpus_inputs
 from extractor.output import finding_spans
+from workers.in_lists import IN_LIST_MOST, hash_list, literal_list  # noqa: F401  (re-exported: the stores')
 
 SQLITE_BUSY_MS = 30_000
 
@@ -588,35 +587,6 @@ def result_statuses(session: Session, hashes: Iterable[str], version: str) -> di
         query = select(Result.content_hash, Result.status).where(Result.pipeline_version == version, among)
         found.update(session.execute(query).all())
     return found
-
-
-IN_LIST_MOST = 500  # values in one IN list
-
-
-def literal_list(values: list[str]) -> BindParameter[list[str]]:
-    """An IN list written into the statement's text rather than sent as one parameter a value.
-
-    A runner's progress read asks about up to every content of an audit: 500 parameters cost
-    SQLAlchemy and psycopg some 6 ms of CPU a statement here, the same values as literals 2 to 3 ms,
-    and PostgreSQL plans constants no slower (an array parameter instead: a generic plan that
-    compared each row with every value, several times slower).
-    """
-    return bindparam("values", values, expanding=True, literal_execute=True)
-
-
-def hash_list(session: Session, hashes: list[str]) -> BindParameter[list[str]]:
-    """An IN list of content hashes, as this session's database takes it best: written into the statement on
-    PostgreSQL (:func:`literal_list`: cheaper to send), bound parameters on SQLite.
-
-    SQLite's driver keeps each connection's last 128 statements compiled, by their text: as literals, every list
-    is a text of its own (some 175 KB compiled with 500 hashes), and a runner's reads at 20,000 documents (which
-    contents have results, which are stored) filled that cache, 20 MB of its peak that grew with the corpus (a
-    worker's look-up of each batch's cached contents, likewise); as parameters, every list of one length is one
-    statement.  The same speed either way on SQLite.
-    """
-    if session.get_bind().dialect.name == "sqlite":
-        return bindparam("values", hashes, expanding=True)
-    return literal_list(hashes)
 
 
 def cached_hashes(session: Session, hashes: Iterable[str], version: str) -> set[str]:

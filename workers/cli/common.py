@@ -99,12 +99,19 @@ def collector_paused() -> Iterator[None]:
         gc.freeze()
 
 
-def require_model() -> None:
-    """Stop early, with the reason and what to do, when the completeness model cannot be loaded."""
-    from models.artifact import ModelNotTrainedError, load_model
+def require_model(*, load: bool = True) -> None:
+    """Stop early, with the reason and what to do, when the completeness model cannot be used.  ``load``:
+    loaded here (a command that scores); else its metadata checked as loading checks it first, without
+    loading numpy and the model (an audit, whose workers score)."""
+    from models.meta import ModelNotTrainedError, check_artifact
 
     try:
-        load_model()
+        if load:
+            from models.artifact import load_model
+
+            load_model()
+        else:
+            check_artifact()
     except ModelNotTrainedError as exc:
         raise fail(exc.reason) from None
 

@@ -76,7 +76,7 @@ def audit_started(paths: list[Path], settings: Settings, start: LocalStart, as_j
         from workers.blobs import ContentStoreError
         from workers.queue.runner import run_audit
 
-        require_model()
+        require_model(load=False)
         open_database(settings)
     try:
         if as_json:
