@@ -2,9 +2,9 @@
 
 A claim is a number with a measure word or unit (29件, 500余条, 1.2万条, 182.32万元,
 56%, a bare 770万 in the unit 万), a number right after a count word (公文总数为11), a
-year-over-year change (较上年增加85件 → +85, 下降56% → -56), or a zero statement
-(未收到政府信息公开申请 → 0).  Numbers that are not counts are never
-claims: years and dates (2020年, 1月1日), document and article numbers
+year-over-year change (较上年增加85件 → +85, 下降56% → -56), a zero statement
+(未收到政府信息公开申请 → 0), or the outcome all of a count had (申请3件，均予以公开 → 3, of those
+granted).  Numbers that are not counts are never claims: years and dates (2020年, 1月1日), document and article numbers
 (〔2019〕14号, 第二十条), enumerators (一是, 三不够) and names (六稳六保, 五公开) —
 none of them is followed by a measure word, and ordinals start with 第.
 The patterns are data; the segmentation (jieba inside spaCy) gives the token
