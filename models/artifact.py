@@ -32,6 +32,7 @@ from models.meta import (  # noqa: F401  (re-exported: what loading is checked w
     RETRAIN,
     ModelNotTrainedError,
     check_meta,
+    checked_meta,
     compatible_version,
     installed_sklearn,
     read_meta,
@@ -184,8 +185,7 @@ def _unpickle(path: Path) -> Pipeline:
 def load_model(directory: Path = ARTIFACT_DIR) -> LoadedModel:
     """The trained model, loaded once per process (and per directory)."""
     directory = Path(directory)
-    meta = read_meta(directory)
-    check_meta(meta, directory)
+    meta = checked_meta(directory)
     source = directory / MODEL_FILE
     if LINEAR_KEY not in meta:  # an artifact from before the numbers were recorded
         return LoadedModel(_unpickle(source), meta, source=source)

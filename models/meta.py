@@ -62,11 +62,17 @@ def check_meta(meta: dict[str, Any], directory: Path) -> None:
         )
 
 
-def check_artifact(directory: Path = ARTIFACT_DIR) -> None:
-    """The model's metadata is there, readable, of this version and this scikit-learn, with its fitted numbers
-    (what :func:`models.artifact.load_model` refuses first), without loading the model."""
-    directory = Path(directory)
+def checked_meta(directory: Path) -> dict[str, Any]:
+    """The model's metadata, there, readable, of this version and this scikit-learn (else refused)."""
     meta = read_meta(directory)
     check_meta(meta, directory)
+    return meta
+
+
+def check_artifact(directory: Path = ARTIFACT_DIR) -> None:
+    """What :func:`models.artifact.load_model` refuses first (:func:`checked_meta`, and no pickle where the fitted
+    numbers are not recorded), without loading the model."""
+    directory = Path(directory)
+    meta = checked_meta(directory)
     if LINEAR_KEY not in meta and not (directory / MODEL_FILE).is_file():
         raise ModelNotTrainedError(f"completeness model not found ({directory / MODEL_FILE} is missing); {RETRAIN}")

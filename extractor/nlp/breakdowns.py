@@ -57,7 +57,8 @@ COLON_MARKERS = ("：", ":")
 EXHAUSTIVE_MARKERS = ("分别为", "分别是")
 # A part that is the rest of the total: 其他类信息1800条, 其余5件 (not one linked to a table's row of its own:
 # 其他结果 is one outcome of four).
-REMAINDER = re.compile(r"(其他|其它|其余|剩余)(?![^，,、；;。！？\d类]{1,6}类)")  # not 其他概况类信息: a kind
+REMAINDER_WORDS = "(其他|其它|其余|剩余)"
+REMAINDER = re.compile(rf"{REMAINDER_WORDS}(?![^，,、；;。！？\d类]{{1,6}}类)")  # not 其他概况类信息: a kind
 # Words that say the parts are not all of it: 另有3件, …等.
 NOT_EXHAUSTIVE = re.compile(r"另有|另外|此外|等")
 # A list inside a part: 其中网上申请15件，内有…; 其中 again after the first part.
@@ -488,7 +489,7 @@ def ends_list(gap: str, joined_by: str | None, colon_list: bool) -> bool:
 
 
 # The rest after a comma closes a list joined by 、 (…“不予公开”5件、“无法提供”13件，“其他处理”1件).
-REMAINDER_AFTER_COMMA = re.compile(r"[，,]\s*[“\"「]?(其他|其它|其余|剩余)[^，,；;。：:]{0,10}")
+REMAINDER_AFTER_COMMA = re.compile(rf"[，,]\s*[“\"「]?{REMAINDER_WORDS}[^，,；;。：:]{{0,10}}")
 
 
 def _opens_list(gap: str) -> bool:

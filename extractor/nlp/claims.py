@@ -380,13 +380,18 @@ def format_category_names() -> tuple[str, ...]:
 TABLE_ROW = re.compile(r"^[^\n]*(\|[^|\n]*){3,}$", re.MULTILINE)
 
 
+def inside(spans: tuple[tuple[int, int], ...], at: int) -> bool:
+    """``at`` lies in one of the spans (a table row's, a URL's, a session's name)."""
+    return any(start <= at < end for start, end in spans)
+
+
 @lru_cache(maxsize=64)
 def table_row_spans(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(m.span() for m in TABLE_ROW.finditer(text))
 
 
 def _in_table_row(text: str, at: int) -> bool:
-    return any(start <= at < end for start, end in table_row_spans(text))
+    return inside(table_row_spans(text), at)
 
 
 URL = re.compile(r"(?:https?://|www\.)[\w./:%?&=#~+\-]*", re.IGNORECASE)
@@ -398,7 +403,7 @@ def url_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _in_url(text: str, at: int) -> bool:
-    return any(start <= at < end for start, end in url_spans(text))
+    return inside(url_spans(text), at)
 
 
 @lru_cache(maxsize=64)
@@ -407,7 +412,7 @@ def session_spans(text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _in_session_name(text: str, at: int) -> bool:
-    return any(start <= at < end for start, end in session_spans(text))
+    return inside(session_spans(text), at)
 
 
 def _in_title(text: str, at: int) -> bool:

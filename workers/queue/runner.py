@@ -60,6 +60,7 @@ from workers.store import (
     AuditDocument,
     Result,
     audit_progress,
+    cached_hashes,
     insert_rows,
     now,
     result_statuses,
@@ -110,7 +111,7 @@ class AuditSummary:
 def audited_contents(db_url: str, entries: list[FileEntry]) -> set[str]:
     """The contents among ``entries`` that already have a result (done or failed)."""
     with session_scope(db_url) as session:
-        return set(result_statuses(session, (e.content_hash for e in entries), PIPELINE_VERSION))
+        return cached_hashes(session, (e.content_hash for e in entries), PIPELINE_VERSION)
 
 
 def unaudited(entries: list[FileEntry], audited: set[str]) -> list[tuple[str, str]]:
