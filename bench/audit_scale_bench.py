@@ -1,7 +1,7 @@
 """An embedded ``gkaudit audit`` at 1,000, 5,000 and 20,000 generated reports, and the same on Redis +
 PostgreSQL (issue 22).
 
-    python bench/audit_scale_bench.py [--sizes 1000,5000,20000] [--service-size N] [--no-services]
+    python bench/audit_scale_bench.py [--sizes 1000,5000,20000] [--service-sizes 1000,5000] [--no-services]
                                       [--browser-size N]
 
 The corpus: ``corpus.generate`` text reports (fixed seed; every text encoding the generator writes, no
@@ -27,14 +27,16 @@ Then ``gkaudit rank`` of the largest store in HTML is opened in headless Chromiu
 time to load the page, and to apply a filter (goal: each within 2 s).
 
 The services rows (when Redis and PostgreSQL answer, as ``tests/services.py`` finds them), each on a
-Redis database and a PostgreSQL database of its own, ``--service-size`` documents: the same audit with
+Redis database and a PostgreSQL database of its own, at each of ``--service-sizes`` (default: the sizes up to
+5,000; a cost that grows with the corpus on PostgreSQL alone shows only above the smallest): the same audit with
 ``--broker redis://…/N --db postgresql://…`` (it starts its own two local workers, as the embedded audit
 does: their start is in its wall time), and the audit as deployed: ``gkaudit worker --broker …
 --concurrency 2`` started and answering a ping before the clock starts, then ``gkaudit audit --broker …
 --db …`` (no local workers) timed as a whole process, and the worker stopped after.  Beside them the pure
 check rate of the same documents (``audit_bytes`` in a loop in this process, after a warm-up) measured in
-the same run.  Goal: the audit's rate >= 0.85 x (2 x the pure rate).  ``--service-repeats N`` alternates
-the two kinds N times and prints each kind's median too (the host is noisy).
+the same run (once, on the smallest service size's documents).  Goal: the audit's rate >= 0.85 x (2 x the pure
+rate).  Each row also prints the seconds after the last result (the corpus checks on PostgreSQL).
+``--service-repeats N`` alternates the two kinds N times and prints each kind's median too (the host is noisy).
 
 ``bench/audit_start_bench.py`` alternates two checkouts on one size (an audit's fixed start, old and new).
 """
@@ -293,7 +295,10 @@ class ServicesRows:
     pure: float
 
 
-def services_audit(corpus: list[Path], size: int, tmp: Path, repeats: int = 1, root: Path = ROOT) -> ServicesRows | str:
+def services_audit(
+    corpus: list[Path], size: int, tmp: Path, repeats: int = 1, root: Path = ROOT, pure: float | None = None
+) -> ServicesRows | str:
+    """The services rows of one size; ``pure``: the pure rate measured already (else on these documents)."""
     for service in (REDIS, POSTGRES):
         if (why := unreachable(service)) is not None:
             return f"{service.name} not reachable ({why})"
@@ -307,7 +312,7 @@ def services_audit(corpus: list[Path], size: int, tmp: Path, repeats: int = 1, r
             own.append(run_audit(folder, state, "Redis + PostgreSQL", size, extra, db_url, root))
         with redis_database() as broker, postgres_database("gkaudit_scale") as db_url:
             deployed.append(deployed_audit(folder, tmp / f"state-deployed-{repeat}", size, broker, db_url, root))
-    return ServicesRows(own, deployed, pure_rate(corpus[:size]))
+    return ServicesRows(own, deployed, pure if pure is not None else pure_rate(corpus[:size]))
 
 
 def deployed_audit(folder: Path, state: Path, size: int, broker: str, db_url: str, root: Path = ROOT) -> Deployed:
@@ -483,6 +488,7 @@ def print_services(found: ServicesRows) -> None:
             f"{a.wall:.1f}",
             f"{a.rate:.1f}",
             f"{a.before_first:.1f}",
+            f"{a.after_last:.1f}",
             f"{a.audit_rate:.1f}",
             f"{found.pure:.1f}",
             f"{goal:.1f}",
@@ -505,8 +511,9 @@ def print_services(found: ServicesRows) -> None:
             rate = audits[0].size / wall
             between = statistics.median(a.audit_rate for a in audits)
             first = statistics.median(a.before_first for a in audits)
+            last = statistics.median(a.after_last for a in audits)
             rows.append(
-                [f"median, {label}", str(audits[0].size), f"{wall:.1f}", f"{rate:.1f}", f"{first:.1f}"]
+                [f"median, {label}", str(audits[0].size), f"{wall:.1f}", f"{rate:.1f}", f"{first:.1f}", f"{last:.1f}"]
                 + [
                     f"{between:.1f}",
                     f"{found.pure:.1f}",
@@ -519,16 +526,26 @@ def print_services(found: ServicesRows) -> None:
     print_table(
         f"gkaudit audit on Redis + PostgreSQL, whole process; goal >= {SERVICE_GOAL} x ({WORKERS} x the pure"
         " audit_bytes rate: one process, same documents, same run)",
-        ["workers", "documents", "wall s", "doc/s", "to 1st result s", "1st→last doc/s", "pure doc/s", "goal doc/s"]
+        ["workers", "documents", "wall s", "doc/s", "to 1st result s", "after last s", "1st→last doc/s", "pure doc/s"]
+        + ["goal doc/s"]
         + ["whole", "1st→last", "done/failed", "runner MiB", "worker main MiB", "pool children MiB", "load"],
         rows,
     )
 
 
+SERVICE_LARGEST = 5000  # the default services sizes: those of the embedded audit up to this one
+
+
+def service_default(sizes: list[int]) -> list[int]:
+    return [size for size in sizes if size <= SERVICE_LARGEST] or sizes[:1]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated corpus sizes")
-    parser.add_argument("--service-size", type=int, default=None, help="Redis + PostgreSQL size (default: smallest)")
+    parser.add_argument(
+        "--service-sizes", default=None, help="Redis + PostgreSQL sizes (default: the sizes up to 5000)"
+    )
     parser.add_argument("--no-services", action="store_true", help="leave out the Redis + PostgreSQL row")
     parser.add_argument(
         "--service-repeats", type=int, default=1, help="Redis + PostgreSQL audits of each kind, alternated"
@@ -539,13 +556,15 @@ def main() -> int:
     )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split(","))
-    service_size = args.service_size or sizes[0]
+    service_sizes = sorted(
+        [int(s) for s in args.service_sizes.split(",")] if args.service_sizes else service_default(sizes)
+    )
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, load average {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores")
     print(f"gkaudit of {args.checkout.resolve()}")
     with tempfile.TemporaryDirectory(prefix="gkaudit-scale-") as name:
         tmp = Path(name)
         started = time.perf_counter()
-        generate_corpus(tmp / "gen", ["text"], count=max(sizes + [service_size]), seed=SEED)
+        generate_corpus(tmp / "gen", ["text"], count=max(sizes + service_sizes), seed=SEED)
         corpus = sorted((tmp / "gen").glob("report_*.txt"))
         print(f"generated {len(corpus)} text reports in {time.perf_counter() - started:.0f} s")
         runs = []
@@ -577,10 +596,13 @@ def main() -> int:
                     ],
                 )
         if not args.no_services:
-            found = services_audit(corpus, service_size, tmp, args.service_repeats, args.checkout.resolve())
-            if isinstance(found, str):
-                print(f"Redis + PostgreSQL row left out: {found}")
-            else:
+            pure = None
+            for size in service_sizes:
+                found = services_audit(corpus, size, tmp, args.service_repeats, args.checkout.resolve(), pure)
+                if isinstance(found, str):
+                    print(f"Redis + PostgreSQL row left out: {found}")
+                    break
+                pure = found.pure
                 print_services(found)
     return 0
 

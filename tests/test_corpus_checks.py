@@ -360,6 +360,27 @@ def test_results_without_band_keys_get_them_and_the_same_findings(store_url: str
     assert stored_findings(store_url, audit_id) == in_memory_findings(payloads)
 
 
+def test_postgresql_plans_the_checks_on_what_the_audit_stored(tmp_path: Path) -> None:
+    """Right after an audit PostgreSQL's statistics still describe the tables as they were before it (a plan that
+    scanned every band row once per result); the checks have it gather them again first: afterwards each checked
+    table's row estimate is its row count."""
+    from sqlalchemy import func, select, table, text
+
+    from workers.audit.corpus_checks import CHECKED_TABLES, run_corpus_checks
+    from workers.store import session_scope
+
+    estimate = text("SELECT reltuples FROM pg_class WHERE relname = :name")
+    with sqlite_or_postgres("postgresql", tmp_path, "planned") as url:
+        audit_id = store_generated(url, generated_payloads(5))
+        with session_scope(url) as session:
+            rows = {name: session.scalar(select(func.count()).select_from(table(name))) for name in CHECKED_TABLES}
+            assert all(rows.values())
+            assert all(session.scalar(estimate, {"name": name}) != rows[name] for name in CHECKED_TABLES)
+            run_corpus_checks(session, audit_id)
+        with session_scope(url) as session:
+            assert {name: session.scalar(estimate, {"name": name}) for name in CHECKED_TABLES} == rows
+
+
 def test_only_reports_sharing_a_band_key_are_read_for_near_copies(tmp_path: Path) -> None:
     """GK602 reads the signatures of the candidates the database groups, not of every report."""
     from workers.audit import corpus_checks

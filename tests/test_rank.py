@@ -439,3 +439,28 @@ def test_html_pages_a_large_ranking_and_filters_all_of_it(corpus: Corpus, rows: 
     assert table.count("<tr class=") == PAGE_ROWS and "某局000" in table and "某局100" not in table
     dom = run_chromium(binary, tmp_path / "profile", "--dump-dom", page.as_uri() + "?q=某局01").stdout
     assert "显示 10 / 250 份" in dom and ranking_table(dom).count("<tr class=") == 10
+
+
+def test_ranking_and_showing_stored_results_import_no_analysis(tmp_path: Path) -> None:
+    """``rank`` and ``show`` read the stored results, marks included: no spaCy, no model (issue 22: they answer
+    from the database); a report with a corrected cell is checked again, and that one imports the rules."""
+    from tests.test_imports import gkaudit
+    from workers.audit.triage import correct_cell, set_mark
+
+    url = f"sqlite:///{tmp_path / 'gkaudit.db'}"
+    docs = {f"gen/report_{i}.txt": generated(i) for i in range(2)} | {"gen/broken_total.txt": generated(0, True)}
+    store_corpus(url, docs)
+    broken = content_hash(docs["gen/broken_total.txt"])
+    with session_scope(url) as session:
+        payload = session.scalar(select(Result.payload).where(Result.content_hash == broken))
+        set_mark(session, broken, payload["findings"][0], "confirmed", None)
+    analysis = {"spacy", "sklearn", "rjieba", "extractor.audit"}
+    for args in (["rank", "--format", "json", "--out", str(tmp_path / "r.json")], ["show", "gen/broken_total.txt"]):
+        run = gkaudit(tmp_path, *args, "--db", url)
+        assert run.returncode == 0, run.stderr
+        assert not (run.packages | run.modules) & analysis, args
+    with session_scope(url) as session:
+        correct_cell(session, broken, BROKEN_CELL, 3, "原件为3")
+    run = gkaudit(tmp_path, "rank", "--format", "json", "--out", str(tmp_path / "r.json"), "--db", url)
+    assert run.returncode == 0, run.stderr
+    assert "extractor.audit" in run.modules

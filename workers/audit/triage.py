@@ -20,7 +20,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from extractor.audit import audit_report
 from extractor.output import report_from_dict
 from extractor.quality import quality_components, quality_score
 from workers.store import CellCorrection, TriageMark, insert_statement, now
@@ -159,7 +158,10 @@ def correct_cell(session: Session, content_hash: str, key: str, value: float | N
 
 def recheck(payload: Mapping[str, Any], corrections: Iterable[CellCorrection]) -> dict[str, Any]:
     """The report re-audited with the corrected cells; ``corrections`` keeps each extracted value beside
-    the reviewer's."""
+    the reviewer's.  The rules are imported here, not at the top: ranking and showing stored results read
+    the marks and corrections of this module and need the analysis (spaCy) only for a corrected report."""
+    from extractor.audit import audit_report
+
     report = report_from_dict(payload)
     marked = {}
     for c in corrections:
