@@ -11,7 +11,6 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
 
 import docx
 import openpyxl
@@ -30,8 +29,8 @@ from workers.report.exports import (
     notice_items,
     select_report,
     triage_state,
-    workbook,
     write_notice,
+    write_xlsx,
 )
 from workers.report.rank import UNGROUPED
 
@@ -103,15 +102,38 @@ def test_xlsx_has_a_sheet_per_group(exported: tuple[list[dict], Path]) -> None:
 
 def test_xlsx_without_groups_has_two_sheets(grouped_rows: list[dict]) -> None:
     plain = [{k: v for k, v in r.items() if k not in ("parent", "region", "type")} for r in grouped_rows]
-    assert saved_sheetnames(workbook(plain)) == ["排名 ranking", "发现 findings"]
+    assert saved_sheetnames(plain) == ["排名 ranking", "发现 findings"]
     odd = [dict(r, parent="a/b:c[d]?" if i % 2 else UNGROUPED) for i, r in enumerate(grouped_rows)]
-    assert "abcd" in saved_sheetnames(workbook(odd, "parent"))  # Excel's forbidden characters dropped
+    assert "abcd" in saved_sheetnames(odd, "parent")  # Excel's forbidden characters dropped
 
 
-def saved_sheetnames(book: Any) -> list[str]:
-    """A write-only workbook's sheets, read back after it is written (as a user would open it)."""
+def test_xlsx_reads_as_a_reviewer_needs_it(grouped_rows: list[dict]) -> None:
+    """Bold header frozen in place, the long texts wrapped, and a cell's text kept as written: one starting with
+    "=" is no formula, one that is a web address no link."""
+    finding = {"rule": "GK101", "severity": "error", "message_zh": "=SUM(A1:A2) 合计不符"}
+    finding["evidence"] = {"sentence": "http://www.gov.cn/xxgk/2023.html"}
+    rows = [dict(grouped_rows[0], findings=[finding], corpus_findings=[])]
     out = io.BytesIO()
-    book.save(out)
+    write_xlsx(rows, out)
+    book = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    sheet = book["发现 findings"]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.freeze_panes == "A2" and all(cell.font.bold for cell in sheet[1])
+    message, sentence = (
+        sheet.cell(2, header.index("问题 message") + 1),
+        sheet.cell(2, header.index("原句 sentence") + 1),
+    )
+    assert (message.value, message.data_type) == ("=SUM(A1:A2) 合计不符", "s")
+    assert sentence.value == "http://www.gov.cn/xxgk/2023.html" and sentence.hyperlink is None
+    assert message.alignment.wrap_text and sentence.alignment.wrap_text
+    assert not sheet.cell(2, header.index("规则 rule") + 1).alignment.wrap_text
+    assert sheet.column_dimensions[openpyxl.utils.get_column_letter(header.index("问题 message") + 1)].width >= 60
+
+
+def saved_sheetnames(rows: list[dict], by: str | None = None) -> list[str]:
+    """The workbook's sheets, read back after it is written (as a user would open it)."""
+    out = io.BytesIO()
+    write_xlsx(rows, out, by)
     return openpyxl.load_workbook(io.BytesIO(out.getvalue()), read_only=True).sheetnames
 
 
