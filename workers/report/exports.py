@@ -155,6 +155,18 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+@dataclass(frozen=True)
+class SheetStyles:
+    """The workbook's formats: XlsxWriter's belong to one workbook."""
+
+    bold: Format
+    wrapped: Format
+
+    @classmethod
+    def of(cls, book: Workbook) -> SheetStyles:
+        return cls(book.add_format({"bold": True}), book.add_format({"text_wrap": True, "valign": "top"}))
+
+
 def fill_sheet(sheet: Worksheet, header: list[str], lines: list[list[Any]], styles: SheetStyles) -> None:
     """Header in bold, the wide columns wrapped, the header row frozen; written as a stream (constant memory:
     at 20,000 documents the findings sheet is some 100,000 rows).  The wrapping is the wide columns' own format,
@@ -168,18 +180,6 @@ def fill_sheet(sheet: Worksheet, header: list[str], lines: list[list[Any]], styl
     sheet.write_row(0, 0, header, styles.bold)
     for n, line in enumerate(lines, start=1):
         sheet.write_row(n, 0, line)
-
-
-@dataclass(frozen=True)
-class SheetStyles:
-    """The workbook's formats: XlsxWriter's belong to one workbook."""
-
-    bold: Format
-    wrapped: Format
-
-    @classmethod
-    def of(cls, book: Workbook) -> SheetStyles:
-        return cls(book.add_format({"bold": True}), book.add_format({"text_wrap": True, "valign": "top"}))
 
 
 # A cell's text is written as text: not a formula when it starts with "=", not a link when it looks like one
@@ -196,7 +196,7 @@ WORKBOOK_OPTIONS = {
 def write_xlsx(rows: Sequence[Row], path: str | Path | BinaryIO, by: str | None = None) -> None:
     """The workbook: 排名, 发现, and with groups 按<column> summaries and one sheet per group of ``by``
     (a group column; default the first the rows carry); ``path`` a file's path or a binary stream."""
-    book = Workbook(path if not isinstance(path, Path) else str(path), WORKBOOK_OPTIONS)
+    book = Workbook(str(path) if isinstance(path, Path) else path, WORKBOOK_OPTIONS)
     styles = SheetStyles.of(book)
     taken: set[str] = set()
 
