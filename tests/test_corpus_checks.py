@@ -364,7 +364,7 @@ def test_postgresql_plans_the_checks_on_what_the_audit_stored(tmp_path: Path) ->
     """Right after an audit PostgreSQL's statistics still describe the tables as they were before it (a plan that
     scanned every band row once per result); the checks have it gather them again first: afterwards each checked
     table's row estimate is its row count."""
-    from sqlalchemy import func, select, table, text
+    from sqlalchemy import create_engine, func, select, table, text
 
     from workers.audit.corpus_checks import CHECKED_TABLES, run_corpus_checks
     from workers.store import session_scope
@@ -377,6 +377,12 @@ def test_postgresql_plans_the_checks_on_what_the_audit_stored(tmp_path: Path) ->
             assert all(rows.values())
             assert all(session.scalar(estimate, {"name": name}) != rows[name] for name in CHECKED_TABLES)
             run_corpus_checks(session, audit_id)
+            # The checks' transaction is still open: it holds no lock that another audit's checks would wait for.
+            another = create_engine(url, isolation_level="AUTOCOMMIT")
+            with another.connect() as other:
+                other.execute(text("SET lock_timeout = '2s'"))
+                other.execute(text(f"ANALYZE {', '.join(CHECKED_TABLES)}"))
+            another.dispose()
         with session_scope(url) as session:
             assert {name: session.scalar(estimate, {"name": name}) for name in CHECKED_TABLES} == rows
 

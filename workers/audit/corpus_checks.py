@@ -285,9 +285,14 @@ def corpus_findings(session: Session, audit_id: int) -> list[Any]:
 
 
 def refresh_statistics(session: Session) -> None:
-    """Have the database look at the checked tables again, where it plans by what it last saw of them."""
-    if (statement := REFRESH_STATISTICS.get(session.get_bind().dialect.name)) is not None:
-        session.execute(statement)
+    """Have the database look at the checked tables again, where it plans by what it last saw of them.  On a
+    connection of its own, committed at once: inside the checks' transaction ANALYZE's lock on each table would
+    be held to its end, and the checks of two audits on one server would wait for each other."""
+    bind = session.get_bind()
+    if (statement := REFRESH_STATISTICS.get(bind.dialect.name)) is None:
+        return
+    with bind.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(statement)
 
 
 def run_corpus_checks(session: Session, audit_id: int) -> int:
