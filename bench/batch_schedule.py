@@ -7,7 +7,7 @@ Each message costs a worker a fixed time (its delivery and acknowledgement, the
 a Redis + PostgreSQL run with 2 workers, timed in ``run_batch``), so fewer,
 bigger messages cost less; but the audit ends when the slowest process has
 finished its last batch, so the last batches must be small.  This simulates
-``workers.queue.runner.batch_sizes`` (at most a ``per_process``-th of what is left
+``workers.queue.app.batch_sizes`` (at most a ``per_process``-th of what is left
 per process, at least ``smallest``) for a grid of both knobs: processes take
 the next message as they come free, each document's time drawn around
 ``--document-ms`` (log-normal, a fixed seed, several spreads), and prints the
@@ -31,7 +31,7 @@ if str(ROOT) not in sys.path:
 
 from benchlib import print_table  # noqa: E402
 
-from workers.queue.runner import BATCHES_PER_PROCESS, SMALLEST_BATCH, batch_sizes  # noqa: E402
+from workers.queue.app import BATCHES_PER_PROCESS, SMALLEST_BATCH, batch_sizes  # noqa: E402
 from workers.queue.settings import Settings  # noqa: E402
 
 SPREADS = (0.25, 0.5, 1.0)  # sigma of log(document time): 1.0 is a corpus of very mixed sizes

@@ -21,13 +21,10 @@ from sqlalchemy import func, select
 from corpus.generate import generate_report, render_text
 from extractor import ExtractError
 from extractor.timeouts import time_limit
-from workers.queue.app import batch_time_limits
+from workers.queue.app import BATCHES_PER_PROCESS, SMALLEST_BATCH, batch_sizes, batch_time_limits
 from workers.queue.runner import (
-    BATCHES_PER_PROCESS,
     MAX_RESENDS,
     POLL_SECONDS,
-    SMALLEST_BATCH,
-    batch_sizes,
     poll_interval,
     resend_or_give_up,
     send,

@@ -35,14 +35,7 @@ from sqlalchemy import case, func, select
 from extractor.settings import DEFAULT_LIMITS
 from models.version import PIPELINE_VERSION
 from workers.blobs import FileToStore, content_store, file_bytes
-from workers.queue.app import (  # noqa: F401  (tests and bench import them here)
-    BATCHES_PER_PROCESS,
-    SMALLEST_BATCH,
-    TASK_NAME,
-    batch_sizes,
-    batch_time_limits,
-    queue_app,
-)
+from workers.queue.app import TASK_NAME, batch_sizes, batch_time_limits, queue_app
 from workers.queue.files import FileEntry, hash_file, iter_files
 from workers.queue.listen import results_listener
 from workers.queue.local import (
