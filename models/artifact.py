@@ -20,23 +20,10 @@ import numpy as np
 
 from models import ARTIFACT_DIR
 from models.elements import FEATURE_NAMES, extract_elements
+from models.meta import LINEAR_KEY, META_FILE, MODEL_FILE, RETRAIN, ModelNotTrainedError, checked_meta
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
-
-from models.meta import (  # noqa: F401  (re-exported: what loading is checked with lives there, light)
-    LINEAR_KEY,
-    META_FILE,
-    MODEL_FILE,
-    MODEL_VERSION,
-    RETRAIN,
-    ModelNotTrainedError,
-    check_meta,
-    checked_meta,
-    compatible_version,
-    installed_sklearn,
-    read_meta,
-)
 
 
 class LoadedModel:

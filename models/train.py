@@ -33,10 +33,11 @@ from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 
 from models import DEFAULT_TRAINING_DATA, DEFAULT_TRAINING_SEED
-from models.artifact import ARTIFACT_DIR, LINEAR_KEY, META_FILE, MODEL_FILE, MODEL_VERSION, DirectLinear
+from models.artifact import ARTIFACT_DIR, DirectLinear
 from models.completeness import LABELS, expected_score
 from models.elements import FEATURE_NAMES
 from models.features import build_features
+from models.meta import LINEAR_KEY, META_FILE, MODEL_FILE, MODEL_VERSION
 from models.normalize import normalize_text
 
 DEFAULT_DATA = DEFAULT_TRAINING_DATA

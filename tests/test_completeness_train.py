@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from models.artifact import META_FILE, MODEL_FILE, MODEL_VERSION, load_model
+from models.artifact import load_model
 from models.completeness import score_section
+from models.meta import META_FILE, MODEL_FILE, MODEL_VERSION
 from models.train import DEFAULT_DATA, load_dataset, train
 
 SMALL = 80
