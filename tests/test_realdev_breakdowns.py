@@ -51,10 +51,6 @@ def breakdown_findings(name: str) -> tuple[tuple[str, float, float], ...]:
     return tuple(findings_of(REALDEV / name))
 
 
-def names(fact: dict[str, Any], finding: tuple[str, float, float]) -> bool:
-    return names_fact(fact, finding)
-
-
 def test_the_facts_are_of_development_pages_and_say_what_their_numbers_say() -> None:
     known = {page.name for page in pages("dev")}
     for fact in facts():
@@ -82,19 +78,19 @@ def test_the_facts_hold_broken_and_consistent_relations() -> None:
 @pytest.mark.parametrize("fact", broken_facts(), ids=fact_id)
 def test_a_broken_relation_of_a_real_page_is_flagged(fact: dict[str, Any]) -> None:
     found = breakdown_findings(fact["file"])
-    assert any(names(fact, finding) for finding in found), found
+    assert any(names_fact(fact, finding) for finding in found), found
 
 
 @pytest.mark.xfail(strict=True, reason="a list across several sentences is not read")
 @pytest.mark.parametrize("fact", broken_facts(ACROSS_SENTENCES), ids=fact_id)
 def test_a_broken_relation_across_sentences_is_flagged(fact: dict[str, Any]) -> None:
-    assert any(names(fact, finding) for finding in breakdown_findings(fact["file"]))
+    assert any(names_fact(fact, finding) for finding in breakdown_findings(fact["file"]))
 
 
 @pytest.mark.xfail(strict=True, reason="parts in another measure word than the total are not read")
 @pytest.mark.parametrize("fact", broken_facts(OTHER_MEASURES), ids=fact_id)
 def test_a_broken_relation_with_parts_in_other_measures_is_flagged(fact: dict[str, Any]) -> None:
-    assert any(names(fact, finding) for finding in breakdown_findings(fact["file"]))
+    assert any(names_fact(fact, finding) for finding in breakdown_findings(fact["file"]))
 
 
 def test_no_breakdown_finding_on_a_development_page_but_on_a_broken_relation() -> None:
@@ -106,6 +102,6 @@ def test_no_breakdown_finding_on_a_development_page_but_on_a_broken_relation() -
         (page.name, finding)
         for page in pages("dev")
         for finding in breakdown_findings(page.name)
-        if not any(names(fact, finding) for fact in broken.get(page.name, ()))
+        if not any(names_fact(fact, finding) for fact in broken.get(page.name, ()))
     ]
     assert unexplained == []
