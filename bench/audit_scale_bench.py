@@ -209,7 +209,7 @@ class Audited:
     def pool_ms(self) -> float:
         """CPU milliseconds per document of the pool processes: what each document costs the workers (its
         analysis, its reading and storing), without any process's start; flat when it does not grow with the
-        corpus, and, unlike wall time, hardly moved by what else the machine runs."""
+        corpus, and moved less than wall time by what else the machine runs."""
         return 1000 * self.pool_cpu / self.size
 
     @property
