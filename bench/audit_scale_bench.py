@@ -61,6 +61,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -105,26 +106,22 @@ def _kib(value: str | None) -> int:
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def _cpu_seconds(pid: int) -> float | None:
-    """User + system CPU seconds of one process so far (``/proc/PID/stat``), None once it is gone."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+class ProcStat(NamedTuple):
+    parent: int
+    cpu_seconds: float  # user + system so far
 
 
-def _parents() -> dict[int, int]:
-    """Each process's parent pid, from one scan of /proc (no psutil)."""
-    parents = {}
+def _proc_stats() -> dict[int, ProcStat]:
+    """Each process's parent pid and CPU seconds, from one scan of /proc (no psutil)."""
+    stats = {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                stat = Path(f"/proc/{entry.name}/stat").read_text()
+                fields = Path(f"/proc/{entry.name}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
                 continue
-            parents[int(entry.name)] = int(stat.rsplit(")", 1)[1].split()[1])
-    return parents
+            stats[int(entry.name)] = ProcStat(int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return stats
 
 
 def _role(pid: int, depth: int) -> str:
@@ -151,9 +148,10 @@ class TreeWatch:
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def poll(self) -> None:
+        stats = _proc_stats()
         children: dict[int, list[int]] = {}
-        for pid, parent in _parents().items():
-            children.setdefault(parent, []).append(pid)
+        for pid, stat in stats.items():
+            children.setdefault(stat.parent, []).append(pid)
         frontier = [(self.root, 0)]
         while frontier:
             pid, depth = frontier.pop()
@@ -161,8 +159,8 @@ class TreeWatch:
             if hwm:
                 role = self.peaks.get(pid, (_role(pid, depth), 0))[0]
                 self.peaks[pid] = (role, max(hwm, self.peaks.get(pid, ("", 0))[1]))
-            if (seconds := _cpu_seconds(pid)) is not None:
-                self.cpu[pid] = seconds
+            if pid in stats:
+                self.cpu[pid] = stats[pid].cpu_seconds
             frontier.extend((child, depth + 1) for child in children.get(pid, []))
 
     def run(self) -> None:
@@ -596,7 +594,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated corpus sizes")
     parser.add_argument(
-        "--service-sizes", default=None, help="Redis + PostgreSQL sizes (default: the sizes up to 5000)"
+        "--service-sizes", default=None, help=f"Redis + PostgreSQL sizes (default: the sizes up to {SERVICE_LARGEST})"
     )
     parser.add_argument("--no-services", action="store_true", help="leave out the Redis + PostgreSQL row")
     parser.add_argument(

@@ -366,7 +366,7 @@ def test_postgresql_plans_the_checks_on_what_the_audit_stored(tmp_path: Path) ->
     table's row estimate is its row count."""
     from sqlalchemy import create_engine, func, select, table, text
 
-    from workers.audit.corpus_checks import CHECKED_TABLES, run_corpus_checks
+    from workers.audit.corpus_checks import CHECKED_TABLES, REFRESH_STATISTICS, run_corpus_checks
     from workers.store import session_scope
 
     estimate = text("SELECT reltuples FROM pg_class WHERE relname = :name")
@@ -381,7 +381,7 @@ def test_postgresql_plans_the_checks_on_what_the_audit_stored(tmp_path: Path) ->
             another = create_engine(url, isolation_level="AUTOCOMMIT")
             with another.connect() as other:
                 other.execute(text("SET lock_timeout = '2s'"))
-                other.execute(text(f"ANALYZE {', '.join(CHECKED_TABLES)}"))
+                other.execute(REFRESH_STATISTICS["postgresql"])
             another.dispose()
         with session_scope(url) as session:
             assert {name: session.scalar(estimate, {"name": name}) for name in CHECKED_TABLES} == rows
